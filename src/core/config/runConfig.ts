@@ -1,0 +1,116 @@
+/**
+ * RunConfig: everything that defines a training run. Same config + same seed → same run.
+ *
+ * Plain data, JSON-serializable, no tfjs. Ranges, defaults and the tooltip text of every field
+ * live in `schema.ts`; this file holds only the type and the defaults.
+ * Must not import: tfjs, DOM, React.
+ */
+
+/** Hard-view selection modes: `off` = vanilla two views; `hard` = the paper (max pair loss);
+ * `easy` = cooperative (min pair loss); `random` = a uniformly random pair of the N views. */
+export type HvpMode = 'off' | 'hard' | 'easy' | 'random';
+export const HVP_MODES: readonly HvpMode[] = ['off', 'hard', 'easy', 'random'];
+
+/** SSL methods. Only SimSiam exists so far; the union grows with later methods. */
+export type MethodName = 'simsiam';
+export const METHOD_NAMES: readonly MethodName[] = ['simsiam'];
+
+/** CIFAR-style ResNet layouts: resnet10 = one basic block per stage (fast default), resnet18 = [2,2,2,2]. */
+export type BackboneName = 'resnet10' | 'resnet18';
+export const BACKBONE_NAMES: readonly BackboneName[] = ['resnet10', 'resnet18'];
+
+/** Backends the worker may run on, in order of preference. */
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+export interface RunConfig {
+  // --- method and HVP ---
+  method: MethodName;
+  numViews: number;
+  hvpMode: HvpMode;
+  hvpEvery: number;
+  // --- data ---
+  datasetSeed: number;
+  numTrainImages: number;
+  numTestImages: number;
+  imageSize: number;
+  // --- model ---
+  backbone: BackboneName;
+  backboneWidth: number;
+  projDim: number;
+  predHiddenDim: number;
+  // --- optimisation ---
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  totalSteps: number;
+  warmupSteps: number;
+  // --- augmentation ---
+  cropScaleMin: number;
+  cropScaleMax: number;
+  flipProb: number;
+  jitterProb: number;
+  jitterBrightness: number;
+  jitterContrast: number;
+  jitterSaturation: number;
+  jitterHue: number;
+  grayscaleProb: number;
+  blurProb: number;
+  blurSigmaMin: number;
+  blurSigmaMax: number;
+  solarizeProb: number;
+  // --- evaluation and logging ---
+  knnEvery: number;
+  knnK: number;
+  knnTemperature: number;
+  numKnnBankImages: number;
+  logEvery: number;
+  numProbeImages: number;
+  // --- reproducibility and runtime ---
+  seed: number;
+  backend: BackendName;
+}
+
+/** The defaults: a SimSiam + HVP(hard, N=4) run sized for a laptop GPU. */
+export const DEFAULT_CONFIG: RunConfig = {
+  method: 'simsiam',
+  numViews: 4,
+  hvpMode: 'hard',
+  hvpEvery: 1,
+  datasetSeed: 1,
+  numTrainImages: 5000,
+  numTestImages: 1000,
+  imageSize: 32,
+  backbone: 'resnet10',
+  backboneWidth: 16,
+  projDim: 256,
+  predHiddenDim: 64,
+  batchSize: 64,
+  learningRate: 0.06,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  totalSteps: 2000,
+  warmupSteps: 50,
+  cropScaleMin: 0.2,
+  cropScaleMax: 1.0,
+  flipProb: 0.5,
+  jitterProb: 0.8,
+  jitterBrightness: 0.4,
+  jitterContrast: 0.4,
+  jitterSaturation: 0.4,
+  jitterHue: 0.1,
+  grayscaleProb: 0.2,
+  blurProb: 0.0,
+  blurSigmaMin: 0.1,
+  blurSigmaMax: 2.0,
+  solarizeProb: 0.0,
+  knnEvery: 100,
+  knnK: 20,
+  knnTemperature: 0.07,
+  numKnnBankImages: 2000,
+  logEvery: 1,
+  numProbeImages: 4,
+  seed: 0,
+  backend: 'webgpu',
+};

@@ -1,0 +1,145 @@
+/**
+ * The config schema table: one row per RunConfig field with its kind, range, label and help.
+ * It drives validation, the config panel (inputs + tooltips) and the URL codec.
+ *
+ * Every `help` text states the default, the recommended range and what goes wrong outside it;
+ * the UI shows it as the field's tooltip.
+ * Must not import: tfjs, DOM, React.
+ */
+import {
+  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, METHOD_NAMES, type RunConfig,
+} from './runConfig';
+
+/** Section of the config panel a field appears in. */
+export type FieldGroup = 'method' | 'data' | 'model' | 'optim' | 'augment' | 'eval' | 'run';
+
+interface FieldBase<K extends keyof RunConfig> {
+  key: K;
+  label: string;
+  group: FieldGroup;
+  /** Tooltip: default, recommended range, failure mode outside it. */
+  help: string;
+  /** Hidden under "advanced" in the panel. */
+  isAdvanced?: boolean;
+}
+/** A numeric field: `int` values must be whole numbers; both kinds are checked against [min, max]. */
+export interface NumberField<K extends keyof RunConfig = keyof RunConfig> extends FieldBase<K> {
+  kind: 'int' | 'float';
+  min: number;
+  max: number;
+  step?: number;
+}
+/** A field whose value is one of a fixed list of strings. */
+export interface EnumField<K extends keyof RunConfig = keyof RunConfig> extends FieldBase<K> {
+  kind: 'enum';
+  choices: readonly string[];
+}
+export type FieldSpec = NumberField | EnumField;
+
+const int = (key: keyof RunConfig, label: string, group: FieldGroup, min: number, max: number, help: string, isAdvanced = false): NumberField =>
+  ({ key, label, group, kind: 'int', min, max, step: 1, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
+const float = (key: keyof RunConfig, label: string, group: FieldGroup, min: number, max: number, help: string, isAdvanced = false): NumberField =>
+  ({ key, label, group, kind: 'float', min, max, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
+const choice = (key: keyof RunConfig, label: string, group: FieldGroup, choices: readonly string[], help: string, isAdvanced = false): EnumField =>
+  ({ key, label, group, kind: 'enum', choices, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
+
+/** All fields, in panel order. */
+export const CONFIG_SCHEMA: readonly FieldSpec[] = [
+  choice('method', 'Method', 'method', METHOD_NAMES, 'Self-supervised method. SimSiam: predictor + stop-gradient, negative cosine loss.'),
+  int('numViews', 'Views per image (N)', 'method', 2, 8, 'Range 2–8; the paper uses 4. Each extra view adds a no-gradient forward pass: cost grows about linearly in N and the number of pairs as N(N−1)/2. N=2 makes selection pointless (one pair).'),
+  choice('hvpMode', 'HVP mode', 'method', HVP_MODES, 'off = vanilla two views; hard = keep the pair with the highest loss (the paper); easy = the lowest (cooperative, learns worse); random = a random pair of the N views (control).'),
+  int('hvpEvery', 'HVP every k steps', 'method', 1, 100, 'Range 1–100. Selection runs on steps divisible by k; other steps train on a random pair. Large k saves time but weakens the effect.'),
+  int('datasetSeed', 'Dataset seed', 'data', 0, 2 ** 31 - 1, 'Seed of the built-in procedural dataset. Different seeds give different images of the same 10 shape classes.', true),
+  int('numTrainImages', 'Training images', 'data', 16, 50000, 'Range 16–50000. Fewer images overfit sooner; more cost memory (3 KB each at 32×32) and generation time.', true),
+  int('numTestImages', 'Held-out images', 'data', 10, 10000, 'Range 10–10000. The labelled split kNN accuracy is measured on; under ~200 the accuracy is noisy.', true),
+  int('imageSize', 'View size (px)', 'data', 8, 64, 'Range 8–64 (dataset images are 32×32). Smaller views train much faster but lose detail; below 16 the shapes blur together.'),
+  choice('backbone', 'Backbone', 'model', BACKBONE_NAMES, 'CIFAR-style ResNet (3×3 stride-1 stem, no max-pool). resnet10 = 1 basic block per stage (fast); resnet18 = 2 per stage (the paper’s CIFAR model, ~4× slower at the same width).'),
+  int('backboneWidth', 'Backbone width', 'model', 2, 64, 'Channels of the first stage (doubled each stage; 64 = ResNet-18). Range 2–64. Wider learns better but costs ~width² compute; under 8 features are weak.'),
+  int('projDim', 'Projector dim', 'model', 8, 2048, 'Output size of the SimSiam projector (paper: 2048). Range 8–2048. Very small dims collapse more easily.', true),
+  int('predHiddenDim', 'Predictor hidden dim', 'model', 4, 1024, 'Bottleneck of the SimSiam predictor (paper: 512 = projDim/4). Range 4–1024; keep it below projDim.', true),
+  int('batchSize', 'Batch size (M)', 'optim', 2, 512, 'Images per step. Range 2–512. BatchNorm needs at least ~8 for stable statistics; large batches need more GPU memory (N·M views are forwarded when HVP is on).'),
+  float('learningRate', 'Learning rate', 'optim', 1e-5, 5, 'Peak SGD learning rate (paper: 0.03·M/256 style scaling; 0.06 works at M=64 here). Range 1e-5–5; too high gives NaN loss or collapse, too low learns nothing.'),
+  float('momentum', 'Momentum', 'optim', 0, 0.999, 'SGD momentum. Range 0–0.999; 0.9 is standard.', true),
+  float('weightDecay', 'Weight decay', 'optim', 0, 0.1, 'SGD weight decay (paper CIFAR: 5e-4). Range 0–0.1; large values shrink the weights to collapse.', true),
+  int('totalSteps', 'Total steps', 'optim', 1, 1000000, 'Length of the cosine learning-rate schedule; training stops there. Range 1–1e6.'),
+  int('warmupSteps', 'Warm-up steps', 'optim', 0, 100000, 'Linear learning-rate warm-up before the cosine decay. Range 0–totalSteps.', true),
+  float('cropScaleMin', 'Crop scale min', 'augment', 0.01, 1, 'Smallest crop area as a fraction of the image (paper CIFAR: 0.2). Range 0.01–1; must not exceed the max. Tiny crops make views of one image share nothing.', true),
+  float('cropScaleMax', 'Crop scale max', 'augment', 0.01, 1, 'Largest crop area fraction. Range 0.01–1.', true),
+  float('flipProb', 'Flip probability', 'augment', 0, 1, 'Horizontal flip probability.', true),
+  float('jitterProb', 'Colour jitter probability', 'augment', 0, 1, 'Probability of colour jitter (torchvision order randomised per view). Without it SimSiam can match views by colour alone.', true),
+  float('jitterBrightness', 'Jitter brightness', 'augment', 0, 1, 'Brightness factor drawn from [1−b, 1+b].', true),
+  float('jitterContrast', 'Jitter contrast', 'augment', 0, 1, 'Contrast factor drawn from [1−c, 1+c].', true),
+  float('jitterSaturation', 'Jitter saturation', 'augment', 0, 1, 'Saturation factor drawn from [1−s, 1+s].', true),
+  float('jitterHue', 'Jitter hue', 'augment', 0, 0.5, 'Hue shift drawn from [−h, h] (fraction of a turn). Range 0–0.5.', true),
+  float('grayscaleProb', 'Grayscale probability', 'augment', 0, 1, 'Probability of converting a view to grayscale.', true),
+  float('blurProb', 'Blur probability', 'augment', 0, 1, 'Probability of Gaussian blur (off for CIFAR in SimSiam).', true),
+  float('blurSigmaMin', 'Blur sigma min', 'augment', 0.01, 5, 'Smallest blur sigma in pixels; must not exceed the max.', true),
+  float('blurSigmaMax', 'Blur sigma max', 'augment', 0.01, 5, 'Largest blur sigma in pixels.', true),
+  float('solarizeProb', 'Solarize probability', 'augment', 0, 1, 'Probability of solarizing (pixels ≥ 128 inverted).', true),
+  int('knnEvery', 'kNN every k steps', 'eval', 0, 100000, 'Steps between kNN evaluations on the held-out split; 0 = never. Each evaluation embeds the bank and the held-out set.'),
+  int('knnK', 'kNN k', 'eval', 1, 200, 'Neighbours voting in weighted kNN (DINO: 20). Must not exceed the bank size.', true),
+  float('knnTemperature', 'kNN temperature', 'eval', 0.001, 10, 'Vote weight exp(sim/T) (DINO: 0.07). Very small T lets the single nearest neighbour decide.', true),
+  int('numKnnBankImages', 'kNN bank images', 'eval', 10, 50000, 'Training images embedded as the kNN memory bank (capped at the training set size).', true),
+  int('logEvery', 'Log every k steps', 'eval', 1, 1000, 'Steps between metric reads from the GPU. 1 = every step (slightly slower); larger values throttle the charts.', true),
+  int('numProbeImages', 'Probe images', 'eval', 1, 8, 'Fixed held-out images shown in the view gallery.', true),
+  int('seed', 'Seed', 'run', 0, 2 ** 31 - 1, 'Seed of weight init, data order, views and random selection. Same seed + same config = same run.'),
+  choice('backend', 'Preferred backend', 'run', BACKEND_NAMES, 'The worker tries this backend first and falls back (webgpu → webgl → cpu) with a banner saying why.', true),
+];
+
+/** Schema row of a key. */
+export function fieldSpec(key: keyof RunConfig): FieldSpec {
+  const f = CONFIG_SCHEMA.find((s) => s.key === key);
+  if (!f) throw new Error(`No schema entry for config key "${String(key)}"`);
+  return f;
+}
+
+/** One refused value: the field and a message saying what is wrong and what is allowed. */
+export interface ConfigIssue {
+  key: keyof RunConfig | 'config';
+  message: string;
+}
+
+/** Checks one raw value against its schema row; returns the parsed value or an issue. */
+export function checkField(spec: FieldSpec, raw: unknown): { value?: RunConfig[keyof RunConfig]; issue?: ConfigIssue } {
+  if (spec.kind === 'enum') {
+    if (typeof raw === 'string' && spec.choices.includes(raw)) return { value: raw as RunConfig[keyof RunConfig] };
+    return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is not one of ${spec.choices.join(', ')}.` } };
+  }
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is not a number.` } };
+  if (spec.kind === 'int' && !Number.isInteger(n)) return { issue: { key: spec.key, message: `${spec.label}: ${n} must be a whole number.` } };
+  if (n < spec.min || n > spec.max) return { issue: { key: spec.key, message: `${spec.label}: ${n} is out of range ${spec.min}–${spec.max}.` } };
+  return { value: n as RunConfig[keyof RunConfig] };
+}
+
+/** Cross-field rules that a per-field range cannot express. */
+export function crossFieldIssues(c: RunConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (c.cropScaleMin > c.cropScaleMax) issues.push({ key: 'cropScaleMin', message: `Crop scale min (${c.cropScaleMin}) must not exceed crop scale max (${c.cropScaleMax}).` });
+  if (c.blurSigmaMin > c.blurSigmaMax) issues.push({ key: 'blurSigmaMin', message: `Blur sigma min (${c.blurSigmaMin}) must not exceed blur sigma max (${c.blurSigmaMax}).` });
+  if (c.warmupSteps > c.totalSteps) issues.push({ key: 'warmupSteps', message: `Warm-up steps (${c.warmupSteps}) must not exceed total steps (${c.totalSteps}).` });
+  if (c.batchSize > c.numTrainImages) issues.push({ key: 'batchSize', message: `Batch size (${c.batchSize}) must not exceed the number of training images (${c.numTrainImages}).` });
+  if (c.knnK > Math.min(c.numKnnBankImages, c.numTrainImages)) issues.push({ key: 'knnK', message: `kNN k (${c.knnK}) must not exceed the kNN bank size (${Math.min(c.numKnnBankImages, c.numTrainImages)}).` });
+  if (c.numProbeImages > c.numTestImages) issues.push({ key: 'numProbeImages', message: `Probe images (${c.numProbeImages}) must not exceed held-out images (${c.numTestImages}).` });
+  if (c.predHiddenDim > c.projDim) issues.push({ key: 'predHiddenDim', message: `Predictor hidden dim (${c.predHiddenDim}) should be a bottleneck: at most the projector dim (${c.projDim}).` });
+  return issues;
+}
+
+/** Validates a full or partial config on top of `base`. Invalid values are refused (kept at base)
+ * and reported; the result is always a valid config only when `issues` is empty. */
+export function validateConfig(input: Partial<Record<keyof RunConfig, unknown>>, base: RunConfig = DEFAULT_CONFIG): { config: RunConfig; issues: ConfigIssue[] } {
+  const config: RunConfig = { ...base };
+  const issues: ConfigIssue[] = [];
+  for (const [key, raw] of Object.entries(input)) {
+    const spec = CONFIG_SCHEMA.find((s) => s.key === key);
+    if (!spec) {
+      issues.push({ key: 'config', message: `Unknown setting "${key}".` });
+      continue;
+    }
+    const r = checkField(spec, raw);
+    if (r.issue) issues.push(r.issue);
+    else (config as unknown as Record<string, unknown>)[key] = r.value;
+  }
+  issues.push(...crossFieldIssues(config));
+  return { config, issues };
+}

@@ -1,0 +1,51 @@
+/**
+ * URL codec: RunConfig <-> query string. Pure string functions; only ui/hooks touches window.location.
+ *
+ * Only values that differ from the defaults are written, keyed by the RunConfig field name.
+ * Decoding never throws: unknown keys and invalid values fall back to the default and come back
+ * as warnings for the UI to show.
+ * Must not import: tfjs, DOM.
+ */
+import { DEFAULT_CONFIG, type RunConfig } from './runConfig';
+import { CONFIG_SCHEMA, checkField, crossFieldIssues } from './schema';
+
+/** Encodes the fields of `config` that differ from the defaults, in schema order. */
+export function encodeConfig(config: RunConfig): string {
+  const params = new URLSearchParams();
+  for (const spec of CONFIG_SCHEMA) {
+    const v = config[spec.key];
+    if (v !== DEFAULT_CONFIG[spec.key]) params.set(spec.key, String(v));
+  }
+  return params.toString();
+}
+
+/** Decodes a query string (with or without '?'); invalid or unknown values become warnings. */
+export function decodeConfig(search: string): { config: RunConfig; warnings: string[] } {
+  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const config: RunConfig = { ...DEFAULT_CONFIG };
+  const warnings: string[] = [];
+  for (const [key, raw] of params) {
+    const spec = CONFIG_SCHEMA.find((s) => s.key === key);
+    if (!spec) {
+      if (!IGNORED_PARAMS.has(key)) warnings.push(`Unknown URL setting "${key}" was ignored.`);
+      continue;
+    }
+    const r = checkField(spec, raw);
+    if (r.issue) warnings.push(`${r.issue.message} Using the default ${String(DEFAULT_CONFIG[spec.key])}.`);
+    else (config as unknown as Record<string, unknown>)[key] = r.value;
+  }
+  for (const issue of crossFieldIssues(config)) {
+    const key = issue.key as keyof RunConfig;
+    (config as unknown as Record<string, unknown>)[key] = DEFAULT_CONFIG[key];
+    warnings.push(`${issue.message} Using the default ${String(DEFAULT_CONFIG[key])}.`);
+  }
+  // A reset can itself break a rule (e.g. batch reset to 64 with 16 images): fall back fully.
+  if (crossFieldIssues(config).length > 0) {
+    warnings.push('The URL settings contradict each other; all settings were reset to the defaults.');
+    return { config: { ...DEFAULT_CONFIG }, warnings };
+  }
+  return { config, warnings };
+}
+
+/** Query parameters that are not config fields but are used by the app (e.g. `autostart`). */
+const IGNORED_PARAMS = new Set(['autostart', 'maxSteps']);

@@ -1,0 +1,63 @@
+/**
+ * Metric records the trainer produces and the worker streams to the UI. Plain data only.
+ * Must not import: tfjs, DOM.
+ */
+import type { ViewParams } from '../data/types';
+
+/** Metrics of one logged training step. */
+export interface StepMetrics {
+  step: number;
+  /** Training loss on the selected pairs (SimSiam: in [-1, 1], lower is better). */
+  loss: number;
+  /** Mean per-sample loss over all C(N,2) pairs of the selection forward; null when no selection ran. */
+  meanPairLoss: number | null;
+  /** Mean IoU of the selected pairs' crop boxes. */
+  selectedIou: number;
+  /** Mean IoU over all pairs of every image. */
+  meanIou: number;
+  /** Fraction of images whose selected pair is also its lowest-IoU pair (chance: 1 / C(N,2)). */
+  lowestIouHitRate: number;
+  /** Whether this step ran a selection forward (false on random-pair steps of hvpEvery > 1 or mode off). */
+  isSelectionStep: boolean;
+  learningRate: number;
+  /** Images per second over the steps since the last log. */
+  imagesPerSec: number;
+  /** Milliseconds per step over the steps since the last log. */
+  msPerStep: number;
+}
+
+/** kNN evaluation result at a step. */
+export interface KnnMetrics {
+  step: number;
+  /** Weighted kNN top-1 accuracy on the held-out split, in [0, 1]. */
+  top1: number;
+  numBank: number;
+  numQueries: number;
+}
+
+/** What the gallery shows for one probe image at a step. */
+export interface ProbeImage {
+  /** Index into the held-out split. */
+  imageIdx: number;
+  label: number;
+  /** Source image, uint8 RGB [H, W, 3]. */
+  source: Uint8Array;
+  sourceSize: number;
+  /** The N views' parameters (crop boxes drawn on the source). */
+  params: ViewParams[];
+  /** Rendered views before normalisation, uint8 RGB, N × [S, S, 3] concatenated. */
+  views: Uint8Array;
+  viewSize: number;
+  /** Per-pair losses in pair order (0,1),(0,2),…,(N-2,N-1). */
+  pairLosses: number[];
+  /** Selected pair (k, l), k < l. */
+  selectedPair: [number, number];
+  /** IoU of each pair, same order as pairLosses. */
+  pairIous: number[];
+}
+
+export interface ProbeSnapshot {
+  step: number;
+  numViews: number;
+  images: ProbeImage[];
+}

@@ -1,0 +1,57 @@
+/**
+ * Worker protocol: closed discriminated unions for both directions, plus PROTOCOL_VERSION.
+ * Requests carry an `id` that the worker echoes in `ack`/`error`; streamed events
+ * (metrics, knn, probe, progress) are their own variants.
+ * Must not import: tfjs (type-only imports from core are fine), DOM, React.
+ */
+import type { BackendName, RunConfig } from '../core/config/runConfig';
+import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Messages from the UI to the worker. */
+export type ToWorker =
+  | { type: 'start'; id: number; config: RunConfig; maxSteps?: number }
+  | { type: 'pause'; id: number }
+  | { type: 'resume'; id: number }
+  | { type: 'stop'; id: number }
+  | { type: 'evaluate'; id: number };
+
+/** Where the run is. `preparing` = building dataset/model; `done` = reached totalSteps or maxSteps. */
+export type RunState = 'idle' | 'preparing' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+
+/** What the worker runs on. */
+export interface BackendInfo {
+  name: BackendName;
+  /** Human-readable adapter description (vendor, architecture, description), or '' when unknown. */
+  adapter: string;
+  /** Why a preferred backend was not used (e.g. "navigator.gpu is missing"), or null. */
+  fallbackReason: string | null;
+}
+
+/** An error as it crosses the worker boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** Messages from the worker to the UI. */
+export type FromWorker =
+  | { type: 'ready'; protocolVersion: number }
+  | { type: 'backend'; backend: BackendInfo }
+  | { type: 'ack'; id: number }
+  | { type: 'state'; state: RunState; step: number; message?: string }
+  | { type: 'progress'; stage: string; fraction: number }
+  | { type: 'metrics'; metrics: StepMetrics }
+  | { type: 'knn'; knn: KnnMetrics }
+  | { type: 'probe'; probe: ProbeSnapshot }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'error'; id?: number; error: SerializedError; isFatal: boolean; hint: string }
+  | { type: 'done'; step: number };
+
+/** Turns any thrown value into a SerializedError (never toString()). */
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: 'Error', message: typeof e === 'string' ? e : JSON.stringify(e) };
+}

@@ -1,0 +1,21 @@
+// Vite config: the React app, the training Web Worker (ES module) and the bench page.
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  plugins: [react()],
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    rollupOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        bench: resolve(import.meta.dirname, 'bench/index.html'),
+      },
+    },
+  },
+  server: { port: 5173 },
+  preview: { port: 4173 },
+});
