@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from './runConfig';
+import { CONFIG_SCHEMA, validateConfig } from './schema';
+import { decodeConfig, encodeConfig } from './urlCodec';
+
+describe('config schema', () => {
+  it('has a row for every config field, and defaults are valid', () => {
+    expect(CONFIG_SCHEMA.map((s) => s.key).sort()).toEqual(Object.keys(DEFAULT_CONFIG).sort());
+    expect(validateConfig(DEFAULT_CONFIG).issues).toEqual([]);
+  });
+  it('every help text names the default', () => {
+    for (const s of CONFIG_SCHEMA) expect(s.help).toContain(`Default ${DEFAULT_CONFIG[s.key]}`);
+  });
+  it('refuses out-of-range, non-integer, non-numeric and unknown values, keeping the base value', () => {
+    const r = validateConfig({ numViews: 9, batchSize: 3.5, learningRate: 'abc', hvpMode: 'hardest', bogus: 1 } as never);
+    expect(r.issues.map((i) => i.key).sort()).toEqual(['batchSize', 'config', 'hvpMode', 'learningRate', 'numViews']);
+    expect(r.config.numViews).toBe(DEFAULT_CONFIG.numViews);
+    expect(r.issues.find((i) => i.key === 'numViews')!.message).toMatch(/out of range 2–8/);
+  });
+  it('checks cross-field rules', () => {
+    const r = validateConfig({ cropScaleMin: 0.9, cropScaleMax: 0.5 });
+    expect(r.issues[0]!.key).toBe('cropScaleMin');
+  });
+});
+
+describe('url codec', () => {
+  it('round-trips a config and writes only non-default values', () => {
+    const c = { ...DEFAULT_CONFIG, numViews: 6, hvpMode: 'easy' as const, learningRate: 0.01, seed: 5 };
+    const s = encodeConfig(c);
+    expect(s).toBe('numViews=6&hvpMode=easy&learningRate=0.01&seed=5');
+    expect(decodeConfig(s)).toEqual({ config: c, warnings: [] });
+    expect(encodeConfig(DEFAULT_CONFIG)).toBe('');
+  });
+  it('falls back to defaults with warnings on bad values', () => {
+    const r = decodeConfig('?numViews=99&foo=1&hvpMode=hard&batchSize=x');
+    expect(r.config.numViews).toBe(DEFAULT_CONFIG.numViews);
+    expect(r.config.batchSize).toBe(DEFAULT_CONFIG.batchSize);
+    expect(r.warnings).toHaveLength(3);
+  });
+});
