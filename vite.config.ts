@@ -1,4 +1,5 @@
-// Vite config: the React app, the training Web Worker (ES module) and the bench page.
+// Vite config: the React app, the training Web Worker (ES module), the bench page and the
+// GPU-kernel conformance harness page (used by e2e/kernels.spec.ts).
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
@@ -13,6 +14,7 @@ export default defineConfig({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         bench: resolve(import.meta.dirname, 'bench/index.html'),
+        kernels: resolve(import.meta.dirname, 'harness/kernels.html'),
       },
     },
   },
