@@ -66,6 +66,7 @@ export interface RunConfig {
   knnTemperature: number;
   numKnnBankImages: number;
   logEvery: number;
+  probeEvery: number;
   numProbeImages: number;
   // --- reproducibility and runtime ---
   seed: number;
@@ -110,6 +111,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   knnTemperature: 0.07,
   numKnnBankImages: 2000,
   logEvery: 1,
+  probeEvery: 20,
   numProbeImages: 4,
   seed: 0,
   backend: 'webgpu',

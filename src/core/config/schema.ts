@@ -81,6 +81,7 @@ export const CONFIG_SCHEMA: readonly FieldSpec[] = [
   float('knnTemperature', 'kNN temperature', 'eval', 0.001, 10, 'Vote weight exp(sim/T) (DINO: 0.07). Very small T lets the single nearest neighbour decide.', true),
   int('numKnnBankImages', 'kNN bank images', 'eval', 10, 50000, 'Training images embedded as the kNN memory bank (capped at the training set size).', true),
   int('logEvery', 'Log every k steps', 'eval', 1, 1000, 'Steps between metric reads from the GPU. 1 = every step (slightly slower); larger values throttle the charts.', true),
+  int('probeEvery', 'Gallery every k steps', 'eval', 1, 100000, 'Steps between gallery refreshes (views, selected pair and pair-loss matrix of the probe images). Each refresh costs one small forward pass.', true),
   int('numProbeImages', 'Probe images', 'eval', 1, 8, 'Fixed held-out images shown in the view gallery.', true),
   int('seed', 'Seed', 'run', 0, 2 ** 31 - 1, 'Seed of weight init, data order, views and random selection. Same seed + same config = same run.'),
   choice('backend', 'Preferred backend', 'run', BACKEND_NAMES, 'The worker tries this backend first and falls back (webgpu → webgl → cpu) with a banner saying why.', true),

@@ -1,5 +1,5 @@
 /**
- * URL codec: RunConfig <-> query string. Pure string functions; only ui/hooks touches window.location.
+ * URL codec: RunConfig <-> query string. Pure string functions; only ui/hooks touches the browser location.
  *
  * Only values that differ from the defaults are written, keyed by the RunConfig field name.
  * Decoding never throws: unknown keys and invalid values fall back to the default and come back
@@ -24,16 +24,16 @@ export function decodeConfig(search: string): { config: RunConfig; warnings: str
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
   const config: RunConfig = { ...DEFAULT_CONFIG };
   const warnings: string[] = [];
-  for (const [key, raw] of params) {
+  params.forEach((raw, key) => {
     const spec = CONFIG_SCHEMA.find((s) => s.key === key);
     if (!spec) {
       if (!IGNORED_PARAMS.has(key)) warnings.push(`Unknown URL setting "${key}" was ignored.`);
-      continue;
+      return;
     }
     const r = checkField(spec, raw);
     if (r.issue) warnings.push(`${r.issue.message} Using the default ${String(DEFAULT_CONFIG[spec.key])}.`);
     else (config as unknown as Record<string, unknown>)[key] = r.value;
-  }
+  });
   for (const issue of crossFieldIssues(config)) {
     const key = issue.key as keyof RunConfig;
     (config as unknown as Record<string, unknown>)[key] = DEFAULT_CONFIG[key];

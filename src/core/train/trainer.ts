@@ -1,0 +1,157 @@
+/**
+ * The trainer: owns the dataset on the device, the model, the optimizer and the seeded streams,
+ * and runs one training step at a time. Reads top to bottom: schedule → data → views → HVP step.
+ * Metric reads are separate (`readStepMetrics`) so the caller throttles them.
+ * Used in-process by the worker, the CLI and the tests; implements no I/O itself.
+ * Must not import: DOM, gpu/, worker/, ui/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../config/runConfig';
+import type { Dataset, ViewParams } from '../data/types';
+import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
+import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
+import { normalizeViews, renderViewsTf } from '../ops/renderViewsTf';
+import { createRng, deriveSeed, type Rng } from '../random';
+import { createBatchSampler, type BatchSampler } from './batchSampler';
+import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
+import type { StepMetrics } from './metrics';
+import { createSgd, type Optimizer } from './optimizer';
+import { cosineWithWarmup } from './schedules';
+import { randomPairs } from './selection';
+import { summarizeIou } from './telemetry';
+
+/** A step whose device work is queued; its tensors are read (or released) later. */
+export interface PendingStep {
+  step: number;
+  tensors: StepTensors;
+  /** View parameters of all sampled views (N·M, view-major). */
+  params: ViewParams[];
+  numViews: number;
+  numImages: number;
+  isSelectionStep: boolean;
+  /** Pair indices chosen on the CPU (random or fixed pairs), or null when the GPU selected them. */
+  cpuPairs: Int32Array | null;
+  learningRate: number;
+}
+
+/** Device-resident dataset images, float32 0..255, [numImages, H, W, 3]. */
+export interface DeviceImages {
+  train: tf.Tensor4D;
+  test: tf.Tensor4D;
+}
+
+/** The in-process trainer. */
+export interface Trainer {
+  readonly config: RunConfig;
+  readonly dataset: Dataset;
+  readonly model: SimSiamModel;
+  readonly images: DeviceImages;
+  /** Steps completed so far. */
+  readonly step: number;
+  /** Queues one training step on the device. */
+  trainStep(): PendingStep;
+  /** sync point: awaits the step's scalar reads. NOTE: disposes the step's tensors. */
+  readStepMetrics(p: PendingStep, elapsedMs: number, stepsSinceLog: number): Promise<StepMetrics>;
+  /** Disposes a step's tensors without reading them. */
+  releaseStep(p: PendingStep): void;
+  dispose(): void;
+}
+
+/** Uploads a uint8 image set to the device as float32 [n, H, W, 3]. */
+export function uploadImages(images: Uint8Array, n: number, h: number, w: number): tf.Tensor4D {
+  return tf.tensor4d(Float32Array.from(images), [n, h, w, 3], 'float32');
+}
+
+/** Builds the trainer: model from `seed`, data order and view streams derived from it. */
+export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
+  const model = createSimSiamModel(config, deriveSeed(config.seed, 'init'));
+  const optimizer: Optimizer = createSgd({ momentum: config.momentum, weightDecay: config.weightDecay, isNoDecay: (n) => model.isNoDecay(n) });
+  const images: DeviceImages = {
+    train: uploadImages(dataset.train.images, dataset.train.numImages, dataset.train.height, dataset.train.width),
+    test: uploadImages(dataset.test.images, dataset.test.numImages, dataset.test.height, dataset.test.width),
+  };
+  const sampler: BatchSampler = createBatchSampler(dataset.train.numImages, config.batchSize, deriveSeed(config.seed, 'data'));
+  const viewRng: Rng = createRng(deriveSeed(config.seed, 'views'));
+  const selectRng: Rng = createRng(deriveSeed(config.seed, 'select'));
+  const aug: AugmentOptions = augmentFromConfig(config);
+  const numViews = config.hvpMode === 'off' ? 2 : config.numViews;
+  let step = 0;
+
+  /** Which pairs this step uses; 'select' needs the extra forward of all views. */
+  function planStep(s: number, M: number): { plan: PairPlan; renderViews: number } {
+    const mode = config.hvpMode;
+    if ((mode === 'hard' || mode === 'easy') && s % config.hvpEvery === 0) return { plan: { kind: 'select', mode }, renderViews: numViews };
+    if (mode === 'random') return { plan: { kind: 'fixed', pairIdx: randomPairs(selectRng, M, numViews) }, renderViews: numViews };
+    // mode off, or a non-selection step of hvpEvery > 1: views 0 and 1 are already a random pair.
+    return { plan: { kind: 'fixed', pairIdx: new Int32Array(M) }, renderViews: 2 };
+  }
+
+  return {
+    config,
+    dataset,
+    model,
+    images,
+    get step() {
+      return step;
+    },
+    trainStep() {
+      const lr = cosineWithWarmup(step, config.learningRate, config.totalSteps, config.warmupSteps);
+      const idx = sampler.nextBatch();
+      const M = idx.length;
+      const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);
+      const { plan, renderViews } = planStep(step, M);
+      const tensors = tf.tidy(() => {
+        const idxT = tf.tensor1d(idx, 'int32');
+        const raw = renderViewsTf(images.train, idxT, params.slice(0, renderViews * M), config.imageSize); // [V, S, S, 3]
+        const views = normalizeViews(raw);
+        return hvpTrainStep(model, optimizer, views, renderViews, plan, lr) as unknown as tf.TensorContainerObject;
+      }) as unknown as StepTensors;
+      const pending: PendingStep = {
+        step,
+        tensors,
+        params,
+        numViews,
+        numImages: M,
+        isSelectionStep: plan.kind === 'select',
+        cpuPairs: plan.kind === 'fixed' ? plan.pairIdx : null,
+        learningRate: lr,
+      };
+      step += 1;
+      return pending;
+    },
+    async readStepMetrics(p, elapsedMs, stepsSinceLog) {
+      const { loss, pairLosses, selected } = p.tensors;
+      const meanPair = pairLosses ? tf.tidy(() => pairLosses.mean()) : null;
+      const [lossV, selV, meanV] = await Promise.all([
+        loss.data(),
+        p.cpuPairs ? Promise.resolve(p.cpuPairs) : selected.data(),
+        meanPair ? meanPair.data() : Promise.resolve(null),
+      ]);
+      meanPair?.dispose();
+      this.releaseStep(p);
+      const iou = summarizeIou(p.params, p.numViews, p.numImages, selV);
+      const msPerStep = elapsedMs / Math.max(1, stepsSinceLog);
+      return {
+        step: p.step,
+        loss: lossV[0]!,
+        meanPairLoss: meanV ? meanV[0]! : null,
+        ...iou,
+        isSelectionStep: p.isSelectionStep,
+        learningRate: p.learningRate,
+        imagesPerSec: msPerStep > 0 ? (1000 * p.numImages) / msPerStep : 0,
+        msPerStep,
+      };
+    },
+    releaseStep(p) {
+      p.tensors.loss.dispose();
+      p.tensors.pairLosses?.dispose();
+      p.tensors.selected.dispose();
+    },
+    dispose() {
+      model.dispose();
+      optimizer.dispose();
+      images.train.dispose();
+      images.test.dispose();
+    },
+  };
+}

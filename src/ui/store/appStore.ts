@@ -1,0 +1,130 @@
+/**
+ * The app store: a vanilla zustand store (testable in Node without React) with three slices —
+ * config (what the user edits), run (worker and run state, errors) and metrics (histories).
+ *
+ * Worker events enter only through `applyWorkerMessage`; the UI's own intents (edit a field,
+ * begin a run, dismiss a banner) are the other actions. Derived values live in `selectors.ts`.
+ * Only `ui/store/` imports zustand. Must not import: React (see useAppStore.ts), recharts, tfjs.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { DEFAULT_CONFIG, type RunConfig } from '../../core/config/runConfig';
+import { checkField, fieldSpec } from '../../core/config/schema';
+import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
+import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, MetricsSlice, RunSlice } from './storeTypes';
+import { ACTIVE_STATES, reduceWorkerMessage, type ReducerLimits } from './workerReducer';
+
+/** The store handle the app and tests use (`getState`, `setState`, `subscribe`). */
+export type AppStore = StoreApi<AppState>;
+
+/** Default maximum number of kept errors and log lines. */
+export const DEFAULT_LOG_CAP = 200;
+
+/** Creates a fresh store. */
+export function createAppStore(options: AppStoreOptions = {}): AppStore {
+  const limits: ReducerLimits = {
+    historyCap: options.historyCap ?? DEFAULT_HISTORY_CAP,
+    logCap: options.logCap ?? DEFAULT_LOG_CAP,
+  };
+  const initialConfig: ConfigSlice = {
+    config: { ...(options.config ?? DEFAULT_CONFIG) },
+    drafts: {},
+    fieldIssues: {},
+    urlWarnings: [],
+    isUrlNoteDismissed: false,
+  };
+  const initialRun: RunSlice = {
+    runState: 'idle',
+    step: 0,
+    stateMessage: null,
+    runConfig: null,
+    maxSteps: null,
+    backend: null,
+    isBackendNoteDismissed: false,
+    protocolVersion: null,
+    isWorkerAlive: true,
+    pending: null,
+    progress: null,
+    errors: [],
+    logs: [],
+    nextSeq: 1,
+  };
+
+  return createStore<AppState>()((set, get) => {
+    const isLocked = (): boolean => ACTIVE_STATES.includes(get().runState);
+
+    return {
+      ...initialConfig,
+      ...initialRun,
+      ...emptyMetrics(),
+
+      applyWorkerMessage: (msg) => set((s) => reduceWorkerMessage(s, msg, limits)),
+
+      setField: (key, raw) => {
+        if (isLocked()) return false;
+        const spec = fieldSpec(key);
+        const s = get();
+        const r = checkField(spec, raw);
+        const drafts = { ...s.drafts, [key]: raw };
+        const fieldIssues = { ...s.fieldIssues };
+        if (r.issue) {
+          fieldIssues[key] = `${r.issue.message} Keeping ${String(s.config[key])}.`;
+          set({ drafts, fieldIssues });
+          return false;
+        }
+        delete fieldIssues[key];
+        set({ config: { ...s.config, [key]: r.value } as RunConfig, drafts, fieldIssues });
+        return true;
+      },
+
+      commitField: (key) => {
+        const s = get();
+        if (!(key in s.drafts) || key in s.fieldIssues) return;
+        set({ drafts: without(s.drafts, key) });
+      },
+
+      revertField: (key) => {
+        const s = get();
+        set({ drafts: without(s.drafts, key), fieldIssues: without(s.fieldIssues, key) });
+      },
+
+      loadConfig: (config, warnings) => {
+        if (isLocked()) return;
+        set({ config: { ...config }, drafts: {}, fieldIssues: {}, urlWarnings: [...warnings], isUrlNoteDismissed: false });
+      },
+
+      resetConfig: () => {
+        if (isLocked()) return;
+        set({ config: { ...DEFAULT_CONFIG }, drafts: {}, fieldIssues: {} });
+      },
+
+      dismissUrlWarnings: () => set({ isUrlNoteDismissed: true }),
+
+      beginRun: (config, maxSteps) => set({
+        ...emptyMetrics(),
+        runConfig: { ...config },
+        maxSteps,
+        step: 0,
+        stateMessage: null,
+        progress: null,
+      }),
+
+      notePending: (id, type) => set({ pending: { id, type } }),
+
+      dismissError: (seq) => set((s) => ({
+        errors: s.errors.map((e) => (e.seq === seq ? { ...e, isDismissed: true } : e)),
+      })),
+
+      dismissBackendNote: () => set({ isBackendNoteDismissed: true }),
+    };
+  });
+}
+
+function emptyMetrics(): MetricsSlice {
+  return { steps: emptyHistory(), latestMetrics: null, knn: emptyHistory(), probe: null };
+}
+
+function without<V>(record: Partial<Record<ConfigKey, V>>, key: ConfigKey): Partial<Record<ConfigKey, V>> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
