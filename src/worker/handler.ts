@@ -47,6 +47,17 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     }
   };
 
+  /** Initialises the backend once per preference; re-initialises if the preference changes. */
+  let backendPreference: BackendName | null = null;
+  async function ensureBackend(preferred: BackendName): Promise<BackendInfo> {
+    if (!backend || backendPreference !== preferred) {
+      backendPreference = preferred;
+      backend = await deps.initBackend(preferred, onGpuFault);
+      post({ type: 'backend', backend });
+    }
+    return backend;
+  }
+
   async function start(id: number, config: RunConfig, maxSteps?: number): Promise<void> {
     const { issues } = validateConfig(config);
     if (issues.length > 0) return fail(new RangeError(issues.map((i) => i.message).join(' ')), 'Fix the highlighted settings and start again.', id);
@@ -54,8 +65,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     post({ type: 'ack', id });
     post({ type: 'state', state: 'preparing', step: 0, message: 'initialising the backend' });
     try {
-      backend ??= await deps.initBackend(config.backend, onGpuFault);
-      post({ type: 'backend', backend });
+      await ensureBackend(config.backend);
       if (!dataset || dataset.key !== datasetKey(config)) {
         post({ type: 'progress', stage: 'Generating the built-in dataset', fraction: 0 });
         dataset = { key: datasetKey(config), value: await deps.makeDataset(config, (f) => post({ type: 'progress', stage: 'Generating the built-in dataset', fraction: f })) };
@@ -78,6 +88,12 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
   return (msg: ToWorker) => {
     switch (msg.type) {
+      case 'init':
+        ensureBackend(msg.backend).then(
+          () => post({ type: 'ack', id: msg.id }),
+          (e) => fail(e, 'No backend could be started. Use a recent Chrome or Edge; training needs WebGPU, WebGL or at least JavaScript.', msg.id),
+        );
+        return;
       case 'start':
         void start(msg.id, msg.config, msg.maxSteps);
         return;

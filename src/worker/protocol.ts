@@ -11,6 +11,7 @@ export const PROTOCOL_VERSION = 1;
 
 /** Messages from the UI to the worker. */
 export type ToWorker =
+  | { type: 'init'; id: number; backend: BackendName }
   | { type: 'start'; id: number; config: RunConfig; maxSteps?: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }

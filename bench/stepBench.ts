@@ -1,0 +1,60 @@
+/**
+ * Step benchmark page: times the training step of a config on the tfjs WebGPU backend with HVP
+ * off and with HVP on, in one page load, so the ratio is measured under identical conditions.
+ * Each mode: build a fresh trainer, run `warmup` steps (pipeline compilation), then queue
+ * `steps` steps and read the last loss once (no per-step sync), and report ms/step, images/s
+ * and the ratio to the first mode. Driven by bench/runBench.mjs through headless Chromium.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { DEFAULT_CONFIG, type HvpMode, type RunConfig } from '../src/core/config/runConfig';
+import { validateConfig } from '../src/core/config/schema';
+import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
+import { createTrainer } from '../src/core/train/trainer';
+
+interface ModeResult { mode: HvpMode; hvpEvery: number; msPerStep: number; imagesPerSec: number; ratioToFirst: number }
+
+async function timeMode(config: RunConfig, warmup: number, steps: number): Promise<number> {
+  const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+  const trainer = createTrainer(config, dataset);
+  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+  const t0 = performance.now();
+  for (let i = 0; i < steps - 1; i++) trainer.releaseStep(trainer.trainStep());
+  await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+  const ms = (performance.now() - t0) / steps;
+  trainer.dispose();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const steps = Number(q.get('steps') ?? 5);
+  const warmup = Number(q.get('warmup') ?? 1);
+  const variants = (q.get('modes') ?? 'off,hard').split(',').map((s) => {
+    const [mode, every] = s.split('@');
+    return { mode: mode as HvpMode, hvpEvery: Number(every ?? 1) };
+  });
+  const overrides: Record<string, string> = {};
+  q.forEach((v, k) => {
+    if (!['steps', 'warmup', 'modes'].includes(k)) overrides[k] = v;
+  });
+  const base = validateConfig(overrides, { ...DEFAULT_CONFIG, numTrainImages: 1024, numTestImages: 64, knnEvery: 0 });
+  if (base.issues.length) throw new Error(base.issues.map((i) => i.message).join(' '));
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  const results: ModeResult[] = [];
+  for (const v of variants) {
+    const cfg = { ...base.config, hvpMode: v.mode, hvpEvery: v.hvpEvery };
+    const ms = await timeMode(cfg, warmup, steps);
+    results.push({ ...v, msPerStep: ms, imagesPerSec: (1000 * cfg.batchSize) / ms, ratioToFirst: results.length ? ms / results[0]!.msPerStep : 1 });
+  }
+  const adapter = (tf.backend() as unknown as { adapterInfo?: Record<string, string> }).adapterInfo ?? {};
+  const out = { config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+  (window as unknown as { __benchResults: unknown }).__benchResults = out;
+  document.getElementById('out')!.textContent = JSON.stringify(out, null, 2);
+}
+
+main().catch((e) => {
+  (window as unknown as { __benchResults: unknown }).__benchResults = { error: String(e instanceof Error ? e.stack : e) };
+  document.getElementById('out')!.textContent = String(e);
+});
