@@ -11,29 +11,44 @@ import { CONFIG_SCHEMA, checkField, crossFieldIssues } from './schema';
 
 /** Encodes the fields of `config` that differ from the defaults, in schema order. */
 export function encodeConfig(config: RunConfig): string {
-  const params = new URLSearchParams();
+  const parts: string[] = [];
   for (const spec of CONFIG_SCHEMA) {
     const v = config[spec.key];
-    if (v !== DEFAULT_CONFIG[spec.key]) params.set(spec.key, String(v));
+    if (v !== DEFAULT_CONFIG[spec.key]) parts.push(`${spec.key}=${encodeURIComponent(String(v))}`);
   }
-  return params.toString();
+  return parts.join('&');
+}
+
+/** Parses `a=1&b=x` into ordered [key, value] pairs ('+' means space, as in forms). */
+function parseQuery(query: string): Array<[string, string]> {
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      return s;
+    }
+  };
+  return query.split('&').filter((p) => p.length > 0).map((p) => {
+    const eq = p.indexOf('=');
+    return eq < 0 ? [dec(p), ''] : [dec(p.slice(0, eq)), dec(p.slice(eq + 1))];
+  });
 }
 
 /** Decodes a query string (with or without '?'); invalid or unknown values become warnings. */
 export function decodeConfig(search: string): { config: RunConfig; warnings: string[] } {
-  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const params = parseQuery(search.startsWith('?') ? search.slice(1) : search);
   const config: RunConfig = { ...DEFAULT_CONFIG };
   const warnings: string[] = [];
-  params.forEach((raw, key) => {
+  for (const [key, raw] of params) {
     const spec = CONFIG_SCHEMA.find((s) => s.key === key);
     if (!spec) {
       if (!IGNORED_PARAMS.has(key)) warnings.push(`Unknown URL setting "${key}" was ignored.`);
-      return;
+      continue;
     }
     const r = checkField(spec, raw);
     if (r.issue) warnings.push(`${r.issue.message} Using the default ${String(DEFAULT_CONFIG[spec.key])}.`);
     else (config as unknown as Record<string, unknown>)[key] = r.value;
-  });
+  }
   for (const issue of crossFieldIssues(config)) {
     const key = issue.key as keyof RunConfig;
     (config as unknown as Record<string, unknown>)[key] = DEFAULT_CONFIG[key];

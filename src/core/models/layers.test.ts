@@ -166,6 +166,14 @@ describe('batchNorm', () => {
     }
   });
 
+  it('affine=false BatchNorm is differentiable in training mode', () => {
+    const x = tf.tensor2d(randomValues(12, 8), [4, 3]);
+    const bn = makeBn(3, 9, false);
+    const ours = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(batchNorm(xx as tf.Tensor2D, bn, true, []))))(x);
+    const ref = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(manualBn(xx, tf.ones([3]), tf.zeros([3])))))(x);
+    expectClose(ours.dataSync(), ref.dataSync(), 1e-3);
+  });
+
   it('updateRunningStat applies running = 0.9·running + 0.1·batch', () => {
     const bn: BatchNormVars = {
       name: 'bnUpd',

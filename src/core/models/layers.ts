@@ -76,13 +76,15 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
   isTraining: boolean,
   stats: BnStat[],
 ): T {
-  const scale = bn.weight as tf.Tensor1D | undefined;
-  const offset = bn.bias as tf.Tensor1D | undefined;
+  const numChannels = x.shape[x.rank - 1]!;
+  // affine=false still passes scale 1 and offset 0: tfjs' gradient tape fails on a
+  // FusedBatchNorm whose scale or offset input is missing.
+  const scale = (bn.weight as tf.Tensor1D | undefined) ?? tf.ones([numChannels]);
+  const offset = (bn.bias as tf.Tensor1D | undefined) ?? tf.zeros([numChannels]);
   if (!isTraining) {
     return tf.batchNorm(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, offset, scale, BN_EPS) as T;
   }
   const axes = x.rank === 4 ? [0, 1, 2] : [0];
-  const numChannels = x.shape[x.rank - 1]!;
   const n = x.size / numChannels; // values per channel
   if (n < 2) throw new Error(`BatchNorm "${bn.name}" in training mode needs more than 1 value per channel (got ${n})`);
   const { mean, variance } = tf.moments(x, axes); // [C] each, variance biased

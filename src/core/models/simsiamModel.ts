@@ -16,6 +16,7 @@ import { batchNorm, linear, updateRunningStat, type BatchNormVars, type BnStat }
 import { createParamStore } from './paramStore';
 import { createResNetCifar } from './resnetCifar';
 
+/** Batch statistics of one BN call in training mode (defined with the layers, re-exported here). */
 export type { BnStat } from './layers';
 
 /** Outputs of one SimSiam forward. */

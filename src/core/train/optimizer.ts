@@ -41,7 +41,7 @@ export function createSgd(opts: SgdOptions): Optimizer {
           let update: tf.Tensor = d;
           if (opts.momentum > 0) {
             if (!buf) {
-              buf = tf.variable(d, false, `${name}.momentum`);
+              buf = tf.variable(d, false); // unnamed: tfjs variable names are global
               buffers.set(name, buf);
             } else {
               buf.assign(buf.mul(opts.momentum).add(d));

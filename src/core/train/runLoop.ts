@@ -5,6 +5,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import { createRng, deriveSeed } from '../random';
+import { nextMacrotask, nowMs } from '../timing';
 import { captureProbe, evaluateKnn } from './evaluate';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from './metrics';
 import type { Trainer } from './trainer';
@@ -58,8 +59,8 @@ export interface RunLoop {
 export function createRunLoop(deps: RunLoopDeps): RunLoop {
   const { trainer, emit } = deps;
   const cfg = trainer.config;
-  const now = deps.now ?? (() => performance.now());
-  const yieldToEvents = deps.yieldToEvents ?? (() => new Promise<void>((r) => setTimeout(r, 0)));
+  const now = deps.now ?? nowMs;
+  const yieldToEvents = deps.yieldToEvents ?? nextMacrotask;
   const limit = Math.min(deps.maxSteps ?? cfg.totalSteps, cfg.totalSteps);
   const probeRng = createRng(deriveSeed(cfg.seed, 'probe'));
   let state: LoopState = 'running';

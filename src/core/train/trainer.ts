@@ -65,7 +65,8 @@ export function uploadImages(images: Uint8Array, n: number, h: number, w: number
 /** Builds the trainer: model from `seed`, data order and view streams derived from it. */
 export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
   const model = createSimSiamModel(config, deriveSeed(config.seed, 'init'));
-  const optimizer: Optimizer = createSgd({ momentum: config.momentum, weightDecay: config.weightDecay, isNoDecay: (n) => model.isNoDecay(n) });
+  // SimSiam (authors' pretrain.py): torch SGD with weight decay on every parameter.
+  const optimizer: Optimizer = createSgd({ momentum: config.momentum, weightDecay: config.weightDecay });
   const images: DeviceImages = {
     train: uploadImages(dataset.train.images, dataset.train.numImages, dataset.train.height, dataset.train.width),
     test: uploadImages(dataset.test.images, dataset.test.numImages, dataset.test.height, dataset.test.width),
