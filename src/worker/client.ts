@@ -118,8 +118,10 @@ export class WorkerTrainerClient implements TrainerCommands {
 
   private post(msg: ToWorker): void {
     if (this.isTerminated) return;
+    // Errors about a request are emitted on a microtask, like a worker reply, so the caller can
+    // record the request id before its answer arrives.
     if (!this.worker || this.crash) {
-      this.emit({
+      this.emitSoon({
         type: 'error', id: msg.id, isFatal: true,
         error: { name: WORKER_CRASH_ERROR_NAME, message: `Cannot send "${msg.type}": the training worker is not running.` },
         hint: 'Reload the page to start a new training worker.',
@@ -130,7 +132,7 @@ export class WorkerTrainerClient implements TrainerCommands {
       this.worker.postMessage(msg);
     } catch (e) {
       // A config that cannot be structured-cloned is a bug on our side, not a crash of the worker.
-      this.emit({
+      this.emitSoon({
         type: 'error', id: msg.id, isFatal: false,
         error: { name: 'DataCloneError', message: `Could not send "${msg.type}" to the worker: ${describe(e)}` },
         hint: 'This is a bug in the app; please report it with the settings you used.',
@@ -174,6 +176,10 @@ export class WorkerTrainerClient implements TrainerCommands {
       hint: 'The training worker crashed; reload the page to start again. Settings are kept in the address bar.',
     };
     this.emit(this.crash);
+  }
+
+  private emitSoon(msg: FromWorker): void {
+    queueMicrotask(() => this.emit(msg));
   }
 
   private emit(msg: FromWorker): void {
