@@ -5,9 +5,9 @@
  * Each image: a random background (solid, two-colour linear gradient, or a solid colour with
  * low-amplitude gray noise), a random foreground colour whose luminance differs from every
  * background colour by at least MIN_LUMA_CONTRAST (so the shape survives grayscale views), and the
- * class's shape at a random position, radius and rotation, anti-aliased by 4 × 4 supersampling.
- * Colours are drawn from the same distribution for every class; only the structure tells classes
- * apart. Labels are class balanced: round-robin, then a seeded shuffle.
+ * class's shape at a random position, radius and rotation, anti-aliased by 4 × 4 supersampling of
+ * the pixels on its edges. Colours are drawn from the same distribution for every class; only the
+ * structure tells classes apart. Labels are class balanced: round-robin, then a seeded shuffle.
  *
  * Reproducibility: train and test come from independent streams deriveSeed(seed, 'builtin/train')
  * and deriveSeed(seed, 'builtin/test'). Per split the draws are: the label permutation, then per
@@ -110,28 +110,51 @@ function drawRecipe(rng: Rng, size: number): ImageRecipe {
   return { bgKind, bg1, bg2, gradDx, gradDy, fg, cos, sin, radius, cx, cy };
 }
 
-/** Fraction of the SS × SS subsamples of pixel (x, y) inside the shape. */
-function coverage(classIdx: number, rc: ImageRecipe, x: number, y: number): number {
-  const dx0 = x + 0.5 - rc.cx, dy0 = y + 0.5 - rc.cy;
-  // Outside the bounding disk by more than half a pixel diagonal: no subsample can hit.
-  if (dx0 * dx0 + dy0 * dy0 > (rc.radius + 0.71) * (rc.radius + 0.71)) return 0;
-  const inv = 1 / rc.radius;
-  let hits = 0;
-  for (let sy = 0; sy < SS; sy++) {
-    const dy = y + (sy + 0.5) / SS - rc.cy;
-    for (let sx = 0; sx < SS; sx++) {
-      const dx = x + (sx + 0.5) / SS - rc.cx;
-      // Rotate into the shape frame: u = R(−θ)·d / r.
-      const u = (rc.cos * dx + rc.sin * dy) * inv;
-      const v = (-rc.sin * dx + rc.cos * dy) * inv;
-      if (isInShape(classIdx, u, v)) hits++;
-    }
-  }
-  return hits / (SS * SS);
+/** Whether the image point (px, py) (continuous pixel coordinates) lies inside the shape. */
+function isInside(classIdx: number, rc: ImageRecipe, px: number, py: number): boolean {
+  const dx = px - rc.cx, dy = py - rc.cy;
+  // Rotate into the shape frame: (u, v) = R(−θ)·d / r.
+  return isInShape(classIdx, (rc.cos * dx + rc.sin * dy) / rc.radius, (-rc.sin * dx + rc.cos * dy) / rc.radius);
 }
 
-/** Renders one image into `out` at byte offset `offset`. NOTE: mutates out; draws noise from rng. */
-function renderImage(rng: Rng, classIdx: number, rc: ImageRecipe, size: number, out: Uint8Array, offset: number): void {
+/**
+ * Coverage of every pixel by the shape, in [0, 1]. NOTE: overwrites `cov` ([size·size]) and uses
+ * `corners` ([(size+1)²]) as scratch.
+ *
+ * Edge-adaptive supersampling: the inside test runs on the pixel-corner grid of the shape's
+ * bounding box; a pixel whose four corners agree is taken as fully in or out, any other pixel is
+ * supersampled on an SS × SS grid. A structure wider than 1 px always puts a corner of a crossed
+ * pixel inside it; at size 32 every stripe, cell, arm and hole is ≥ 2.5 px wide (≥ 1.25 px at size
+ * 16), so only sub-pixel slivers of star and crescent tips can be missed.
+ */
+function shapeCoverage(classIdx: number, rc: ImageRecipe, size: number, cov: Float32Array, corners: Uint8Array): void {
+  cov.fill(0);
+  const x0 = Math.max(0, Math.floor(rc.cx - rc.radius) - 1), x1 = Math.min(size - 1, Math.floor(rc.cx + rc.radius) + 1);
+  const y0 = Math.max(0, Math.floor(rc.cy - rc.radius) - 1), y1 = Math.min(size - 1, Math.floor(rc.cy + rc.radius) + 1);
+  const stride = size + 1;
+  for (let gy = y0; gy <= y1 + 1; gy++) {
+    for (let gx = x0; gx <= x1 + 1; gx++) corners[gy * stride + gx] = isInside(classIdx, rc, gx, gy) ? 1 : 0;
+  }
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const k = y * stride + x;
+      const numIn = corners[k]! + corners[k + 1]! + corners[k + stride]! + corners[k + stride + 1]!;
+      if (numIn === 0 || numIn === 4) {
+        cov[y * size + x] = numIn / 4;
+        continue;
+      }
+      let hits = 0;
+      for (let sy = 0; sy < SS; sy++) {
+        for (let sx = 0; sx < SS; sx++) if (isInside(classIdx, rc, x + (sx + 0.5) / SS, y + (sy + 0.5) / SS)) hits++;
+      }
+      cov[y * size + x] = hits / (SS * SS);
+    }
+  }
+}
+
+/** Renders one image into `out` at byte offset `offset`, given the shape coverage `cov`.
+ * NOTE: mutates out; draws the noise of noise backgrounds from rng. */
+function renderImage(rng: Rng, rc: ImageRecipe, cov: Float32Array, size: number, out: Uint8Array, offset: number): void {
   const half = size / 2;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -149,7 +172,7 @@ function renderImage(rng: Rng, classIdx: number, rc: ImageRecipe, size: number, 
         g += n;
         b += n;
       }
-      const a = coverage(classIdx, rc, x, y);
+      const a = cov[y * size + x]!;
       const o = offset + (y * size + x) * 3;
       out[o] = Math.round(255 * Math.min(1, Math.max(0, r + (rc.fg[0] - r) * a)));
       out[o + 1] = Math.round(255 * Math.min(1, Math.max(0, g + (rc.fg[1] - g) * a)));
@@ -165,9 +188,12 @@ function generateSplit(seed: number, numImages: number, size: number, report: (d
   const labels = new Int32Array(numImages);
   for (let i = 0; i < numImages; i++) labels[i] = perm[i]! % NUM_SHAPE_CLASSES;
   const images = new Uint8Array(numImages * size * size * 3);
+  const cov = new Float32Array(size * size);
+  const corners = new Uint8Array((size + 1) * (size + 1));
   for (let i = 0; i < numImages; i++) {
     const recipe = drawRecipe(rng, size);
-    renderImage(rng, labels[i]!, recipe, size, images, i * size * size * 3);
+    shapeCoverage(labels[i]!, recipe, size, cov, corners);
+    renderImage(rng, recipe, cov, size, images, i * size * size * 3);
     report(i + 1);
   }
   return { images, labels, numImages, height: size, width: size };
@@ -176,7 +202,7 @@ function generateSplit(seed: number, numImages: number, size: number, report: (d
 /**
  * Generates the built-in "shapes-10" dataset (see the file header). Deterministic in `opts.seed`.
  * `onProgress` receives the finished fraction in (0, 1], about every 1 % and once with 1 at the end.
- * Cost: about 0.15 ms per 32 × 32 image in Node.
+ * Cost: about 0.1 ms per 32 × 32 image in Node (5000 + 1000 images in ~0.65 s).
  */
 export function generateBuiltinDataset(opts: BuiltinDatasetOptions, onProgress?: (fraction: number) => void): Dataset {
   const size = opts.size ?? 32;
