@@ -15,6 +15,8 @@ export default defineConfig({
         main: resolve(import.meta.dirname, 'index.html'),
         bench: resolve(import.meta.dirname, 'bench/index.html'),
         kernels: resolve(import.meta.dirname, 'harness/kernels.html'),
+        viewKernel: resolve(import.meta.dirname, 'harness/viewKernel.html'),
+        pairKernel: resolve(import.meta.dirname, 'harness/pairKernel.html'),
       },
     },
   },
