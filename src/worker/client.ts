@@ -7,7 +7,7 @@
  * into ordinary FromWorker `error` messages with a hint, so the UI has one error path.
  * Must not import: tfjs, React, zustand, anything from core/ except types.
  */
-import type { RunConfig } from '../core/config/runConfig';
+import type { BackendName, RunConfig } from '../core/config/runConfig';
 import type { FromWorker, ToWorker } from './protocol';
 
 /** `error.name` of the FromWorker error the client emits when the worker itself dies. */
@@ -21,6 +21,7 @@ export type WorkerListener = (msg: FromWorker) => void;
 
 /** The commands the UI sends; each returns the request id the worker echoes in `ack`/`error`. */
 export interface TrainerCommands {
+  init(backend: BackendName): number;
   start(config: RunConfig, maxSteps?: number): number;
   pause(): number;
   resume(): number;
@@ -58,6 +59,13 @@ export class WorkerTrainerClient implements TrainerCommands {
   /** Whether the worker has crashed or been terminated; requests then only produce errors. */
   get isDead(): boolean {
     return this.crash !== null || this.isTerminated;
+  }
+
+  /** Starts the preferred backend (with fallback) before any run, so the page can show it. */
+  init(backend: BackendName): number {
+    const id = this.nextId++;
+    this.post({ type: 'init', id, backend });
+    return id;
   }
 
   /** Starts a run with `config`; `maxSteps` stops it early (used by tests and `?maxSteps=`). */

@@ -91,6 +91,7 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
         setState('paused');
         await new Promise<void>((r) => (wake = r));
         wake = null;
+        if (!stopRequested) setState('running');
         lastLog = now();
         stepsSinceLog = 0;
         continue;

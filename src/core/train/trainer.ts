@@ -10,7 +10,7 @@ import type { RunConfig } from '../config/runConfig';
 import type { Dataset, ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
 import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
-import { normalizeViews, renderViewsTf } from '../ops/renderViewsTf';
+import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
 import { createRng, deriveSeed, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
@@ -34,10 +34,10 @@ export interface PendingStep {
   learningRate: number;
 }
 
-/** Device-resident dataset images, float32 0..255, [numImages, H, W, 3]. */
+/** Device-resident dataset images (packed uint8 where the backend has the view kernel, else float32 0..255). */
 export interface DeviceImages {
-  train: tf.Tensor4D;
-  test: tf.Tensor4D;
+  train: SourceImages;
+  test: SourceImages;
 }
 
 /** The in-process trainer. */
@@ -57,19 +57,14 @@ export interface Trainer {
   dispose(): void;
 }
 
-/** Uploads a uint8 image set to the device as float32 [n, H, W, 3]. */
-export function uploadImages(images: Uint8Array, n: number, h: number, w: number): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from(images), [n, h, w, 3], 'float32');
-}
-
 /** Builds the trainer: model from `seed`, data order and view streams derived from it. */
 export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
   const model = createSimSiamModel(config, deriveSeed(config.seed, 'init'));
   // SimSiam (authors' pretrain.py): torch SGD with weight decay on every parameter.
   const optimizer: Optimizer = createSgd({ momentum: config.momentum, weightDecay: config.weightDecay });
   const images: DeviceImages = {
-    train: uploadImages(dataset.train.images, dataset.train.numImages, dataset.train.height, dataset.train.width),
-    test: uploadImages(dataset.test.images, dataset.test.numImages, dataset.test.height, dataset.test.width),
+    train: uploadSourceImages(dataset.train.images, dataset.train.numImages, dataset.train.height, dataset.train.width),
+    test: uploadSourceImages(dataset.test.images, dataset.test.numImages, dataset.test.height, dataset.test.width),
   };
   const sampler: BatchSampler = createBatchSampler(dataset.train.numImages, config.batchSize, deriveSeed(config.seed, 'data'));
   const viewRng: Rng = createRng(deriveSeed(config.seed, 'views'));
@@ -100,12 +95,11 @@ export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
       const idx = sampler.nextBatch();
       const M = idx.length;
       const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);
-      const { plan, renderViews } = planStep(step, M);
+      const { plan, renderViews: numRendered } = planStep(step, M);
       const tensors = tf.tidy(() => {
         const idxT = tf.tensor1d(idx, 'int32');
-        const raw = renderViewsTf(images.train, idxT, params.slice(0, renderViews * M), config.imageSize); // [V, S, S, 3]
-        const views = normalizeViews(raw);
-        return hvpTrainStep(model, optimizer, views, renderViews, plan, lr) as unknown as tf.TensorContainerObject;
+        const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalize: true }); // [V, S, S, 3]
+        return hvpTrainStep(model, optimizer, views, numRendered, plan, lr) as unknown as tf.TensorContainerObject;
       }) as unknown as StepTensors;
       const pending: PendingStep = {
         step,
@@ -133,7 +127,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
       const iou = summarizeIou(p.params, p.numViews, p.numImages, selV);
       const msPerStep = elapsedMs / Math.max(1, stepsSinceLog);
       return {
-        step: p.step,
+        step: p.step + 1, // steps completed after this one, as the run state counts
         loss: lossV[0]!,
         meanPairLoss: meanV ? meanV[0]! : null,
         ...iou,
@@ -151,8 +145,8 @@ export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
     dispose() {
       model.dispose();
       optimizer.dispose();
-      images.train.dispose();
-      images.test.dispose();
+      images.train.tensor.dispose();
+      images.test.tensor.dispose();
     },
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * App: the page layout and its providers. Header with title and StatusLine, banners, a left
+ * column with Controls, the event log and the ConfigPanel, and a right column of live panels
+ * (loss, IoU, kNN, view gallery). The store and the worker client are created in main.tsx and
+ * passed in, so tests and the page share one wiring.
+ * Must not import: zustand, recharts, tfjs.
+ */
+import type { TrainerCommands } from '../../../worker/client';
+import { useUrlConfig } from '../../hooks/useUrlConfig';
+import { TrainerContext, useAutostart, useBackendInit } from '../../hooks/useTrainer';
+import type { AppStore } from '../../store/appStore';
+import { AppStoreContext } from '../../store/useAppStore';
+import { Banner } from '../Banner/Banner';
+import { ConfigPanel } from '../ConfigPanel/ConfigPanel';
+import { Controls } from '../Controls/Controls';
+import { EventLog } from '../EventLog/EventLog';
+import { Gallery } from '../Gallery/Gallery';
+import { IouChart } from '../IouChart/IouChart';
+import { KnnChart } from '../KnnChart/KnnChart';
+import { LossChart } from '../LossChart/LossChart';
+import { StatusLine } from '../StatusLine/StatusLine';
+import styles from './App.module.css';
+
+/** Props of App. */
+export interface AppProps {
+  store: AppStore;
+  trainer: TrainerCommands;
+}
+
+function Layout() {
+  const { autostart, maxSteps } = useUrlConfig();
+  useBackendInit();
+  useAutostart(autostart, maxSteps);
+  return (
+    <div className={styles.page}>
+      <header className={styles.header}>
+        <div className={styles.brand}>
+          <h1 className={styles.title}>HVP Playground</h1>
+          <p className={styles.tagline}>Self-supervised SimSiam with Hard View Pretraining, trained live in your browser</p>
+        </div>
+        <StatusLine />
+      </header>
+      <Banner />
+      <main className={styles.main}>
+        <aside className={styles.left}>
+          <Controls maxSteps={maxSteps} />
+          <EventLog />
+          <ConfigPanel />
+        </aside>
+        <div className={styles.right}>
+          <LossChart />
+          <IouChart />
+          <KnnChart />
+          <Gallery />
+        </div>
+      </main>
+    </div>
+  );
+}
+
+/** The whole app. */
+export function App({ store, trainer }: AppProps) {
+  return (
+    <AppStoreContext.Provider value={store}>
+      <TrainerContext.Provider value={trainer}>
+        <Layout />
+      </TrainerContext.Provider>
+    </AppStoreContext.Provider>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * ConfigPanel markup, rendered to static HTML in Node (react-dom/server, no DOM): every schema
+ * row has an input with its help as title and tooltip, a refused entry shows the schema's
+ * message as an alert, conflicts surface hidden fields, and inputs lock during a run.
+ * (The reference below types the components' CSS-module imports under tsconfig.node.json.)
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_SCHEMA } from '../../../core/config/schema';
+import { createAppStore, type AppStore } from '../../store/appStore';
+import { AppStoreContext } from '../../store/useAppStore';
+import { ConfigPanel } from './ConfigPanel';
+
+/** Server rendering reads zustand's *initial* state (getServerSnapshot), so hand it a view of
+ * the store whose initial state is the current one. */
+function render(store: AppStore, component: () => React.ReactNode): string {
+  const current: AppStore = { ...store, getInitialState: () => store.getState() };
+  return renderToStaticMarkup(createElement(AppStoreContext.Provider, { value: current }, createElement(component)));
+}
+
+function countMatches(html: string, re: RegExp): number {
+  return (html.match(re) ?? []).length;
+}
+
+const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+describe('ConfigPanel markup', () => {
+  it('shows basic rows by default, each with its help as title and as an ⓘ tooltip', () => {
+    const html = render(createAppStore(), ConfigPanel);
+    const basic = CONFIG_SCHEMA.filter((s) => !s.isAdvanced);
+    for (const spec of basic) {
+      expect(html).toContain(`data-testid="config-field-${spec.key}"`);
+      expect(html).toContain(`title="${escapeAttr(spec.help)}"`);
+      expect(html).toContain(`aria-label="About ${escapeAttr(spec.label)}"`);
+    }
+    expect(countMatches(html, /role="tooltip"/g)).toBe(basic.length);
+    for (const spec of CONFIG_SCHEMA.filter((s) => s.isAdvanced)) expect(html).not.toContain(`config-field-${spec.key}"`);
+    expect(html).toContain('<select');
+    expect(html).toContain('type="number"');
+  });
+
+  it('shows a refused entry with the schema message as an alert, keeping the valid value in the store', () => {
+    const store = createAppStore();
+    store.getState().setField('numViews', '12');
+    const html = render(store, ConfigPanel);
+    expect(html).toMatch(/role="alert"[^>]*>Views per image \(N\): 12 is out of range 2–8\. Keeping 4\./);
+    expect(html).toMatch(/data-testid="config-field-numViews"[^>]*value="12"|value="12"[^>]*data-testid="config-field-numViews"/);
+    expect(store.getState().config.numViews).toBe(4);
+  });
+
+  it('surfaces an advanced field with a conflict even when advanced settings are hidden', () => {
+    const store = createAppStore();
+    store.getState().setField('totalSteps', '20');
+    const html = render(store, ConfigPanel);
+    expect(html).toContain('data-testid="config-conflicts"');
+    expect(html).toContain('data-testid="config-field-warmupSteps"');
+    expect(html).toContain('Warm-up steps (50) must not exceed total steps (20).');
+  });
+
+  it('locks every input while a run is active and says how to unlock', () => {
+    const store = createAppStore();
+    store.getState().applyWorkerMessage({ type: 'state', state: 'running', step: 3 });
+    const html = render(store, ConfigPanel);
+    expect(html).toContain('Stop the run to change settings.');
+    const numInputs = countMatches(html, /data-testid="config-field-/g);
+    expect(countMatches(html, /<(input|select)[^>]*disabled=""[^>]*data-testid="config-field-/g)).toBe(numInputs);
+  });
+
+  it('shows URL warnings until dismissed', () => {
+    const store = createAppStore();
+    store.getState().loadConfig(store.getState().config, ['Unknown URL setting "foo" was ignored.']);
+    expect(render(store, ConfigPanel)).toContain('Unknown URL setting &quot;foo&quot; was ignored.');
+    store.getState().dismissUrlWarnings();
+    expect(render(store, ConfigPanel)).not.toContain('url-warnings');
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Gallery: what the hard-view selection chose for a few fixed held-out probe images at the
+ * latest probe step — crops, rendered views, the selected pair and the per-pair loss matrix.
+ * Must not import: zustand, recharts, tfjs.
+ */
+import type { HvpMode } from '../../../core/config/runConfig';
+import { selectShownConfig } from '../../store/selectors';
+import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
+import { Panel } from '../Panel/Panel';
+import { ProbeCard } from '../ProbeCard/ProbeCard';
+import styles from './Gallery.module.css';
+
+const MODE_TEXT: Record<HvpMode, string> = {
+  hard: 'HVP "hard" keeps, per image, the pair of views with the highest loss (the paper).',
+  easy: 'HVP "easy" keeps, per image, the pair with the lowest loss (a cooperative control).',
+  random: 'HVP "random" keeps a uniformly random pair of the N views (a control).',
+  off: 'HVP is off: the model trains on two plain views; the matrix shows their single pair.',
+};
+
+/** The view gallery of the latest probe snapshot. */
+export function Gallery() {
+  const probe = useAppStore((s) => s.probe);
+  const cfg = useAppStoreShallow((s) => {
+    const c = selectShownConfig(s);
+    return { hvpMode: c.hvpMode, probeEvery: c.probeEvery, numProbeImages: c.numProbeImages };
+  });
+
+  const caption = (
+    <>
+      {MODE_TEXT[cfg.hvpMode]} Boxes on the source are the views’ crops (selected pair solid and thick); the
+      matrix gives each pair’s loss (darker = harder) with IoU on hover.
+    </>
+  );
+
+  return (
+    <Panel
+      title="Hard views"
+      testId="gallery"
+      numPoints={probe ? probe.images.length : 0}
+      isWide
+      caption={caption}
+      aside={probe ? <span className={styles.step}>views at step {probe.step}</span> : null}
+    >
+      {probe ? (
+        <div className={styles.list}>
+          {probe.images.map((image) => (
+            <ProbeCard key={image.imageIdx} image={image} numViews={probe.numViews} />
+          ))}
+        </div>
+      ) : (
+        <p className={styles.empty}>
+          The views of {cfg.numProbeImages} probe image{cfg.numProbeImages > 1 ? 's' : ''} appear once training
+          starts and refresh every {cfg.probeEvery} step{cfg.probeEvery > 1 ? 's' : ''}.
+        </p>
+      )}
+    </Panel>
+  );
+}

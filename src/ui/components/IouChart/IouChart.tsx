@@ -1,0 +1,69 @@
+/**
+ * IouChart: does HVP pick pairs with little overlap? Plots the crop-box IoU of the selected pairs
+ * against the mean IoU over all pairs, and the running fraction of images whose selected pair is
+ * their lowest-IoU pair, against the chance level 1 / C(N,2) of a random pick.
+ * Must not import: zustand, recharts, tfjs.
+ */
+import { useMemo } from 'react';
+import { SeriesChart, type ReferenceSpec, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
+import { chanceOfLowestIou, lastRunningHitRate, selectPlottedSteps, selectShownConfig, toIouRows } from '../../store/selectors';
+import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
+import { numViewPairs } from '../../store/viewPairs';
+import { Panel } from '../Panel/Panel';
+import styles from './IouChart.module.css';
+
+const SERIES: readonly SeriesSpec[] = [
+  { key: 'selectedIou', label: 'IoU of selected pair', color: '#d4380d', width: 1.8 },
+  { key: 'meanIou', label: 'mean IoU of all pairs', color: '#1f54c4', isDashed: true },
+  { key: 'runningHitRate', label: 'running share: selected = lowest-IoU pair', color: '#17713a', width: 2 },
+];
+
+const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+
+/** IoU and lowest-IoU hit rate vs step. */
+export function IouChart() {
+  const steps = useAppStore((s) => s.steps);
+  const latest = useAppStore((s) => s.latestMetrics);
+  const { numViews, hvpMode } = useAppStoreShallow((s) => {
+    const c = selectShownConfig(s);
+    return { numViews: c.numViews, hvpMode: c.hvpMode };
+  });
+  const rows = useMemo(() => toIouRows(selectPlottedSteps(steps, latest)), [steps, latest]);
+  const chance = chanceOfLowestIou({ numViews, hvpMode });
+  const hitRate = lastRunningHitRate(rows);
+  const references: ReferenceSpec[] = chance !== null ? [{ y: chance, label: `chance 1/${numViewPairs(numViews)}`, color: '#17713a' }] : [];
+
+  const caption = chance !== null ? (
+    <>
+      Green: running share of images whose selected pair is also their lowest-overlap pair. Chance is
+      1 / C(N,2) = 1/{numViewPairs(numViews)} ≈ {pct(chance)} with N = {numViews} views — what a random pair
+      would score. Well above chance means the selection prefers far-apart crops.
+    </>
+  ) : (
+    <>HVP is off: the model trains on two views and no selection runs, so there is no hit rate; the IoU lines show the overlap of the two views.</>
+  );
+
+  const aside = hitRate !== null && chance !== null ? (
+    <div className={styles.latest} data-testid="iou-hit-rate">
+      <span className={styles.value}>{pct(hitRate)}</span>
+      <span className={styles.unit}>lowest-IoU hits (chance {pct(chance)})</span>
+    </div>
+  ) : null;
+
+  return (
+    <Panel title="View overlap (IoU)" testId="chart-iou" numPoints={rows.length} caption={caption} aside={aside}>
+      {rows.length === 0 ? (
+        <p className={styles.empty}>IoU appears after the first logged step.</p>
+      ) : (
+        <SeriesChart
+          data={rows}
+          series={SERIES}
+          yDomain={[0, 1]}
+          formatY={(v) => v.toFixed(2)}
+          references={references}
+          ariaLabel="IoU of the selected pair, mean IoU of all pairs, and running lowest-IoU hit rate vs step, with the chance level"
+        />
+      )}
+    </Panel>
+  );
+}

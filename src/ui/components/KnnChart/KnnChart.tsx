@@ -1,0 +1,63 @@
+/**
+ * KnnChart: weighted kNN top-1 accuracy on the held-out images vs step — the measure of how good
+ * the learned representation is (DINO-style weighted vote over a bank of training embeddings).
+ * The latest value is printed large; before the first evaluation the panel says when it comes.
+ * Must not import: zustand, recharts, tfjs.
+ */
+import { useMemo } from 'react';
+import { SeriesChart, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
+import { knnScheduleText, selectLatestKnn, selectShownConfig, toKnnRows } from '../../store/selectors';
+import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
+import { Panel } from '../Panel/Panel';
+import styles from './KnnChart.module.css';
+
+const SERIES: readonly SeriesSpec[] = [{ key: 'top1', label: 'kNN top-1 (%)', color: '#6b3fa0', width: 2, hasDots: true }];
+
+/** kNN accuracy vs step. */
+export function KnnChart() {
+  const knn = useAppStore((s) => s.knn);
+  const cfg = useAppStoreShallow((s) => {
+    const c = selectShownConfig(s);
+    return { knnEvery: c.knnEvery, totalSteps: c.totalSteps, knnK: c.knnK, numTestImages: c.numTestImages };
+  });
+  const rows = useMemo(() => toKnnRows(knn.points), [knn]);
+  const latest = selectLatestKnn(knn);
+  const schedule = knnScheduleText(cfg, latest !== null);
+
+  const aside = (
+    <div className={styles.latest}>
+      <span className={styles.value} data-testid="knn-value" data-value={latest ? latest.top1 : ''}>
+        {latest ? `${(100 * latest.top1).toFixed(1)} %` : '—'}
+      </span>
+      <span className={styles.unit}>{latest ? `top-1 at step ${latest.step}` : 'no evaluation yet'}</span>
+    </div>
+  );
+
+  return (
+    <Panel
+      title="kNN accuracy"
+      testId="chart-knn"
+      numPoints={rows.length}
+      aside={aside}
+      caption={
+        <>
+          Weighted {cfg.knnK}-NN top-1 on {latest ? latest.numQueries : cfg.numTestImages} held-out images
+          {latest ? ` with a bank of ${latest.numBank} training embeddings` : ''}. {schedule}
+        </>
+      }
+    >
+      {rows.length === 0 ? (
+        <p className={styles.empty}>{schedule}</p>
+      ) : (
+        <SeriesChart
+          data={rows}
+          series={SERIES}
+          yDomain={[0, 100]}
+          formatY={(v) => `${v.toFixed(0)}`}
+          height={200}
+          ariaLabel="Weighted kNN top-1 accuracy in percent vs step"
+        />
+      )}
+    </Panel>
+  );
+}
