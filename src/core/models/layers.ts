@@ -13,6 +13,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
+import { conv2dFastGrad } from '../ops/conv2dFastGrad';
 
 /** PyTorch BatchNorm eps. */
 export const BN_EPS = 1e-5;
@@ -55,6 +56,10 @@ export interface LinearVars {
  * x: [B, H, W, Cin], weight: [k, k, Cin, Cout] (HWIO) → [B, H', W', Cout].
  */
 export function conv2d(x: tf.Tensor4D, weight: tf.Variable, stride: number, pad: number): tf.Tensor4D {
+  // The filter gradient as a forward conv of transposed tensors is 20–80× faster than tfjs's
+  // Conv2DBackpropFilter on the CPU backend, but measured slower on WebGPU (SwiftShader; see
+  // bench/kernels/README.md), so the stock kernel stays on GPU backends until a GPU measures it.
+  if (tf.getBackend() === 'cpu') return conv2dFastGrad(x, weight as tf.Tensor4D, stride, pad);
   return tf.conv2d(x, weight as tf.Tensor4D, stride, pad);
 }
 

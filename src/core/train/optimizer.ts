@@ -1,12 +1,10 @@
 /**
- * Optimizer contract shared by the reference (plain tfjs ops) and fused GPU implementations,
- * plus the reference SGD with momentum and decoupled-from-nothing (PyTorch-style, coupled) weight decay.
- *
- * PyTorch SGD semantics: g = grad + wd·w; buf = momentum·buf + g (buf = g on the first step);
- * w = w − lr·buf. Parameters listed in `noDecay` (BN affine, biases) get no weight decay.
+ * Optimizer contract shared by the reference (plain tfjs ops, optimizers/) and fused GPU implementations
+ * (gpu/fusedOptimizer.ts). References: optimizers/sgd.ts (PyTorch SGD, re-exported here),
+ * optimizers/lars.ts (LARS as in solo-learn), optimizers/adamw.ts (torch.optim.AdamW).
  * Must not import: DOM, gpu/.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 /** An optimizer over named variables. */
 export interface Optimizer {
@@ -18,45 +16,6 @@ export interface Optimizer {
   dispose(): void;
 }
 
-/** Options of SGD. */
-export interface SgdOptions {
-  momentum: number;
-  weightDecay: number;
-  /** Returns true for parameter names that get no weight decay. */
-  isNoDecay?: (name: string) => boolean;
-}
-
-/** Reference SGD with momentum and weight decay, in plain tfjs ops (a few kernels per variable). */
-export function createSgd(opts: SgdOptions): Optimizer {
-  const buffers = new Map<string, tf.Variable>();
-  return {
-    apply(params, grads, lr) {
-      for (const [name, g] of grads) {
-        const w = params.get(name);
-        if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
-        const wd = opts.isNoDecay?.(name) ? 0 : opts.weightDecay;
-        tf.tidy(() => {
-          const d = wd > 0 ? g.add(w.mul(wd)) : g;
-          let buf = buffers.get(name);
-          let update: tf.Tensor = d;
-          if (opts.momentum > 0) {
-            if (!buf) {
-              buf = tf.variable(d, false); // unnamed: tfjs variable names are global
-              buffers.set(name, buf);
-            } else {
-              buf.assign(buf.mul(opts.momentum).add(d));
-            }
-            update = buf;
-          }
-          w.assign(w.sub(update.mul(lr)));
-        });
-        g.dispose();
-      }
-    },
-    state: () => new Map(buffers),
-    dispose() {
-      for (const b of buffers.values()) b.dispose();
-      buffers.clear();
-    },
-  };
-}
+export type { SgdOptions } from './optimizers/sgd';
+/** Reference SGD (moved to optimizers/sgd.ts; re-exported here for existing importers). */
+export { createSgd } from './optimizers/sgd';

@@ -58,10 +58,17 @@ export interface Trainer {
 }
 
 /** Builds the trainer: model from `seed`, data order and view streams derived from it. */
-export function createTrainer(config: RunConfig, dataset: Dataset): Trainer {
+/** Injected implementations, e.g. the fused WebGPU optimizer (gpu/ builds these for the worker). */
+export interface TrainerOptions {
+  /** Builds the optimizer; default: the reference SGD in plain tfjs ops. */
+  makeOptimizer?: (opts: { momentum: number; weightDecay: number }) => Optimizer;
+}
+
+export function createTrainer(config: RunConfig, dataset: Dataset, options: TrainerOptions = {}): Trainer {
   const model = createSimSiamModel(config, deriveSeed(config.seed, 'init'));
   // SimSiam (authors' pretrain.py): torch SGD with weight decay on every parameter.
-  const optimizer: Optimizer = createSgd({ momentum: config.momentum, weightDecay: config.weightDecay });
+  const sgdOptions = { momentum: config.momentum, weightDecay: config.weightDecay };
+  const optimizer: Optimizer = options.makeOptimizer ? options.makeOptimizer(sgdOptions) : createSgd(sgdOptions);
   const images: DeviceImages = {
     train: uploadSourceImages(dataset.train.images, dataset.train.numImages, dataset.train.height, dataset.train.width),
     test: uploadSourceImages(dataset.test.images, dataset.test.numImages, dataset.test.height, dataset.test.width),

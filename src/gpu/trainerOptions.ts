@@ -1,0 +1,14 @@
+/**
+ * Trainer options for the WebGPU backend: the fused SGD optimizer (one or two dispatches per
+ * variable instead of a dozen small kernels). Falls back to the trainer's defaults elsewhere.
+ * Must not import: core/ values outside core/ops (types only), worker/, ui/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainerOptions } from '../core/train/trainer';
+import { createFusedOptimizer } from './fusedOptimizer';
+
+/** Options that use our WebGPU kernels when the current backend is 'webgpu'; {} otherwise. */
+export function createGpuTrainerOptions(): TrainerOptions {
+  if (tf.getBackend() !== 'webgpu') return {};
+  return { makeOptimizer: (opts) => createFusedOptimizer('sgd', opts) };
+}
