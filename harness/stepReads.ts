@@ -13,16 +13,19 @@ import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
 import { createTrainer } from '../src/core/train/trainer';
 import { createGpuTrainerOptions, registerGpuKernels } from '../src/gpu/register';
 
-interface ReadCounts { mapAsync: number; read: number; readSync: number }
+/** mapAsync: buffer maps (every async readback); read: backend.read calls; readSync: readSync of
+ * GPU-resident data (tfjs reads it through a canvas, not mapAsync); cpuReads: readSync of data that
+ * tfjs kept on the CPU (small uploads it forwards to CPU kernels) — no GPU round trip. */
+interface ReadCounts { mapAsync: number; read: number; readSync: number; cpuReads: number }
 declare global {
   interface Window {
     __stepReads?: { backend: string; kernels: string[]; queuedStep: ReadCounts; metricRead: ReadCounts; hvpModes: string[]; error?: string };
   }
 }
 
-const counts: ReadCounts = { mapAsync: 0, read: 0, readSync: 0 };
+const counts: ReadCounts = { mapAsync: 0, read: 0, readSync: 0, cpuReads: 0 };
 const snapshot = (): ReadCounts => ({ ...counts });
-const diff = (a: ReadCounts, b: ReadCounts): ReadCounts => ({ mapAsync: b.mapAsync - a.mapAsync, read: b.read - a.read, readSync: b.readSync - a.readSync });
+const diff = (a: ReadCounts, b: ReadCounts): ReadCounts => ({ mapAsync: b.mapAsync - a.mapAsync, read: b.read - a.read, readSync: b.readSync - a.readSync, cpuReads: b.cpuReads - a.cpuReads });
 
 async function main(): Promise<void> {
   await tf.setBackend('webgpu');
@@ -33,11 +36,19 @@ async function main(): Promise<void> {
     counts.mapAsync += 1;
     return origMap.apply(this, args);
   };
-  const backend = tf.backend() as unknown as { read: (...a: unknown[]) => unknown; readSync: (...a: unknown[]) => unknown };
+  const backend = tf.backend() as unknown as {
+    read: (...a: unknown[]) => unknown;
+    readSync: (dataId: object) => unknown;
+    tensorMap: { get(dataId: object): { values?: unknown } | undefined };
+  };
   const origRead = backend.read.bind(backend);
   const origReadSync = backend.readSync.bind(backend);
   backend.read = (...a) => ((counts.read += 1), origRead(...a));
-  backend.readSync = (...a) => ((counts.readSync += 1), origReadSync(...a));
+  backend.readSync = (dataId) => {
+    if (backend.tensorMap.get(dataId)?.values != null) counts.cpuReads += 1;
+    else counts.readSync += 1;
+    return origReadSync(dataId);
+  };
 
   const config: RunConfig = { ...DEFAULT_CONFIG, numTrainImages: 32, numTestImages: 8, numKnnBankImages: 32, imageSize: 16, batchSize: 8, backboneWidth: 4, projDim: 32, predHiddenDim: 8, knnK: 5, numProbeImages: 2, hvpMode: 'hard', numViews: 4 };
   const dataset = generateBuiltinDataset({ seed: 1, numTrain: config.numTrainImages, numTest: config.numTestImages });
