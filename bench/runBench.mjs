@@ -16,8 +16,13 @@ const port = 4179;
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const extraArgs = (process.env.CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
-const cleanup = () => server.kill();
+// Own process group, so cleanup kills vite and not only its launcher.
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+const cleanup = () => {
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch { /* already gone */ }
+};
 process.on('exit', cleanup);
 try {
   for (let i = 0; i < 100; i++) {

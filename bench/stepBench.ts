@@ -3,20 +3,22 @@
  * off and with HVP on, in one page load, so the ratio is measured under identical conditions.
  * Each mode: build a fresh trainer, run `warmup` steps (pipeline compilation), then queue
  * `steps` steps and read the last loss once (no per-step sync), and report ms/step, images/s
- * and the ratio to the first mode. Driven by bench/runBench.mjs through headless Chromium.
+ * and the ratio to the first mode. `kernels=stock` uses only tfjs's kernels; `kernels=ours`
+ * (default) registers our WGSL kernels and the fused optimizer. Driven by bench/runBench.mjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { DEFAULT_CONFIG, type HvpMode, type RunConfig } from '../src/core/config/runConfig';
 import { validateConfig } from '../src/core/config/schema';
 import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
-import { createTrainer } from '../src/core/train/trainer';
+import { createTrainer, type TrainerOptions } from '../src/core/train/trainer';
+import { createGpuTrainerOptions, registerGpuKernels } from '../src/gpu/register';
 
 interface ModeResult { mode: HvpMode; hvpEvery: number; msPerStep: number; imagesPerSec: number; ratioToFirst: number }
 
-async function timeMode(config: RunConfig, warmup: number, steps: number): Promise<number> {
+async function timeMode(config: RunConfig, warmup: number, steps: number, options: TrainerOptions): Promise<number> {
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
-  const trainer = createTrainer(config, dataset);
+  const trainer = createTrainer(config, dataset, options);
   for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
   const t0 = performance.now();
   for (let i = 0; i < steps - 1; i++) trainer.releaseStep(trainer.trainStep());
@@ -36,20 +38,24 @@ async function main(): Promise<void> {
   });
   const overrides: Record<string, string> = {};
   q.forEach((v, k) => {
-    if (!['steps', 'warmup', 'modes'].includes(k)) overrides[k] = v;
+    if (!['steps', 'warmup', 'modes', 'kernels'].includes(k)) overrides[k] = v;
   });
   const base = validateConfig(overrides, { ...DEFAULT_CONFIG, numTrainImages: 1024, numTestImages: 64, knnEvery: 0 });
   if (base.issues.length) throw new Error(base.issues.map((i) => i.message).join(' '));
+  // kernels=stock: tfjs's own kernels only; kernels=ours: our WGSL kernels + fused optimizer.
+  const kernels = q.get('kernels') ?? 'ours';
   await tf.setBackend('webgpu');
   await tf.ready();
+  if (kernels === 'ours') registerGpuKernels();
+  const options: TrainerOptions = kernels === 'ours' ? createGpuTrainerOptions() : {};
   const results: ModeResult[] = [];
   for (const v of variants) {
     const cfg = { ...base.config, hvpMode: v.mode, hvpEvery: v.hvpEvery };
-    const ms = await timeMode(cfg, warmup, steps);
+    const ms = await timeMode(cfg, warmup, steps, options);
     results.push({ ...v, msPerStep: ms, imagesPerSec: (1000 * cfg.batchSize) / ms, ratioToFirst: results.length ? ms / results[0]!.msPerStep : 1 });
   }
   const adapter = (tf.backend() as unknown as { adapterInfo?: Record<string, string> }).adapterInfo ?? {};
-  const out = { config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+  const out = { kernels, config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
   (window as unknown as { __benchResults: unknown }).__benchResults = out;
   document.getElementById('out')!.textContent = JSON.stringify(out, null, 2);
 }

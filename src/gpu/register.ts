@@ -1,13 +1,14 @@
 /**
  * The one place that registers our WebGPU kernels with tfjs, and the gpu/ entry point for worker/ and
  * cli/ (which may import gpu/register only): it re-exports the fused optimizers.
- * Later kernels (views, pair losses) add their KernelConfig factories to GPU_KERNELS.
+ * Every kernel adds its KernelConfig factory to GPU_KERNELS (optimizers, pair selection, views).
  * Must not import: core/ values outside core/ops, worker/, ui/, DOM.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu'; // registers the 'webgpu' backend
 import { adamwUpdateConfig } from './kernels/adamwUpdate';
 import { larsUpdateConfig } from './kernels/larsUpdate';
+import { pairSelectConfig } from './kernels/pairSelect';
 import { sgdMomentumUpdateConfig } from './kernels/sgdMomentumUpdate';
 
 /** Factories of every kernel this package registers, by backend name. */
@@ -15,6 +16,7 @@ const GPU_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
   sgdMomentumUpdateConfig,
   larsUpdateConfig,
   adamwUpdateConfig,
+  pairSelectConfig,
 ];
 
 /**

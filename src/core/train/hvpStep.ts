@@ -4,17 +4,19 @@
  *   1. selection forward of all N·M views without a tape, BatchNorm in training mode (as the
  *      authors: batch statistics over all N·M views, running stats updated);
  *   2. per-sample SimSiam loss of every pair, keep per image the highest (hard) or lowest (easy),
- *      ties to the earlier pair;
+ *      ties to the earlier pair: one op, core/ops/pairSelect (the WGSL kernel on WebGPU once
+ *      gpu/register ran, its plain-tfjs reference elsewhere);
  *   3. gather the two views of each image's pair and train one ordinary SimSiam step on them
  *      (the two views forwarded separately, as SimSiam's encoder(x1), encoder(x2)).
  * No GPU→CPU read happens here: the loss and selections come back as tensors.
  * Must not import: DOM, gpu/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { simsiamPairLosses, simsiamTrainingLoss } from '../methods/simsiam';
+import { simsiamTrainingLoss } from '../methods/simsiam';
 import type { BnStat, SimSiamModel } from '../models/simsiamModel';
+import { pairSelect } from '../ops/pairSelect';
 import type { Optimizer } from './optimizer';
-import { gatherPairViews, selectPairs } from './selection';
+import { gatherPairViews } from './selection';
 
 /** How the pair of each image is chosen in this step. */
 export type PairPlan =
@@ -53,11 +55,9 @@ export function hvpTrainStep(model: SimSiamModel, optimizer: Optimizer, views: t
     [pairLosses, selected] = tf.tidy(() => {
       const out = model.forward(views, true);
       stats = keepStats(out.bnStats);
-      const dim = out.z.shape[1];
-      const p = out.p.reshape([numViews, numImages, dim]) as tf.Tensor3D; // [N, M, D]
-      const z = out.z.reshape([numViews, numImages, dim]) as tf.Tensor3D; // [N, M, D]
-      const losses = simsiamPairLosses(p, z); // [M, P]
-      return [losses, selectPairs(losses, plan.mode)] as [tf.Tensor2D, tf.Tensor1D];
+      // out.p, out.z: [N·M, D], view-major (row k·M + m) → losses [M, P], selected int32 [M]
+      const sel = pairSelect(out.p, out.z, { numViews, numImages, score: 'negCosine', mode: plan.mode });
+      return [sel.pairLosses, sel.selected] as [tf.Tensor2D, tf.Tensor1D];
     });
     model.updateRunningStats(stats);
   } else {
