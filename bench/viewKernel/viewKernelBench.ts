@@ -24,7 +24,7 @@ import { renderViewsReference } from '../../src/core/ops/renderViews';
 import { renderViews, uploadSourceImages, type SourceImages } from '../../src/core/ops/renderViewsOp';
 import { renderViewsTf } from '../../src/core/ops/renderViewsTf';
 import { createRng } from '../../src/core/random';
-import { registerViewKernel } from '../../src/gpu/registerViewKernel';
+import { registerGpuKernels } from '../../src/gpu/register';
 
 /** msPerCall: wall time per call incl. the GPU work; issueMsPerCall: JS time to queue a call (CPU side only). */
 interface Timing { method: 'kernel' | 'tfjsOps' | 'reference'; msPerCall: number; issueMsPerCall: number }
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   await tf.setBackend('webgpu');
   await tf.ready();
   if (tf.getBackend() !== 'webgpu') throw new Error(`backend is ${tf.getBackend()}, not webgpu`);
-  registerViewKernel();
+  registerGpuKernels();
   const data = generateBuiltinDataset({ seed: 1, numTrain: 256, numTest: 0 }).train;
   const packed = uploadSourceImages(data.images, data.numImages, 32, 32);
   const float = uploadSourceImages(data.images, data.numImages, 32, 32, 'float32');

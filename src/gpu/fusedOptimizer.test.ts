@@ -13,7 +13,7 @@ beforeAll(async () => {
 describe('registerGpuKernels', () => {
   it('registers every kernel once per backend name and is idempotent', () => {
     const names = registerGpuKernels('webgpu');
-    expect(names).toEqual(['SgdMomentumUpdate', 'LarsUpdate', 'AdamwUpdate']);
+    expect(names).toEqual(['SgdMomentumUpdate', 'LarsUpdate', 'AdamwUpdate', 'HvpPairSelect', 'HvpRenderViews']);
     for (const n of names) expect(tf.getKernel(n, 'webgpu')).toBeDefined();
     const kernel = tf.getKernel('SgdMomentumUpdate', 'webgpu');
     registerGpuKernels('webgpu');

@@ -2,6 +2,7 @@
  * The one place that registers our WebGPU kernels with tfjs, and the gpu/ entry point for worker/ and
  * cli/ (which may import gpu/register only): it re-exports the fused optimizers.
  * Every kernel adds its KernelConfig factory to GPU_KERNELS (optimizers, pair selection, views).
+ * Call it before uploading the dataset: the view op packs source images only when its kernel exists.
  * Must not import: core/ values outside core/ops, worker/, ui/, DOM.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu'; // registers the 'webgpu' backend
 import { adamwUpdateConfig } from './kernels/adamwUpdate';
 import { larsUpdateConfig } from './kernels/larsUpdate';
 import { pairSelectConfig } from './kernels/pairSelect';
+import { renderViewsConfig } from './kernels/renderViews';
 import { sgdMomentumUpdateConfig } from './kernels/sgdMomentumUpdate';
 
 /** Factories of every kernel this package registers, by backend name. */
@@ -17,6 +19,7 @@ const GPU_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
   larsUpdateConfig,
   adamwUpdateConfig,
   pairSelectConfig,
+  renderViewsConfig,
 ];
 
 /**

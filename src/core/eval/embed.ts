@@ -1,25 +1,28 @@
 /**
  * Embeds whole images (no augmentation: the full image resized to the view size, normalised)
  * with the backbone in eval mode, L2-normalised, in chunks. Used by kNN and later by probes/PCA.
+ * Each image goes through the same view op as training (renderViewsOp) with identity parameters
+ * (full-image crop, no flip, jitter or blur), so packed and float32 sources embed alike.
  * Must not import: DOM, gpu/.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SimSiamModel } from '../models/simsiamModel';
-import { normalizeViews } from '../ops/renderViewsTf';
+import { identityViewParams, renderViews, type SourceImages } from '../ops/renderViewsOp';
 
 /**
- * @param images float32 0..255 [n, H, W, 3] on the device
+ * @param images device-resident source images (uploadSourceImages)
  * @param count embed images [0, count)
  * @returns L2-normalised features [count, F]. NOTE: does not dispose `images`.
  */
-export function embedImages(model: SimSiamModel, images: tf.Tensor4D, count: number, size: number, chunk = 256): tf.Tensor2D {
+export function embedImages(model: SimSiamModel, images: SourceImages, count: number, size: number, chunk = 256): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
+  const identity = identityViewParams(images.height, images.width);
   for (let start = 0; start < count; start += chunk) {
     const n = Math.min(chunk, count - start);
     parts.push(tf.tidy(() => {
-      let x = images.slice([start, 0, 0, 0], [n, -1, -1, -1]).div(255) as tf.Tensor4D; // [n, H, W, 3]
-      if (x.shape[1] !== size || x.shape[2] !== size) x = tf.image.resizeBilinear(x, [size, size], false, true);
-      const f = model.embed(normalizeViews(x)); // [n, F]
+      const idx = tf.range(start, start + n, 1, 'int32') as tf.Tensor1D; // [n]
+      const x = renderViews(images, idx, Array.from({ length: n }, () => identity), size, { normalize: true }); // [n, S, S, 3]
+      const f = model.embed(x); // [n, F]
       return f.div(f.norm('euclidean', 1, true).add(1e-12)) as tf.Tensor2D;
     }));
   }

@@ -123,7 +123,10 @@ export function renderViewsTf(images: tf.Tensor4D, imageIdx: tf.Tensor1D, params
     const pixels = images.reshape([numImages * H * W, 3]); // [numImages·H·W, 3]
     const neighbours = tf.cast(tf.gather(pixels, index), 'float32'); // [4, V, S, S, 3]
     const weights = tf.tensor(table.weights, [4, V, S, S, 1]); // [4, V, S, S, 1]
-    let x = neighbours.mul(weights).sum(0).div(255) as tf.Tensor4D; // [V, S, S, 3]
+    // Sum of the 4 weighted neighbours as adds: tfjs-webgpu reduces sum(0) with one workgroup per
+    // output value, which was the bulk of this path's time (bench/viewKernel/README.md).
+    const terms = tf.unstack(neighbours.mul(weights)); // 4 × [V, S, S, 3]
+    let x = tf.addN(terms).div(255) as tf.Tensor4D; // [V, S, S, 3]
     x = jitterTf(x, params);
     x = grayscaleTf(x, params);
     x = blurTf(x, params);

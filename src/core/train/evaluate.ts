@@ -10,7 +10,8 @@ import { augmentFromConfig, sampleBatchViewParams } from '../data/viewParams';
 import { embedImages } from '../eval/embed';
 import { knnAccuracy } from '../eval/knn';
 import { simsiamPairLosses } from '../methods/simsiam';
-import { normalizeViews, renderViewsTf } from '../ops/renderViewsTf';
+import { renderViews } from '../ops/renderViewsOp';
+import { normalizeViews } from '../ops/renderViewsTf';
 import type { Rng } from '../random';
 import type { KnnMetrics, ProbeImage, ProbeSnapshot } from './metrics';
 import { numPairs, pairList } from './pairs';
@@ -50,7 +51,7 @@ export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<Pro
   const cpuPairs = config.hvpMode === 'random' ? randomPairs(probeRng, M, N) : config.hvpMode === 'off' ? new Int32Array(M) : null;
   const [raw, losses, selected] = tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from({ length: M }, (_, i) => i), 'int32');
-    const views = renderViewsTf(images.test, idx, params, S); // [N·M, S, S, 3] in [0, 1]
+    const views = renderViews(images.test, idx, params, S); // [N·M, S, S, 3] in [0, 1]
     const out = model.forward(normalizeViews(views), false);
     const D = out.z.shape[1];
     const pl = simsiamPairLosses(out.p.reshape([N, M, D]) as tf.Tensor3D, out.z.reshape([N, M, D]) as tf.Tensor3D); // [M, P]
