@@ -8,8 +8,11 @@ describe('config schema', () => {
     expect(CONFIG_SCHEMA.map((s) => s.key).sort()).toEqual(Object.keys(DEFAULT_CONFIG).sort());
     expect(validateConfig(DEFAULT_CONFIG).issues).toEqual([]);
   });
-  it('every help text names the default', () => {
-    for (const s of CONFIG_SCHEMA) expect(s.help).toContain(`Default ${DEFAULT_CONFIG[s.key]}`);
+  it('every help text names the default and numeric ones their range', () => {
+    for (const s of CONFIG_SCHEMA) {
+      expect(s.help).toContain(`Default ${DEFAULT_CONFIG[s.key]}`);
+      if (s.kind !== 'enum') expect(s.help).toMatch(/Range|range/);
+    }
   });
   it('refuses out-of-range, non-integer, non-numeric and unknown values, keeping the base value', () => {
     const r = validateConfig({ numViews: 9, batchSize: 3.5, learningRate: 'abc', hvpMode: 'hardest', bogus: 1 } as never);

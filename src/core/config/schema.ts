@@ -36,10 +36,12 @@ export interface EnumField<K extends keyof RunConfig = keyof RunConfig> extends 
 }
 export type FieldSpec = NumberField | EnumField;
 
+/** Appends the allowed range when the help text does not state one. */
+const withRange = (help: string, min: number, max: number): string => (/Range/.test(help) ? help : `${help} Allowed range ${min}–${max}.`);
 const int = (key: keyof RunConfig, label: string, group: FieldGroup, min: number, max: number, help: string, isAdvanced = false): NumberField =>
-  ({ key, label, group, kind: 'int', min, max, step: 1, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
+  ({ key, label, group, kind: 'int', min, max, step: 1, help: `Default ${DEFAULT_CONFIG[key]}. ${withRange(help, min, max)}`, isAdvanced });
 const float = (key: keyof RunConfig, label: string, group: FieldGroup, min: number, max: number, help: string, isAdvanced = false): NumberField =>
-  ({ key, label, group, kind: 'float', min, max, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
+  ({ key, label, group, kind: 'float', min, max, help: `Default ${DEFAULT_CONFIG[key]}. ${withRange(help, min, max)}`, isAdvanced });
 const choice = (key: keyof RunConfig, label: string, group: FieldGroup, choices: readonly string[], help: string, isAdvanced = false): EnumField =>
   ({ key, label, group, kind: 'enum', choices, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
 
@@ -65,24 +67,24 @@ export const CONFIG_SCHEMA: readonly FieldSpec[] = [
   int('warmupSteps', 'Warm-up steps', 'optim', 0, 100000, 'Linear learning-rate warm-up before the cosine decay. Range 0–totalSteps.', true),
   float('cropScaleMin', 'Crop scale min', 'augment', 0.01, 1, 'Smallest crop area as a fraction of the image (paper CIFAR: 0.2). Range 0.01–1; must not exceed the max. Tiny crops make views of one image share nothing.', true),
   float('cropScaleMax', 'Crop scale max', 'augment', 0.01, 1, 'Largest crop area fraction. Range 0.01–1.', true),
-  float('flipProb', 'Flip probability', 'augment', 0, 1, 'Horizontal flip probability.', true),
+  float('flipProb', 'Flip probability', 'augment', 0, 1, 'Horizontal flip probability. Range 0–1; 0 lets the model rely on left/right layout, which the built-in shapes do not need.', true),
   float('jitterProb', 'Colour jitter probability', 'augment', 0, 1, 'Probability of colour jitter (torchvision order randomised per view). Without it SimSiam can match views by colour alone.', true),
-  float('jitterBrightness', 'Jitter brightness', 'augment', 0, 1, 'Brightness factor drawn from [1−b, 1+b].', true),
-  float('jitterContrast', 'Jitter contrast', 'augment', 0, 1, 'Contrast factor drawn from [1−c, 1+c].', true),
-  float('jitterSaturation', 'Jitter saturation', 'augment', 0, 1, 'Saturation factor drawn from [1−s, 1+s].', true),
-  float('jitterHue', 'Jitter hue', 'augment', 0, 0.5, 'Hue shift drawn from [−h, h] (fraction of a turn). Range 0–0.5.', true),
-  float('grayscaleProb', 'Grayscale probability', 'augment', 0, 1, 'Probability of converting a view to grayscale.', true),
-  float('blurProb', 'Blur probability', 'augment', 0, 1, 'Probability of Gaussian blur (off for CIFAR in SimSiam).', true),
-  float('blurSigmaMin', 'Blur sigma min', 'augment', 0.01, 5, 'Smallest blur sigma in pixels; must not exceed the max.', true),
-  float('blurSigmaMax', 'Blur sigma max', 'augment', 0.01, 5, 'Largest blur sigma in pixels.', true),
-  float('solarizeProb', 'Solarize probability', 'augment', 0, 1, 'Probability of solarizing (pixels ≥ 128 inverted).', true),
+  float('jitterBrightness', 'Jitter brightness', 'augment', 0, 1, 'Brightness factor drawn from [1−b, 1+b]. Range 0–1; 0 disables it, near 1 views can turn almost black.', true),
+  float('jitterContrast', 'Jitter contrast', 'augment', 0, 1, 'Contrast factor drawn from [1−c, 1+c]. Range 0–1; near 1 views can turn flat grey.', true),
+  float('jitterSaturation', 'Jitter saturation', 'augment', 0, 1, 'Saturation factor drawn from [1−s, 1+s]. Range 0–1; 0 lets the model match views by colour.', true),
+  float('jitterHue', 'Jitter hue', 'augment', 0, 0.5, 'Hue shift drawn from [−h, h] (fraction of a turn). Range 0–0.5; 0.5 makes colour meaningless, 0 lets views match by hue.', true),
+  float('grayscaleProb', 'Grayscale probability', 'augment', 0, 1, 'Probability of converting a view to grayscale. Range 0–1; high values discard most colour information.', true),
+  float('blurProb', 'Blur probability', 'augment', 0, 1, 'Probability of Gaussian blur (off for CIFAR in SimSiam). Range 0–1; at 32 px strong blur erases the shapes.', true),
+  float('blurSigmaMin', 'Blur sigma min', 'augment', 0.01, 5, 'Smallest blur sigma in pixels. Range 0.01–5; must not exceed the max.', true),
+  float('blurSigmaMax', 'Blur sigma max', 'augment', 0.01, 5, 'Largest blur sigma in pixels. Range 0.01–5; above ~2.7 the 17-tap kernel truncates the Gaussian.', true),
+  float('solarizeProb', 'Solarize probability', 'augment', 0, 1, 'Probability of solarizing (pixels ≥ 128 inverted). Range 0–1; BYOL/DINO use 0.2 on one view; high values make views of one image look unrelated.', true),
   int('knnEvery', 'kNN every k steps', 'eval', 0, 100000, 'Steps between kNN evaluations on the held-out split; 0 = never. Each evaluation embeds the bank and the held-out set.'),
   int('knnK', 'kNN k', 'eval', 1, 200, 'Neighbours voting in weighted kNN (DINO: 20). Must not exceed the bank size.', true),
   float('knnTemperature', 'kNN temperature', 'eval', 0.001, 10, 'Vote weight exp(sim/T) (DINO: 0.07). Very small T lets the single nearest neighbour decide.', true),
   int('numKnnBankImages', 'kNN bank images', 'eval', 10, 50000, 'Training images embedded as the kNN memory bank (capped at the training set size).', true),
   int('logEvery', 'Log every k steps', 'eval', 1, 1000, 'Steps between metric reads from the GPU. 1 = every step (slightly slower); larger values throttle the charts.', true),
   int('probeEvery', 'Gallery every k steps', 'eval', 1, 100000, 'Steps between gallery refreshes (views, selected pair and pair-loss matrix of the probe images). Each refresh costs one small forward pass.', true),
-  int('numProbeImages', 'Probe images', 'eval', 1, 8, 'Fixed held-out images shown in the view gallery.', true),
+  int('numProbeImages', 'Probe images', 'eval', 1, 8, 'Fixed held-out images shown in the view gallery. Range 1–8; each costs N rendered views per refresh.', true),
   int('seed', 'Seed', 'run', 0, 2 ** 31 - 1, 'Seed of weight init, data order, views and random selection. Same seed + same config = same run.'),
   choice('backend', 'Preferred backend', 'run', BACKEND_NAMES, 'The worker tries this backend first and falls back (webgpu → webgl → cpu) with a banner saying why.', true),
 ];
