@@ -10,6 +10,7 @@ import { chanceOfLowestIou, lastRunningHitRate, selectPlottedSteps, selectShownC
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { numViewPairs } from '../../store/viewPairs';
 import { Panel } from '../Panel/Panel';
+import parts from '../Panel/ChartParts.module.css';
 import styles from './IouChart.module.css';
 
 const SERIES: readonly SeriesSpec[] = [
@@ -44,16 +45,16 @@ export function IouChart() {
   );
 
   const aside = hitRate !== null && chance !== null ? (
-    <div className={styles.latest} data-testid="iou-hit-rate">
-      <span className={styles.value}>{pct(hitRate)}</span>
-      <span className={styles.unit}>lowest-IoU hits (chance {pct(chance)})</span>
+    <div className={`${parts.latest} ${styles.accent}`} data-testid="iou-hit-rate">
+      <span className={parts.value}>{pct(hitRate)}</span>
+      <span className={parts.unit}>lowest-IoU hits (chance {pct(chance)})</span>
     </div>
   ) : null;
 
   return (
     <Panel title="View overlap (IoU)" testId="chart-iou" numPoints={rows.length} caption={caption} aside={aside}>
       {rows.length === 0 ? (
-        <p className={styles.empty}>IoU appears after the first logged step.</p>
+        <p className={`${parts.empty} ${styles.accent}`}>IoU appears after the first logged step.</p>
       ) : (
         <SeriesChart
           data={rows}

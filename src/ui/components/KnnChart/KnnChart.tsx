@@ -9,6 +9,7 @@ import { SeriesChart, type SeriesSpec } from '../../charts/SeriesChart/SeriesCha
 import { knnScheduleText, selectLatestKnn, selectShownConfig, toKnnRows } from '../../store/selectors';
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { Panel } from '../Panel/Panel';
+import parts from '../Panel/ChartParts.module.css';
 import styles from './KnnChart.module.css';
 
 const SERIES: readonly SeriesSpec[] = [{ key: 'top1', label: 'kNN top-1 (%)', color: '#6b3fa0', width: 2, hasDots: true }];
@@ -25,11 +26,11 @@ export function KnnChart() {
   const schedule = knnScheduleText(cfg, latest !== null);
 
   const aside = (
-    <div className={styles.latest}>
-      <span className={styles.value} data-testid="knn-value" data-value={latest ? latest.top1 : ''}>
+    <div className={`${parts.latest} ${styles.accent}`}>
+      <span className={parts.value} data-testid="knn-value" data-value={latest ? latest.top1 : ''}>
         {latest ? `${(100 * latest.top1).toFixed(1)} %` : '—'}
       </span>
-      <span className={styles.unit}>{latest ? `top-1 at step ${latest.step}` : 'no evaluation yet'}</span>
+      <span className={parts.unit}>{latest ? `top-1 at step ${latest.step}` : 'no evaluation yet'}</span>
     </div>
   );
 
@@ -47,7 +48,7 @@ export function KnnChart() {
       }
     >
       {rows.length === 0 ? (
-        <p className={styles.empty}>{schedule}</p>
+        <p className={`${parts.empty} ${styles.accent}`}>{schedule}</p>
       ) : (
         <SeriesChart
           data={rows}

@@ -9,6 +9,7 @@ import { SeriesChart, type SeriesSpec } from '../../charts/SeriesChart/SeriesCha
 import { selectPlottedSteps, selectShownConfig, toLossRows } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { Panel } from '../Panel/Panel';
+import parts from '../Panel/ChartParts.module.css';
 import styles from './LossChart.module.css';
 
 const SERIES: readonly SeriesSpec[] = [
@@ -24,9 +25,9 @@ export function LossChart() {
   const rows = useMemo(() => toLossRows(selectPlottedSteps(steps, latest)), [steps, latest]);
 
   const aside = latest ? (
-    <div className={styles.latest}>
-      <span className={styles.value}>{latest.loss.toFixed(3)}</span>
-      <span className={styles.unit}>loss at step {latest.step}</span>
+    <div className={`${parts.latest} ${styles.accent}`}>
+      <span className={parts.value}>{latest.loss.toFixed(3)}</span>
+      <span className={parts.unit}>loss at step {latest.step}</span>
     </div>
   ) : null;
 
@@ -39,7 +40,7 @@ export function LossChart() {
       caption="SimSiam negative cosine loss (−1 is perfect agreement). Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass."
     >
       {rows.length === 0 ? (
-        <p className={styles.empty}>The loss appears after the first logged step (every {logEvery} step{logEvery > 1 ? 's' : ''}).</p>
+        <p className={`${parts.empty} ${styles.accent}`}>The loss appears after the first logged step (every {logEvery} step{logEvery > 1 ? 's' : ''}).</p>
       ) : (
         <SeriesChart data={rows} series={SERIES} ariaLabel="Loss of the selected pair and mean loss over all pairs vs step" />
       )}
