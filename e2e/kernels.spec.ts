@@ -32,7 +32,7 @@ test('fused optimizers and conv2dFastGrad match their references on WebGPU', asy
   expect(results.backend).toBe('webgpu');
   expect(results.adapter, 'navigator.gpu adapter').not.toBeNull();
   expect(results.gpuErrors).toEqual([]);
-  // 6 optimizer cases × 3–4 checks, 12 conv cases, 1 error check: a silently skipped group would show here.
+  // 6 optimizer cases × 3–4 checks, the conv cases, 1 error check: a silently skipped group would show here.
   expect(results.checks.length).toBeGreaterThanOrEqual(30);
   for (const c of results.checks) {
     expect.soft(c.pass, `${c.name}: max abs err ${c.maxAbsErr} > tolerance ${c.tolerance} (${c.note})`).toBe(true);

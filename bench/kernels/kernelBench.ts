@@ -5,9 +5,10 @@
  *    (src/gpu) vs its plain-tfjs reference (src/core/train/optimizers), for SGD, LARS and AdamW, plus the
  *    number of GPU dispatches per step (a machine-independent count);
  *  - ms per conv filter gradient for every conv shape of that network at batch 32, 32×32:
- *    conv2dFilterGrad (src/core/ops/conv2dFastGrad.ts) vs tfjs's stock Conv2DBackpropFilter kernel.
+ *    tfjs's stock Conv2DBackpropFilter kernel vs conv2dFilterGrad (src/core/ops/conv2dFastGrad.ts, the
+ *    transposed-conv identity) vs the split-K WGSL kernel (src/gpu/kernels/conv2dBackpropFilter.ts).
  * Timing is wall clock up to an awaited `data()` of the result (the GPU queue runs in order), so it
- * includes tfjs's per-dispatch CPU overhead. The two variants are measured in alternating rounds and the
+ * includes tfjs's per-dispatch CPU overhead. The variants are measured in alternating rounds and the
  * median is reported, because the shared machines this runs on are noisy.
  * Query: ?optRounds=5&optSteps=4&convReps=3&only=opt|conv. Results: window.__benchResults.
  * Must not import: src/worker, src/ui.
@@ -19,6 +20,7 @@ import { conv2dFilterGrad } from '../../src/core/ops/conv2dFastGrad';
 import { createAdamw } from '../../src/core/train/optimizers/adamw';
 import { createLars } from '../../src/core/train/optimizers/lars';
 import { createSgd } from '../../src/core/train/optimizers/sgd';
+import { conv2dBackpropFilterWebGPU, stockConv2dBackpropFilter } from '../../src/gpu/kernels/conv2dBackpropFilter';
 import { createFusedOptimizer, registerGpuKernels } from '../../src/gpu/register';
 import { resnetConvGrads, resnetVariables, type ConvGradShape } from './shapes';
 
@@ -126,23 +128,35 @@ async function benchOptimizer(kind: keyof typeof OPTIMIZERS) {
 interface ConvRow extends ConvGradShape {
   stockMs: number;
   fastMs: number;
+  splitKMs: number;
   speedup: number;
+  splitKSpeedup: number;
 }
+
+const CONV_VARIANTS = ['stock', 'fast', 'splitK'] as const;
+type ConvVariant = (typeof CONV_VARIANTS)[number];
 
 async function benchConv() {
   const rows: ConvRow[] = [];
+  // The stock kernelFunc, called directly: registerGpuKernels may have replaced it in the registry.
+  const stock = stockConv2dBackpropFilter('webgpu');
+  if (!stock) throw new Error('no stock Conv2DBackpropFilter kernel for webgpu');
   for (const c of resnetConvGrads(16, 32, 32)) {
     const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad);
     const x = tf.randomNormal(c.x, 0, 1, 'float32', 7) as tf.Tensor4D;
     const dy = tf.randomNormal([c.x[0], info.outHeight, info.outWidth, c.filter[3]], 0, 1, 'float32', 8) as tf.Tensor4D;
-    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter };
-    const variants = {
-      stock: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor,
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: c.filter };
+    const variants: Record<ConvVariant, () => tf.Tensor> = {
+      stock: () =>
+        tf.engine().makeTensorFromTensorInfo(
+          stock({ inputs: { x, dy }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo,
+        ),
       fast: () => conv2dFilterGrad(x, dy, c.filter, c.stride, c.pad),
+      splitK: () => conv2dBackpropFilterWebGPU(x, dy, attrs),
     };
-    const times = { stock: [] as number[], fast: [] as number[] };
+    const times: Record<ConvVariant, number[]> = { stock: [], fast: [], splitK: [] };
     for (let rep = -1; rep < CONV_REPS; rep++) {
-      for (const k of ['stock', 'fast'] as const) {
+      for (const k of CONV_VARIANTS) {
         const t0 = performance.now();
         const r = variants[k]();
         await r.data();
@@ -150,17 +164,23 @@ async function benchConv() {
         if (rep >= 0) times[k].push(performance.now() - t0); // rep −1 is the warm-up
       }
     }
-    const row = { ...c, stockMs: median(times.stock), fastMs: median(times.fast), speedup: 0 };
-    row.speedup = row.stockMs / row.fastMs;
+    const [stockMs, fastMs, splitKMs] = CONV_VARIANTS.map((k) => median(times[k]));
+    const row = { ...c, stockMs, fastMs, splitKMs, speedup: stockMs / fastMs, splitKSpeedup: stockMs / splitKMs };
     rows.push(row);
     log(
       `conv ${c.name} x=[${c.x}] f=[${c.filter}] s=${c.stride} ×${c.count}: stock ${row.stockMs.toFixed(1)} ms, ` +
-        `fast ${row.fastMs.toFixed(1)} ms (${row.speedup.toFixed(2)}×)`,
+        `identity ${row.fastMs.toFixed(1)} ms (${row.speedup.toFixed(2)}×), ` +
+        `splitK ${row.splitKMs.toFixed(1)} ms (${row.splitKSpeedup.toFixed(2)}×)`,
     );
     tf.dispose([x, dy]);
   }
-  const perStep = (k: 'stockMs' | 'fastMs') => rows.reduce((a, r) => a + r[k] * r.count, 0);
-  return { rows, stockMsPerStep: perStep('stockMs'), fastMsPerStep: perStep('fastMs') };
+  const perStep = (k: 'stockMs' | 'fastMs' | 'splitKMs') => rows.reduce((a, r) => a + r[k] * r.count, 0);
+  return {
+    rows,
+    stockMsPerStep: perStep('stockMs'),
+    fastMsPerStep: perStep('fastMs'),
+    splitKMsPerStep: perStep('splitKMs'),
+  };
 }
 
 async function main() {
@@ -185,8 +205,10 @@ async function main() {
     }
     const conv = ONLY !== 'opt' ? await benchConv() : null;
     if (conv) {
-      const [stock, fast] = [conv.stockMsPerStep.toFixed(0), conv.fastMsPerStep.toFixed(0)];
-      log(`conv filter grads per ResNet-18 step: stock ${stock} ms, fast ${fast} ms`);
+      const [stock, fast, splitK] = [conv.stockMsPerStep, conv.fastMsPerStep, conv.splitKMsPerStep].map((v) =>
+        v.toFixed(0),
+      );
+      log(`conv filter grads per ResNet-18 step: stock ${stock} ms, identity ${fast} ms, splitK ${splitK} ms`);
     }
     window.__benchResults = {
       adapter: adapter ? { vendor: adapter.info.vendor, architecture: adapter.info.architecture } : null,

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { componentsFor, flat, requireInputs, uniformData, uniformDecl, type Uniform } from './flatProgram';
+import { stockConv2dBackpropFilter } from './kernels/conv2dBackpropFilter';
 import { createFusedOptimizer, FusedOptimizerError, registerGpuKernels } from './register';
 
 beforeAll(async () => {
@@ -13,11 +14,25 @@ beforeAll(async () => {
 describe('registerGpuKernels', () => {
   it('registers every kernel once per backend name and is idempotent', () => {
     const names = registerGpuKernels('webgpu');
-    expect(names).toEqual(['SgdMomentumUpdate', 'LarsUpdate', 'AdamwUpdate', 'HvpPairSelect', 'HvpRenderViews']);
+    expect(names).toEqual([
+      'SgdMomentumUpdate',
+      'LarsUpdate',
+      'AdamwUpdate',
+      'HvpPairSelect',
+      'HvpRenderViews',
+      'Conv2DBackpropFilter',
+    ]);
     for (const n of names) expect(tf.getKernel(n, 'webgpu')).toBeDefined();
     const kernel = tf.getKernel('SgdMomentumUpdate', 'webgpu');
+    // The split-K filter gradient replaced tfjs's stock kernel, which stays reachable as its fallback.
+    const conv = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
+    const stock = stockConv2dBackpropFilter('webgpu');
+    expect(stock).toBeDefined();
+    expect(conv?.kernelFunc).not.toBe(stock);
     registerGpuKernels('webgpu');
     expect(tf.getKernel('SgdMomentumUpdate', 'webgpu')).toBe(kernel);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'webgpu')?.kernelFunc).toBe(conv?.kernelFunc);
+    expect(stockConv2dBackpropFilter('webgpu')).toBe(stock);
     registerGpuKernels('custom-webgpu');
     expect(tf.getKernel('LarsUpdate', 'custom-webgpu')?.backendName).toBe('custom-webgpu');
     expect(tf.getKernel('LarsUpdate', 'cpu')).toBeUndefined();

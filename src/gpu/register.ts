@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu'; // registers the 'webgpu' backend
 import { adamwUpdateConfig } from './kernels/adamwUpdate';
+import { conv2dBackpropFilterConfig } from './kernels/conv2dBackpropFilter';
 import { larsUpdateConfig } from './kernels/larsUpdate';
 import { pairSelectConfig } from './kernels/pairSelect';
 import { renderViewsConfig } from './kernels/renderViews';
@@ -20,6 +21,7 @@ const GPU_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
   adamwUpdateConfig,
   pairSelectConfig,
   renderViewsConfig,
+  conv2dBackpropFilterConfig, // replaces tfjs's stock kernel (kept as its fallback)
 ];
 
 /**

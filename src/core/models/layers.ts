@@ -57,8 +57,8 @@ export interface LinearVars {
  */
 export function conv2d(x: tf.Tensor4D, weight: tf.Variable, stride: number, pad: number): tf.Tensor4D {
   // The filter gradient as a forward conv of transposed tensors is 20–80× faster than tfjs's
-  // Conv2DBackpropFilter on the CPU backend, but measured slower on WebGPU (SwiftShader; see
-  // bench/kernels/README.md), so the stock kernel stays on GPU backends until a GPU measures it.
+  // Conv2DBackpropFilter on the CPU backend. On WebGPU it measured slower than stock, so there
+  // gpu/ overrides Conv2DBackpropFilter itself with a split-K WGSL kernel (bench/kernels/README.md).
   if (tf.getBackend() === 'cpu') return conv2dFastGrad(x, weight as tf.Tensor4D, stride, pad);
   return tf.conv2d(x, weight as tf.Tensor4D, stride, pad);
 }
