@@ -28,6 +28,29 @@ async function timeMode(config: RunConfig, warmup: number, steps: number, option
   return ms;
 }
 
+/** Times the selection forward alone: all N·M views through the model, no tape, BN in training mode.
+ * This is the extra work HVP adds to a step (besides scoring the pairs). */
+async function timeSelectionForward(config: RunConfig, warmup: number, steps: number, options: TrainerOptions): Promise<number> {
+  const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+  const trainer = createTrainer(config, dataset, options);
+  const x = tf.randomNormal([config.numViews * config.batchSize, config.imageSize, config.imageSize, 3]) as tf.Tensor4D; // [N·M, S, S, 3]
+  const run = () => tf.tidy(() => {
+    const out = trainer.model.forward(x, true);
+    for (const s of out.bnStats) { s.mean.dispose(); s.variance.dispose(); }
+    return out.z.sum();
+  });
+  for (let i = 0; i < warmup; i++) { const r = run(); await r.data(); r.dispose(); }
+  const t0 = performance.now();
+  for (let i = 0; i < steps - 1; i++) run().dispose();
+  const last = run();
+  await last.data();
+  const ms = (performance.now() - t0) / steps;
+  last.dispose();
+  x.dispose();
+  trainer.dispose();
+  return ms;
+}
+
 async function main(): Promise<void> {
   const q = new URLSearchParams(location.search);
   const steps = Number(q.get('steps') ?? 5);
@@ -38,7 +61,7 @@ async function main(): Promise<void> {
   });
   const overrides: Record<string, string> = {};
   q.forEach((v, k) => {
-    if (!['steps', 'warmup', 'modes', 'kernels'].includes(k)) overrides[k] = v;
+    if (!['steps', 'warmup', 'modes', 'kernels', 'forward'].includes(k)) overrides[k] = v;
   });
   const base = validateConfig(overrides, { ...DEFAULT_CONFIG, numTrainImages: 1024, numTestImages: 64, knnEvery: 0 });
   if (base.issues.length) throw new Error(base.issues.map((i) => i.message).join(' '));
@@ -54,8 +77,9 @@ async function main(): Promise<void> {
     const ms = await timeMode(cfg, warmup, steps, options);
     results.push({ ...v, msPerStep: ms, imagesPerSec: (1000 * cfg.batchSize) / ms, ratioToFirst: results.length ? ms / results[0]!.msPerStep : 1 });
   }
+  const selectionForwardMs = q.get('forward') === '0' ? null : await timeSelectionForward({ ...base.config, hvpMode: 'hard' }, warmup, steps, options);
   const adapter = (tf.backend() as unknown as { adapterInfo?: Record<string, string> }).adapterInfo ?? {};
-  const out = { kernels, config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+  const out = { kernels, selectionForwardMs, config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
   (window as unknown as { __benchResults: unknown }).__benchResults = out;
   document.getElementById('out')!.textContent = JSON.stringify(out, null, 2);
 }
