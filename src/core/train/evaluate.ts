@@ -72,6 +72,7 @@ export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<Pro
     imagesOut.push({
       imageIdx: m,
       label: src.labels ? src.labels[m]! : -1,
+      className: src.labels ? (dataset.classNames[src.labels[m]!] ?? '') : '',
       source: src.images.slice(m * srcPx, (m + 1) * srcPx),
       sourceSize: src.height,
       params: Array.from({ length: N }, (_, k) => params[k * M + m]!),

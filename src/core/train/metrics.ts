@@ -40,6 +40,8 @@ export interface ProbeImage {
   /** Index into the held-out split. */
   imageIdx: number;
   label: number;
+  /** Human-readable class name of `label` ('' for unlabelled sets). */
+  className: string;
   /** Source image, uint8 RGB [H, W, 3]. */
   source: Uint8Array;
   sourceSize: number;

@@ -28,7 +28,7 @@ function probe(step: number): ProbeSnapshot {
   return {
     step, numViews: n,
     images: [{
-      imageIdx: 3, label: 1, source: new Uint8Array(32 * 32 * 3), sourceSize: 32,
+      imageIdx: 3, label: 1, className: 'square', source: new Uint8Array(32 * 32 * 3), sourceSize: 32,
       params: [view(0), view(4), view(8), view(12)], views: new Uint8Array(n * 16 * 16 * 3), viewSize: 16,
       pairLosses: [-0.9, -0.8, -0.2, -0.7, -0.6, -0.5], selectedPair: [0, 3], pairIous: [0.6, 0.3, 0.1, 0.6, 0.3, 0.6],
     }],

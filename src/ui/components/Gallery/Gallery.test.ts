@@ -28,7 +28,7 @@ describe('Gallery markup', () => {
     const view = { top: 0, left: 0, height: 8, width: 8, isFlipped: true, hasJitter: false, brightness: 1, contrast: 1, saturation: 1, hue: 0,
       jitterOrder: [0, 1, 2, 3] as [number, number, number, number], isGrayscale: false, blurSigma: 0, isSolarized: false };
     const image = (idx: number) => ({
-      imageIdx: idx, label: 0, source: new Uint8Array(16 * 16 * 3), sourceSize: 16, params: [view, view, view, view],
+      imageIdx: idx, label: 0, className: 'disk', source: new Uint8Array(16 * 16 * 3), sourceSize: 16, params: [view, view, view, view],
       views: new Uint8Array(n * 8 * 8 * 3), viewSize: 8, pairLosses: [0.1, 0.2, 0.3, 0.4, 0.6, 0.5],
       selectedPair: [1, 3] as [number, number], pairIous: [0.5, 0.5, 0.5, 0.1, 0.5, 0.5],
     });

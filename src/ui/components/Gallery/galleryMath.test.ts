@@ -22,7 +22,7 @@ describe('rgbToRgba', () => {
 
 describe('pairMatrix', () => {
   const image: ProbeImage = {
-    imageIdx: 0, label: 0, source: new Uint8Array(0), sourceSize: 32, params: [view(), view(), view()], views: new Uint8Array(0),
+    imageIdx: 0, label: 0, className: 'disk', source: new Uint8Array(0), sourceSize: 32, params: [view(), view(), view()], views: new Uint8Array(0),
     viewSize: 16, pairLosses: [-0.9, -0.3, -0.6], selectedPair: [0, 2], pairIous: [0.7, 0.05, 0.4],
   };
   it('is symmetric with an empty diagonal and marks the selected and lowest-IoU pairs', () => {

@@ -110,7 +110,7 @@ export function ProbeCard({ image, numViews }: ProbeCardProps) {
     <article className={styles.card} data-testid="gallery-probe" data-image-idx={image.imageIdx}>
       <div className={styles.sourceCol}>
         <canvas ref={sourceRef} className={styles.source} aria-label={`Held-out image ${image.imageIdx} with the crop boxes of its ${numViews} views`} />
-        <p className={styles.meta}>image #{image.imageIdx} · class {image.label}</p>
+        <p className={styles.meta}>image #{image.imageIdx} · {image.className ? `${image.className} (class ${image.label})` : image.label >= 0 ? `class ${image.label}` : 'unlabelled'}</p>
       </div>
       <div className={styles.mid}>
         <div className={styles.views}>
