@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from '../optimizer';
-import { momentumKey } from './sgd';
+import { createMomentumBuffers } from './sgd';
 
 /** Options of LARS. */
 export interface LarsOptions {
@@ -68,38 +68,17 @@ export function larsDirection(
  */
 export function createLars(opts: LarsOptions): Optimizer {
   const isExcluded = opts.isExcluded ?? larsDefaultExcluded;
-  const buffers = new Map<string, tf.Variable>();
+  const buffers = createMomentumBuffers(opts.momentum);
   return {
     apply(params, grads, lr) {
       for (const [name, g] of grads) {
         const w = params.get(name);
         if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
-        tf.tidy(() => {
-          const d = isExcluded(name, w) ? g : larsDirection(w, g, lr, opts);
-          let update: tf.Tensor = d;
-          if (opts.momentum > 0) {
-            let buf = buffers.get(name);
-            if (!buf) {
-              buf = tf.variable(d, false); // unnamed: tfjs variable names are global
-              buffers.set(name, buf);
-            } else {
-              buf.assign(buf.mul(opts.momentum).add(d));
-            }
-            update = buf;
-          }
-          w.assign(w.sub(update.mul(lr)));
-        });
+        tf.tidy(() => buffers.step(name, w, isExcluded(name, w) ? g : larsDirection(w, g, lr, opts), lr));
         g.dispose();
       }
     },
-    state() {
-      const out = new Map<string, tf.Variable>();
-      for (const [name, b] of buffers) out.set(momentumKey(name), b);
-      return out;
-    },
-    dispose() {
-      for (const b of buffers.values()) b.dispose();
-      buffers.clear();
-    },
+    state: () => buffers.state(),
+    dispose: () => buffers.dispose(),
   };
 }

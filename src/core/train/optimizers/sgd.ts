@@ -23,36 +23,34 @@ export interface SgdOptions {
 /** State key of the momentum buffer of parameter `name`. */
 export const momentumKey = (name: string): string => `${name}.momentum`;
 
-/**
- * Reference SGD with momentum and weight decay (a few tfjs kernels per variable).
- * State: `<name>.momentum` (absent until the first step, and when momentum is 0).
- */
-export function createSgd(opts: SgdOptions): Optimizer {
+/** Momentum buffers keyed by parameter name, shared by SGD and LARS (torch semantics). */
+export interface MomentumBuffers {
+  /** w ← w − lr·buf with buf ← m·buf + d (buf ← d on the first step); w ← w − lr·d when m = 0.
+   * NOTE: mutates `w` and the buffer; call inside tf.tidy. */
+  step(name: string, w: tf.Variable, d: tf.Tensor, lr: number): void;
+  /** Buffers under their state keys `<name>.momentum`. */
+  state(): Map<string, tf.Variable>;
+  dispose(): void;
+}
+
+/** Creates empty momentum buffers for momentum factor `momentum`. */
+export function createMomentumBuffers(momentum: number): MomentumBuffers {
   const buffers = new Map<string, tf.Variable>();
   return {
-    apply(params, grads, lr) {
-      for (const [name, g] of grads) {
-        const w = params.get(name);
-        if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
-        const wd = opts.isNoDecay?.(name) ? 0 : opts.weightDecay;
-        tf.tidy(() => {
-          const d = wd > 0 ? g.add(w.mul(wd)) : g;
-          let update: tf.Tensor = d;
-          if (opts.momentum > 0) {
-            let buf = buffers.get(name);
-            if (!buf) {
-              // Unnamed: tfjs variable names are global, and two optimizers may share parameter names.
-              buf = tf.variable(d, false);
-              buffers.set(name, buf);
-            } else {
-              buf.assign(buf.mul(opts.momentum).add(d));
-            }
-            update = buf;
-          }
-          w.assign(w.sub(update.mul(lr)));
-        });
-        g.dispose();
+    step(name, w, d, lr) {
+      let update: tf.Tensor = d;
+      if (momentum > 0) {
+        let buf = buffers.get(name);
+        if (!buf) {
+          // Unnamed: tfjs variable names are global, and two optimizers may share parameter names.
+          buf = tf.variable(d, false);
+          buffers.set(name, buf);
+        } else {
+          buf.assign(buf.mul(momentum).add(d));
+        }
+        update = buf;
       }
+      w.assign(w.sub(update.mul(lr)));
     },
     state() {
       const out = new Map<string, tf.Variable>();
@@ -63,5 +61,26 @@ export function createSgd(opts: SgdOptions): Optimizer {
       for (const b of buffers.values()) b.dispose();
       buffers.clear();
     },
+  };
+}
+
+/**
+ * Reference SGD with momentum and weight decay (a few tfjs kernels per variable).
+ * State: `<name>.momentum` (absent until the first step, and when momentum is 0).
+ */
+export function createSgd(opts: SgdOptions): Optimizer {
+  const buffers = createMomentumBuffers(opts.momentum);
+  return {
+    apply(params, grads, lr) {
+      for (const [name, g] of grads) {
+        const w = params.get(name);
+        if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
+        const wd = opts.isNoDecay?.(name) ? 0 : opts.weightDecay;
+        tf.tidy(() => buffers.step(name, w, wd > 0 ? g.add(w.mul(wd)) : g, lr));
+        g.dispose();
+      }
+    },
+    state: () => buffers.state(),
+    dispose: () => buffers.dispose(),
   };
 }
