@@ -2,6 +2,11 @@
 // (SwiftShader on machines without a GPU). Serves the production build (`npm run build` first).
 import { defineConfig } from '@playwright/test';
 
+// E2E_PORT / E2E_DIST let two engineers run specs side by side against their own build
+// (`npx vite build --outDir dist-x`, then `E2E_PORT=4190 E2E_DIST=dist-x npx playwright test …`).
+const port = Number(process.env.E2E_PORT ?? 4173);
+const dist = process.env.E2E_DIST ?? 'dist';
+
 export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
   '--no-sandbox',
@@ -21,9 +26,9 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: `test-results${dist === 'dist' ? '' : '-' + dist}`,
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     headless: true,
     viewport: { width: 1400, height: 1000 },
     launchOptions: {
@@ -32,8 +37,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${dist}`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
