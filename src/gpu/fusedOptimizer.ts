@@ -16,6 +16,7 @@ import type { Optimizer } from '../core/train/optimizer';
 import type { AdamwOptions } from '../core/train/optimizers/adamw';
 import type { LarsOptions } from '../core/train/optimizers/lars';
 import type { SgdOptions } from '../core/train/optimizers/sgd';
+import { checkOptimizerState, shapesOf, type GroupedState, type SlotShape } from '../core/ops/optimizerState';
 import { ADAMW_UPDATE, adamwUpdate } from './kernels/adamwUpdate';
 import { LARS_UPDATE, larsUpdate } from './kernels/larsUpdate';
 import { SGD_MOMENTUM_UPDATE, sgdMomentumUpdate } from './kernels/sgdMomentumUpdate';
@@ -58,7 +59,14 @@ class StateStore {
 
 type UpdateFn = (name: string, w: tf.Variable, g: tf.Tensor, lr: number) => void;
 
-function makeOptimizer(store: StateStore, update: UpdateFn): Optimizer {
+/** How saved state is loaded: slot shapes, and a hook for per-parameter host-side values (AdamW's step). */
+interface StateLayout {
+  name: string;
+  slots: Record<string, SlotShape>;
+  onLoad?: (grouped: GroupedState) => void;
+}
+
+function makeOptimizer(store: StateStore, update: UpdateFn, layout: StateLayout): Optimizer {
   return {
     apply(params, grads, lr) {
       for (const [name, g] of grads) {
@@ -69,6 +77,14 @@ function makeOptimizer(store: StateStore, update: UpdateFn): Optimizer {
       }
     },
     state: () => new Map(store.vars),
+    loadState(state, params) {
+      const grouped = checkOptimizerState(layout.name, state, shapesOf(params), layout.slots);
+      store.dispose();
+      for (const [name, slots] of grouped) {
+        for (const [slot, h] of slots) store.put(`${name}.${slot}`, tf.tensor(h.data, h.shape, h.dtype));
+      }
+      layout.onLoad?.(grouped);
+    },
     dispose: () => store.dispose(),
   };
 }
@@ -99,7 +115,7 @@ function fusedSgd(opts: SgdOptions): Optimizer {
     const [w2, buf2] = sgdMomentumUpdate(w, g, store.get(key), { lr, momentum: opts.momentum, weightDecay });
     w.assign(w2);
     if (buf2) store.put(key, buf2);
-  });
+  }, { name: 'SGD', slots: { momentum: 'param' } });
 }
 
 function fusedLars(opts: LarsOptions): Optimizer {
@@ -120,7 +136,7 @@ function fusedLars(opts: LarsOptions): Optimizer {
         });
     w.assign(w2);
     if (buf2) store.put(key, buf2);
-  });
+  }, { name: 'LARS', slots: { momentum: 'param' } });
 }
 
 function fusedAdamw(opts: AdamwOptions): Optimizer {
@@ -148,6 +164,13 @@ function fusedAdamw(opts: AdamwOptions): Optimizer {
     store.put(keys.m, m2);
     store.put(keys.v, v2);
     store.put(keys.step, tf.scalar(step, 'int32'));
+  }, {
+    name: 'AdamW',
+    slots: { exp_avg: 'param', exp_avg_sq: 'param', step: 'scalar' },
+    onLoad: (grouped) => {
+      steps.clear();
+      for (const [name, slots] of grouped) steps.set(name, slots.get('step')!.data[0]!);
+    },
   });
 }
 

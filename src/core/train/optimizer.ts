@@ -5,6 +5,7 @@
  * Must not import: DOM, gpu/.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { HostTensor } from './hostTensor';
 
 /** An optimizer over named variables. */
 export interface Optimizer {
@@ -12,6 +13,12 @@ export interface Optimizer {
   apply(params: ReadonlyMap<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void;
   /** Named state tensors (e.g. `layer1.0.conv1.weight.momentum`), for checkpoints. */
   state(): Map<string, tf.Variable>;
+  /**
+   * Replaces all state with saved values (keys as `state()` names them, for parameters of `params`).
+   * Throws StateMismatchError (core/train/hostTensor.ts) on unknown keys or shapes that do not match
+   * their parameter; the optimizer is unchanged then.
+   */
+  loadState(state: ReadonlyMap<string, HostTensor>, params: ReadonlyMap<string, tf.Variable>): void;
   /** Frees all state. */
   dispose(): void;
 }

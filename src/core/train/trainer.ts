@@ -11,14 +11,16 @@ import type { Dataset, ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
 import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
 import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
-import { createRng, deriveSeed, type Rng } from '../random';
+import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
+import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
 import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
 import type { StepMetrics } from './metrics';
 import { createSgd, type Optimizer } from './optimizer';
 import { cosineWithWarmup } from './schedules';
 import { randomPairs } from './selection';
 import { summarizeIou } from './telemetry';
+import type { TrainerSnapshot } from './trainerState';
 
 /** A step whose device work is queued; its tensors are read (or released) later. */
 export interface PendingStep {
@@ -54,31 +56,66 @@ export interface Trainer {
   readStepMetrics(p: PendingStep, elapsedMs: number, stepsSinceLog: number): Promise<StepMetrics>;
   /** Disposes a step's tensors without reading them. */
   releaseStep(p: PendingStep): void;
+  /**
+   * Everything needed to continue this run exactly: weights, BN buffers, optimizer state, step, data
+   * order and generator states. Call between steps (not while a step's metrics are being read).
+   */
+  snapshot(): Promise<TrainerSnapshot>;
   dispose(): void;
 }
 
-/** Builds the trainer: model from `seed`, data order and view streams derived from it. */
+/** Assigns saved weights and buffers to `model` after checking every name and shape. */
+function restoreModel(model: SimSiamModel, saved: ReadonlyMap<string, HostTensor>): void {
+  const vars = new Map([...model.params, ...model.buffers]);
+  checkStateShapes('model', new Map([...vars].map(([k, v]) => [k, v.shape])), saved);
+  for (const [k, v] of vars) tf.tidy(() => v.assign(fromHost(saved.get(k)!)));
+}
+
 /** Injected implementations, e.g. the fused WebGPU optimizer (gpu/ builds these for the worker). */
 export interface TrainerOptions {
   /** Builds the optimizer; default: the reference SGD in plain tfjs ops. */
   makeOptimizer?: (opts: { momentum: number; weightDecay: number }) => Optimizer;
+  /** Continue from this snapshot (same config) instead of step 0. Validated before use. */
+  resumeFrom?: TrainerSnapshot;
 }
 
+/** Reads every variable of `vars` to the host. */
+async function hostMap(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<string, HostTensor>> {
+  const entries = await Promise.all([...vars].map(async ([k, v]) => [k, await toHost(v)] as const));
+  return new Map(entries);
+}
+
+/**
+ * Builds the trainer: model from `seed`, data order and view streams derived from it; or, with
+ * `options.resumeFrom`, the exact state of a snapshot. Throws StateMismatchError (nothing is kept) when
+ * the snapshot does not fit the config.
+ */
 export function createTrainer(config: RunConfig, dataset: Dataset, options: TrainerOptions = {}): Trainer {
+  const resume = options.resumeFrom;
   const model = createSimSiamModel(config, deriveSeed(config.seed, 'init'));
   // SimSiam (authors' pretrain.py): torch SGD with weight decay on every parameter.
   const sgdOptions = { momentum: config.momentum, weightDecay: config.weightDecay };
   const optimizer: Optimizer = options.makeOptimizer ? options.makeOptimizer(sgdOptions) : createSgd(sgdOptions);
+  if (resume) {
+    try {
+      restoreModel(model, resume.model);
+      optimizer.loadState(resume.optimizer, model.params);
+    } catch (e) {
+      model.dispose();
+      optimizer.dispose();
+      throw e;
+    }
+  }
   const images: DeviceImages = {
     train: uploadSourceImages(dataset.train.images, dataset.train.numImages, dataset.train.height, dataset.train.width),
     test: uploadSourceImages(dataset.test.images, dataset.test.numImages, dataset.test.height, dataset.test.width),
   };
-  const sampler: BatchSampler = createBatchSampler(dataset.train.numImages, config.batchSize, deriveSeed(config.seed, 'data'));
-  const viewRng: Rng = createRng(deriveSeed(config.seed, 'views'));
-  const selectRng: Rng = createRng(deriveSeed(config.seed, 'select'));
+  const sampler: BatchSampler = createBatchSampler(dataset.train.numImages, config.batchSize, resume ? resume.progress.sampler : deriveSeed(config.seed, 'data'));
+  const viewRng: Rng = resume ? rngFromState(resume.progress.viewRng) : createRng(deriveSeed(config.seed, 'views'));
+  const selectRng: Rng = resume ? rngFromState(resume.progress.selectRng) : createRng(deriveSeed(config.seed, 'select'));
   const aug: AugmentOptions = augmentFromConfig(config);
   const numViews = config.hvpMode === 'off' ? 2 : config.numViews;
-  let step = 0;
+  let step = resume ? resume.progress.step : 0;
 
   /** Which pairs this step uses; 'select' needs the extra forward of all views. */
   function planStep(s: number, M: number): { plan: PairPlan; renderViews: number } {
@@ -148,6 +185,12 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       p.tensors.loss.dispose();
       p.tensors.pairLosses?.dispose();
       p.tensors.selected.dispose();
+    },
+    async snapshot() {
+      // Generator and sampler states first: they are host values of the steps already queued.
+      const progress = { step, sampler: sampler.getState(), viewRng: viewRng.getState(), selectRng: selectRng.getState() };
+      const [params, buffers, optState] = await Promise.all([hostMap(model.params), hostMap(model.buffers), hostMap(optimizer.state())]);
+      return { progress, model: new Map([...params, ...buffers]), optimizer: optState };
     },
     dispose() {
       model.dispose();

@@ -14,6 +14,8 @@
  * Must not import: gpu/, worker/, ui/, DOM or worker globals.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptimizerState, shapesOf } from '../../ops/optimizerState';
+import { fromHost } from '../hostTensor';
 import type { Optimizer } from '../optimizer';
 
 /** Options of AdamW. Defaults are torch.optim.AdamW's. */
@@ -112,6 +114,19 @@ export function createAdamw(opts: AdamwOptions): Optimizer {
         out.set(key.step, s.stepVar);
       }
       return out;
+    },
+    loadState(state, params) {
+      const grouped = checkOptimizerState('AdamW', state, shapesOf(params), { exp_avg: 'param', exp_avg_sq: 'param', step: 'scalar' });
+      this.dispose();
+      for (const [name, slots] of grouped) {
+        const t = slots.get('step')!.data[0]!;
+        states.set(name, tf.tidy(() => ({
+          expAvg: tf.variable(fromHost(slots.get('exp_avg')!), false),
+          expAvgSq: tf.variable(fromHost(slots.get('exp_avg_sq')!), false),
+          stepVar: tf.variable(tf.scalar(t, 'int32'), false, undefined, 'int32'),
+          t,
+        })));
+      }
     },
     dispose() {
       for (const s of states.values()) tf.dispose([s.expAvg, s.expAvgSq, s.stepVar]);

@@ -79,6 +79,7 @@ export function createLars(opts: LarsOptions): Optimizer {
       }
     },
     state: () => buffers.state(),
+    loadState: (state, params) => buffers.load(state, params, 'LARS'),
     dispose: () => buffers.dispose(),
   };
 }

@@ -8,6 +8,8 @@
  * Must not import: gpu/, worker/, ui/, DOM or worker globals.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptimizerState, shapesOf } from '../../ops/optimizerState';
+import { fromHost, type HostTensor } from '../hostTensor';
 import type { Optimizer } from '../optimizer';
 
 /** Options of SGD. */
@@ -30,6 +32,8 @@ export interface MomentumBuffers {
   step(name: string, w: tf.Variable, d: tf.Tensor, lr: number): void;
   /** Buffers under their state keys `<name>.momentum`. */
   state(): Map<string, tf.Variable>;
+  /** Replaces the buffers with saved ones (validated first; unchanged on error). */
+  load(state: ReadonlyMap<string, HostTensor>, params: ReadonlyMap<string, tf.Variable>, optimizerName: string): void;
   dispose(): void;
 }
 
@@ -57,6 +61,11 @@ export function createMomentumBuffers(momentum: number): MomentumBuffers {
       for (const [name, b] of buffers) out.set(momentumKey(name), b);
       return out;
     },
+    load(state, params, optimizerName) {
+      const grouped = checkOptimizerState(optimizerName, state, shapesOf(params), { momentum: 'param' });
+      this.dispose();
+      for (const [name, slots] of grouped) buffers.set(name, tf.tidy(() => tf.variable(fromHost(slots.get('momentum')!), false)));
+    },
     dispose() {
       for (const b of buffers.values()) b.dispose();
       buffers.clear();
@@ -81,6 +90,7 @@ export function createSgd(opts: SgdOptions): Optimizer {
       }
     },
     state: () => buffers.state(),
+    loadState: (state, params) => buffers.load(state, params, 'SGD'),
     dispose: () => buffers.dispose(),
   };
 }
