@@ -4,10 +4,11 @@
  * Shared by the worker handler and the CLI; emits plain events and does no I/O itself.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
-import { createRng, deriveSeed } from '../random';
+import { createRng, deriveSeed, rngFromState, type RngState } from '../random';
 import { nextMacrotask, nowMs } from '../timing';
 import { captureProbe, evaluateKnn } from './evaluate';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from './metrics';
+import { emptyHistory, pushMetrics, type RunHistory } from './runHistory';
 import type { Trainer } from './trainer';
 
 /** States the loop moves through. */
@@ -41,6 +42,15 @@ export interface RunLoopDeps {
   yieldToEvents?: () => Promise<void>;
   /** Turns an unexpected error into a hint for the user. */
   hintFor?: (e: unknown) => string;
+  /** History of a resumed run (continued, not copied). */
+  history?: RunHistory;
+  /** Probe-stream state of a resumed run. */
+  probeRngState?: RngState;
+  /** Start paused (a loaded checkpoint waits for Resume). */
+  isStartPaused?: boolean;
+  /** Called between steps every `checkpointEvery` completed steps (autosave); awaited. Errors are reported, not fatal. */
+  onCheckpointDue?: (step: number) => Promise<void>;
+  checkpointEvery?: number;
 }
 
 /** Controls of a running loop. */
@@ -52,7 +62,13 @@ export interface RunLoop {
   stop(): void;
   /** Runs a kNN evaluation now (between steps when running). */
   evaluateNow(): Promise<void>;
+  /** Runs `fn` between steps (or now, when paused or finished), e.g. a checkpoint export. */
+  betweenSteps<T>(fn: () => Promise<T>): Promise<T>;
   readonly state: LoopState;
+  /** Metric records so far (including a resumed run's earlier ones). */
+  readonly history: RunHistory;
+  /** Probe-stream state, for checkpoints. */
+  probeRngState(): RngState;
 }
 
 /** Creates the loop; call run() once. */
@@ -62,12 +78,22 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   const now = deps.now ?? nowMs;
   const yieldToEvents = deps.yieldToEvents ?? nextMacrotask;
   const limit = Math.min(deps.maxSteps ?? cfg.totalSteps, cfg.totalSteps);
-  const probeRng = createRng(deriveSeed(cfg.seed, 'probe'));
+  const probeRng = deps.probeRngState ? rngFromState(deps.probeRngState) : createRng(deriveSeed(cfg.seed, 'probe'));
+  const history = deps.history ?? emptyHistory();
   let state: LoopState = 'running';
-  let pauseRequested = false;
+  let pauseRequested = deps.isStartPaused ?? false;
   let stopRequested = false;
   let wake: (() => void) | null = null;
-  let evalQueue: Promise<void> = Promise.resolve();
+  // One lock orders the steps and everything that must not overlap one (kNN now, checkpoint export).
+  let lock: Promise<void> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = lock.then(fn);
+    lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
 
   const setState = (s: LoopState, message?: string) => {
     state = s;
@@ -75,17 +101,52 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   };
   const knn = async () => {
     if (!trainer.dataset.train.labels || !trainer.dataset.test.labels) return;
-    emit({ type: 'knn', knn: await evaluateKnn(trainer) });
+    const k = await evaluateKnn(trainer);
+    history.knn.push(k);
+    emit({ type: 'knn', knn: k });
   };
   const probe = async () => emit({ type: 'probe', probe: await captureProbe(trainer, probeRng) });
+  // A resumed run shows its gallery at once from a side stream, so the probe stream stays exact.
+  const resumeProbe = async () => emit({ type: 'probe', probe: await captureProbe(trainer, createRng(deriveSeed(cfg.seed, `probe-resume-${trainer.step}`))) });
+  const emitMetrics = (m: StepMetrics) => {
+    pushMetrics(history, m);
+    emit({ type: 'metrics', metrics: m });
+  };
+
+  /** One training step and what follows it (metrics, kNN, probe, autosave), under the lock. */
+  async function oneStep(lastLog: number, stepsSinceLog: number): Promise<'logged' | 'unlogged' | 'failed'> {
+    const pending = trainer.trainStep();
+    const done = trainer.step;
+    let outcome: 'logged' | 'unlogged' = 'unlogged';
+    if (done % cfg.logEvery === 0 || done === limit) {
+      const m = await trainer.readStepMetrics(pending, now() - lastLog, stepsSinceLog);
+      outcome = 'logged';
+      emitMetrics(m);
+      if (!Number.isFinite(m.loss)) {
+        emit({ type: 'error', error: new NonFiniteLossError(m.step, m.loss), isFatal: true, hint: `Lower the learning rate (now ${cfg.learningRate}) or raise the batch size, then start again. The charts keep this run's history.` });
+        return 'failed';
+      }
+    } else {
+      trainer.releaseStep(pending);
+    }
+    if (cfg.knnEvery > 0 && (done % cfg.knnEvery === 0 || done === limit)) await knn();
+    if (done % cfg.probeEvery === 0 || done === limit) await probe();
+    if (deps.onCheckpointDue && deps.checkpointEvery && deps.checkpointEvery > 0 && done % deps.checkpointEvery === 0) {
+      try {
+        await deps.onCheckpointDue(done);
+      } catch (e) {
+        emit({ type: 'error', error: e, isFatal: false, hint: 'Autosave failed; training goes on. Export a checkpoint by hand, or free browser storage.' });
+      }
+    }
+    return outcome;
+  }
 
   async function loop(): Promise<void> {
-    setState('running');
-    await probe();
+    if (!pauseRequested) setState('running');
+    await (trainer.step === 0 ? probe() : resumeProbe());
     let lastLog = now();
     let stepsSinceLog = 0;
     for (;;) {
-      await evalQueue;
       if (stopRequested) return setState('stopped');
       if (pauseRequested) {
         setState('paused');
@@ -101,24 +162,12 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
         emit({ type: 'done', step: trainer.step });
         return;
       }
-      const pending = trainer.trainStep();
-      stepsSinceLog += 1;
-      const done = trainer.step;
-      if (done % cfg.logEvery === 0 || done === limit) {
-        const m = await trainer.readStepMetrics(pending, now() - lastLog, stepsSinceLog);
+      const outcome = await exclusive(() => oneStep(lastLog, stepsSinceLog + 1));
+      if (outcome === 'failed') return setState('failed', 'loss is not finite');
+      if (outcome === 'logged') {
         lastLog = now();
         stepsSinceLog = 0;
-        if (!Number.isFinite(m.loss)) {
-          emit({ type: 'metrics', metrics: m });
-          emit({ type: 'error', error: new NonFiniteLossError(m.step, m.loss), isFatal: true, hint: `Lower the learning rate (now ${cfg.learningRate}) or raise the batch size, then start again. The charts keep this run's history.` });
-          return setState('failed', 'loss is not finite');
-        }
-        emit({ type: 'metrics', metrics: m });
-      } else {
-        trainer.releaseStep(pending);
-      }
-      if (cfg.knnEvery > 0 && (done % cfg.knnEvery === 0 || done === limit)) await knn();
-      if (done % cfg.probeEvery === 0 || done === limit) await probe();
+      } else stepsSinceLog += 1;
       await yieldToEvents();
     }
   }
@@ -144,12 +193,14 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
       pauseRequested = false;
       wake?.();
     },
-    evaluateNow() {
-      evalQueue = evalQueue.then(knn);
-      return evalQueue;
-    },
+    evaluateNow: () => exclusive(knn),
+    betweenSteps: exclusive,
     get state() {
       return state;
     },
+    get history() {
+      return history;
+    },
+    probeRngState: () => probeRng.getState(),
   };
 }
