@@ -1,0 +1,44 @@
+/**
+ * Dataset fingerprint: a short identity of a Dataset (name, sizes, and a hash of a strided sample of
+ * its pixels and all its labels), stored in checkpoints so a resume on other data is refused
+ * with a clear message instead of silently continuing on the wrong images.
+ * Must not import: tfjs, DOM.
+ */
+import { hashString } from '../random';
+import type { Dataset, ImageSet } from './types';
+
+export interface DatasetFingerprint {
+  name: string;
+  numTrain: number;
+  numTest: number;
+  /** Source image side length (height × width). */
+  height: number;
+  width: number;
+  /** 8 hex digits. */
+  hash: string;
+}
+
+/** At most this many pixel bytes of each split enter the hash (every k-th byte). */
+const SAMPLE_BYTES = 1 << 20;
+
+function hashSet(h: number, s: ImageSet): number {
+  const stride = Math.max(1, Math.floor(s.images.length / SAMPLE_BYTES));
+  for (let i = 0; i < s.images.length; i += stride) h = Math.imul(h ^ s.images[i]!, 0x01000193) >>> 0;
+  if (s.labels) for (let i = 0; i < s.labels.length; i++) h = Math.imul(h ^ (s.labels[i]! & 0xff), 0x01000193) >>> 0;
+  return h;
+}
+
+/** Fingerprint of a dataset (fast: samples ≤ 1 MiB of pixels per split). */
+export function fingerprintDataset(d: Dataset): DatasetFingerprint {
+  let h = hashString(`${d.name}|${d.train.numImages}|${d.test.numImages}|${d.train.height}x${d.train.width}`);
+  h = hashSet(h, d.train);
+  h = hashSet(h, d.test);
+  return { name: d.name, numTrain: d.train.numImages, numTest: d.test.numImages, height: d.train.height, width: d.train.width, hash: h.toString(16).padStart(8, '0') };
+}
+
+/** Why `saved` is not the data of `current`, in words, or null when they match. */
+export function fingerprintMismatch(saved: DatasetFingerprint, current: DatasetFingerprint): string | null {
+  if (saved.hash === current.hash && saved.numTrain === current.numTrain && saved.numTest === current.numTest) return null;
+  const describe = (f: DatasetFingerprint) => `"${f.name}" (${f.numTrain} training + ${f.numTest} held-out images of ${f.height}×${f.width}, fingerprint ${f.hash})`;
+  return `The checkpoint was trained on ${describe(saved)}, but the loaded dataset is ${describe(current)}.`;
+}
