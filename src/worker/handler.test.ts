@@ -6,7 +6,7 @@ import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { createTrainer } from '../core/train/trainer';
 import { createHandler, type HandlerDeps } from './handler';
-import type { FromWorker } from './protocol';
+import { PROTOCOL_VERSION, type FromWorker } from './protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -44,7 +44,7 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
 describe('worker handler', () => {
   it('posts ready, then runs start → metrics → knn → probe → done', async () => {
     const { msgs, handle, until } = setup();
-    expect(msgs[0]).toEqual({ type: 'ready', protocolVersion: 1 });
+    expect(msgs[0]).toEqual({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
     handle({ type: 'start', id: 1, config: tinyConfig({ knnEvery: 2, probeEvery: 2 }), maxSteps: 4 });
     await until((m) => m.type === 'done');
     const types = msgs.map((m) => m.type);

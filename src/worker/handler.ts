@@ -1,44 +1,64 @@
 /**
  * The worker's message handler, built from injected dependencies so it runs in Node tests with
  * a fake `post` and no Worker: start (backend → dataset → trainer → run loop), pause, resume,
- * stop, evaluate. Every failure becomes an `error` message with a hint; the UI keeps its data.
+ * stop, evaluate, and checkpoints (export, load as a paused run, autosave, list/delete autosaves).
+ * Every failure becomes an `error` message with a hint; the UI keeps its data, and a checkpoint that
+ * cannot be loaded leaves the current run untouched.
  * Must not import: ui/, DOM.
  */
+import { decodeCheckpoint, type LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
 import type { BackendName, RunConfig } from '../core/config/runConfig';
 import { validateConfig } from '../core/config/schema';
+import { fingerprintDataset, fingerprintMismatch, type DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
-import { createRunLoop, type RunEvent, type RunLoop } from '../core/train/runLoop';
+import { createRunLoop, type LoopState, type RunEvent } from '../core/train/runLoop';
 import type { Trainer } from '../core/train/trainer';
-import { PROTOCOL_VERSION, serializeError, type BackendInfo, type FromWorker, type ToWorker } from './protocol';
+import type { TrainerSnapshot } from '../core/train/trainerState';
+import type { AutosaveStore } from './autosaveStore';
+import { PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
+import { autosaveInfo, buildCheckpoint, exactBuffer, newRunId, nonFiniteTensors, type RunSession } from './runCheckpoints';
 
 /** What the handler needs from its environment. */
 export interface HandlerDeps {
-  post: (msg: FromWorker) => void;
+  /** Posts a message; `transfer` lists ArrayBuffers handed over without a copy. */
+  post: (msg: FromWorker, transfer?: Transferable[]) => void;
   initBackend: (preferred: BackendName, onGpuFault: (message: string) => void) => Promise<BackendInfo>;
   makeDataset: (config: RunConfig, onProgress: (fraction: number) => void) => Dataset | Promise<Dataset>;
-  makeTrainer: (config: RunConfig, dataset: Dataset) => Trainer;
+  makeTrainer: (config: RunConfig, dataset: Dataset, resumeFrom?: TrainerSnapshot) => Trainer;
+  /** Where autosaves go; none → autosave is off and the UI is told so when it asks. */
+  autosaves?: AutosaveStore;
+  /** The backbone as files (tfjs LayersModel); absent → export refused with a message. */
+  exportBackbone?: (trainer: Trainer) => Promise<{ name: string; bytes: ArrayBuffer; mimeType: string }[]>;
   yieldToEvents?: () => Promise<void>;
 }
 
-const datasetKey = (c: RunConfig) => `${c.datasetSeed}:${c.numTrainImages}:${c.numTestImages}`;
+const datasetKey = (c: RunConfig) => `${c.dataset}:${c.datasetSeed}:${c.numTrainImages}:${c.numTestImages}`;
+/** The hint an error brings along (dataset errors say which setting to change), else `fallback`. */
+const hintOf = (e: unknown, fallback: string): string => (e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : fallback);
+const ACTIVE: readonly LoopState[] = ['running', 'paused'];
 
 /** Builds the handler and posts `ready`. */
 export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   const { post } = deps;
   let backend: BackendInfo | null = null;
-  let dataset: { key: string; value: Dataset } | null = null;
-  let trainer: Trainer | null = null;
-  let loop: RunLoop | null = null;
+  let dataset: { key: string; value: Dataset; fingerprint: DatasetFingerprint } | null = null;
+  let session: RunSession | null = null;
   let running: Promise<void> | null = null;
+  let isPreparing = false;
+  /** Step of the last autosave of the current session (no duplicate saves on pause/stop). */
+  let lastAutosaveStep = -1;
 
   const fail = (e: unknown, hint: string, id?: number) => post({ type: 'error', id, error: serializeError(e), isFatal: true, hint });
+  const warn = (e: unknown, hint: string, id?: number) => post({ type: 'error', id, error: serializeError(e), isFatal: false, hint });
   const onGpuFault = (message: string) => {
-    loop?.stop();
-    post({ type: 'error', error: { name: 'GpuFaultError', message }, isFatal: true, hint: 'Reload the page to get a fresh GPU device. If it happens again, use a smaller batch size, backbone width or view size.' });
+    session?.loop.stop();
+    post({ type: 'error', error: { name: 'GpuFaultError', message }, isFatal: true, hint: 'Reload the page to get a fresh GPU device; the last autosave is offered then. If it happens again, use a smaller batch size, backbone width or view size.' });
   };
   const forward = (e: RunEvent) => {
     switch (e.type) {
-      case 'state': return post({ type: 'state', state: e.state, step: e.step, message: e.message });
+      case 'state':
+        if (e.state === 'paused' || e.state === 'stopped' || e.state === 'done') void autosave('on ' + e.state);
+        return post({ type: 'state', state: e.state, step: e.step, message: e.message });
       case 'metrics': return post({ type: 'metrics', metrics: e.metrics });
       case 'knn': return post({ type: 'knn', knn: e.knn });
       case 'probe': return post({ type: 'probe', probe: e.probe });
@@ -46,6 +66,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       case 'error': return post({ type: 'error', error: serializeError(e.error), isFatal: e.isFatal, hint: e.hint });
     }
   };
+  const isRunActive = () => isPreparing || (session !== null && ACTIVE.includes(session.loop.state) && running !== null);
 
   /** Initialises the backend once per preference; re-initialises if the preference changes. */
   let backendPreference: BackendName | null = null;
@@ -58,31 +79,171 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     return backend;
   }
 
-  async function start(id: number, config: RunConfig, maxSteps?: number): Promise<void> {
-    const { issues } = validateConfig(config);
-    if (issues.length > 0) return fail(new RangeError(issues.map((i) => i.message).join(' ')), 'Fix the highlighted settings and start again.', id);
-    if (running) return fail(new Error('A run is already in progress.'), 'Stop the current run before starting a new one.', id);
-    post({ type: 'ack', id });
-    post({ type: 'state', state: 'preparing', step: 0, message: 'initialising the backend' });
-    try {
-      await ensureBackend(config.backend);
-      if (!dataset || dataset.key !== datasetKey(config)) {
-        post({ type: 'progress', stage: 'Generating the built-in dataset', fraction: 0 });
-        dataset = { key: datasetKey(config), value: await deps.makeDataset(config, (f) => post({ type: 'progress', stage: 'Generating the built-in dataset', fraction: f })) };
-        post({ type: 'progress', stage: 'Generating the built-in dataset', fraction: 1 });
-      }
-      post({ type: 'state', state: 'preparing', step: 0, message: 'building the model' });
-      trainer?.dispose();
-      trainer = deps.makeTrainer(config, dataset.value);
-    } catch (e) {
-      post({ type: 'state', state: 'failed', step: 0, message: e instanceof Error ? e.message : String(e) });
-      return fail(e, 'The run could not be prepared. Reload the page; if it persists, try a smaller configuration or another backend.');
+  async function ensureDataset(config: RunConfig): Promise<{ value: Dataset; fingerprint: DatasetFingerprint }> {
+    if (!dataset || dataset.key !== datasetKey(config)) {
+      const stage = config.dataset === 'builtin' ? 'Generating the built-in dataset' : 'Loading the stored dataset';
+      post({ type: 'progress', stage, fraction: 0 });
+      const value = await deps.makeDataset(config, (f) => post({ type: 'progress', stage, fraction: f }));
+      dataset = { key: datasetKey(config), value, fingerprint: fingerprintDataset(value) };
+      post({ type: 'progress', stage, fraction: 1 });
     }
-    loop = createRunLoop({ trainer, emit: forward, maxSteps, yieldToEvents: deps.yieldToEvents });
+    return dataset;
+  }
+
+  /**
+   * Saves the session's checkpoint to browser storage unless this step is already saved.
+   * `isLoopHook`: called by the loop between steps (it holds the step lock already).
+   */
+  async function autosave(reason: string, isLoopHook = false): Promise<void> {
+    const s = session;
+    if (!s || !deps.autosaves || s.config.autosaveEvery === 0) return;
+    const between = <T,>(fn: () => Promise<T>) => (isLoopHook ? fn() : s.loop.betweenSteps(fn));
+    await between(async () => {
+      if (s !== session || s.trainer.step === lastAutosaveStep || s.trainer.step === 0) return;
+      const { bytes, step, snapshot } = await buildCheckpoint(s);
+      const bad = nonFiniteTensors(snapshot);
+      if (bad.length) {
+        post({ type: 'log', level: 'warn', message: `Autosave ${reason} skipped at step ${step}: ${bad.length} weight tensor(s) hold NaN or Infinity (e.g. ${bad[0]}); the previous autosave is kept.` });
+        return;
+      }
+      await deps.autosaves!.put(autosaveInfo(s, step, bytes.byteLength), bytes);
+      lastAutosaveStep = step;
+      post({ type: 'autosaves', entries: await deps.autosaves!.list() });
+    }).catch((e) => warn(e, 'Autosave failed; training goes on. Export a checkpoint by hand, or free browser storage.'));
+  }
+
+  /** Makes `trainer` the session and runs its loop (paused first for a loaded checkpoint). */
+  function runSession(s: Omit<RunSession, 'loop'>, opts: { maxSteps?: number; loaded?: LoadedCheckpoint }): Promise<void> {
+    const loop = createRunLoop({
+      trainer: s.trainer,
+      emit: forward,
+      maxSteps: opts.maxSteps,
+      yieldToEvents: deps.yieldToEvents,
+      history: opts.loaded ? structuredClone(opts.loaded.record.history) : undefined,
+      probeRngState: opts.loaded?.record.probeRng,
+      isStartPaused: Boolean(opts.loaded),
+      checkpointEvery: s.config.autosaveEvery,
+      onCheckpointDue: () => autosave(`at step ${s.trainer.step}`, true),
+    });
+    session?.trainer.dispose();
+    session = { ...s, loop };
+    lastAutosaveStep = opts.loaded ? opts.loaded.record.progress.step : -1;
     running = loop.run().finally(() => {
       running = null;
     });
-    await running;
+    return running;
+  }
+
+  async function start(id: number, config: RunConfig, maxSteps?: number): Promise<void> {
+    const { issues } = validateConfig(config);
+    if (issues.length > 0) return fail(new RangeError(issues.map((i) => i.message).join(' ')), 'Fix the highlighted settings and start again.', id);
+    if (isRunActive()) return fail(new Error('A run is already in progress.'), 'Stop the current run before starting a new one.', id);
+    post({ type: 'ack', id });
+    post({ type: 'state', state: 'preparing', step: 0, message: 'initialising the backend' });
+    isPreparing = true;
+    let trainer: Trainer;
+    let ds: { value: Dataset; fingerprint: DatasetFingerprint };
+    let info: BackendInfo;
+    try {
+      info = await ensureBackend(config.backend);
+      ds = await ensureDataset(config);
+      post({ type: 'state', state: 'preparing', step: 0, message: 'building the model' });
+      session?.trainer.dispose();
+      session = null;
+      trainer = deps.makeTrainer(config, ds.value);
+    } catch (e) {
+      post({ type: 'state', state: 'failed', step: 0, message: e instanceof Error ? e.message : String(e) });
+      return fail(e, hintOf(e, 'The run could not be prepared. Reload the page; if it persists, try a smaller configuration or another backend.'));
+    } finally {
+      isPreparing = false;
+    }
+    await runSession({ runId: newRunId(), config, trainer, dataset: ds.fingerprint, backendName: info.name }, { maxSteps });
+  }
+
+  async function exportCheckpoint(id: number): Promise<void> {
+    const s = session;
+    if (!s) return fail(new Error('Nothing to export: no run has been started or loaded.'), 'Start a run (or load a checkpoint) first.', id);
+    post({ type: 'ack', id });
+    const stage = 'Exporting the checkpoint';
+    post({ type: 'progress', stage, fraction: 0 });
+    try {
+      const { bytes, step, name } = await s.loop.betweenSteps(() => buildCheckpoint(s, (f) => post({ type: 'progress', stage, fraction: Math.min(0.99, f) })));
+      const buffer = exactBuffer(bytes);
+      post({ type: 'exported', id, kind: 'checkpoint', step, files: [{ name, bytes: buffer, mimeType: 'application/octet-stream' }] }, [buffer]);
+    } catch (e) {
+      warn(e, 'The export failed; the run is unaffected. Try again, or pause the run first.', id);
+    } finally {
+      post({ type: 'progress', stage, fraction: 1 });
+    }
+  }
+
+  async function exportBackbone(id: number): Promise<void> {
+    const s = session;
+    if (!s) return fail(new Error('Nothing to export: no run has been started or loaded.'), 'Start a run (or load a checkpoint) first.', id);
+    if (!deps.exportBackbone) return fail(new Error('This build cannot export tfjs models.'), 'Export the checkpoint instead; its weights load in PyTorch.', id);
+    post({ type: 'ack', id });
+    try {
+      const files = await s.loop.betweenSteps(() => deps.exportBackbone!(s.trainer));
+      post({ type: 'exported', id, kind: 'backbone', step: s.trainer.step, files }, files.map((f) => f.bytes));
+    } catch (e) {
+      warn(e, 'The export failed; the run is unaffected.', id);
+    }
+  }
+
+  async function readSource(source: CheckpointSource): Promise<{ bytes: Uint8Array; name: string }> {
+    if (source.kind === 'file') return { bytes: new Uint8Array(source.bytes), name: source.name };
+    if (!deps.autosaves) throw new Error('Autosaves are not available in this browser.');
+    const bytes = await deps.autosaves.get(source.runId);
+    if (!bytes) throw new Error(`The autosave "${source.runId}" no longer exists (it may have been replaced by a newer run's autosave).`);
+    return { bytes, name: `autosave of ${source.runId}` };
+  }
+
+  async function loadCheckpoint(id: number, source: CheckpointSource, maxSteps?: number): Promise<void> {
+    if (isRunActive()) return fail(new Error('A run is in progress, so no checkpoint was loaded; the run is untouched.'), 'Stop the current run first, then load the checkpoint.', id);
+    isPreparing = true;
+    let loaded: LoadedCheckpoint;
+    let trainer: Trainer;
+    let ds: { value: Dataset; fingerprint: DatasetFingerprint };
+    let info: BackendInfo;
+    let name = source.kind === 'file' ? source.name : 'autosave';
+    try {
+      const read = await readSource(source);
+      name = read.name;
+      loaded = decodeCheckpoint(read.bytes, name);
+      info = await ensureBackend(loaded.record.config.backend);
+      ds = await ensureDataset(loaded.record.config);
+      const mismatch = fingerprintMismatch(loaded.record.dataset, ds.fingerprint);
+      if (mismatch) throw new Error(mismatch);
+      trainer = deps.makeTrainer(loaded.record.config, ds.value, loaded.snapshot);
+    } catch (e) {
+      return fail(e, `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`, id);
+    } finally {
+      isPreparing = false;
+    }
+    post({ type: 'ack', id });
+    post({ type: 'loaded', id, config: loaded.record.config, step: loaded.record.progress.step, history: loaded.record.history, notes: loaded.notes, sourceName: name });
+    const runId = source.kind === 'autosave' ? source.runId : newRunId();
+    await runSession({ runId, config: loaded.record.config, trainer, dataset: ds.fingerprint, backendName: info.name }, { maxSteps, loaded });
+  }
+
+  async function listAutosaves(id: number): Promise<void> {
+    if (!deps.autosaves) return post({ type: 'autosaves', entries: [] });
+    try {
+      post({ type: 'autosaves', entries: await deps.autosaves.list() });
+      post({ type: 'ack', id });
+    } catch (e) {
+      warn(e, 'Autosaves could not be read; export checkpoints to files instead.', id);
+    }
+  }
+
+  async function deleteAutosave(id: number, runId: string): Promise<void> {
+    try {
+      await deps.autosaves?.remove(runId);
+      post({ type: 'ack', id });
+      await listAutosaves(id);
+    } catch (e) {
+      warn(e, 'The autosave could not be deleted.', id);
+    }
   }
 
   post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
@@ -100,13 +261,28 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       case 'pause':
       case 'resume':
       case 'stop':
-        if (!loop) return fail(new Error(`Nothing to ${msg.type}: no run has been started.`), 'Press Start first.', msg.id);
-        loop[msg.type]();
+        if (!session) return fail(new Error(`Nothing to ${msg.type}: no run has been started.`), 'Press Start first.', msg.id);
+        session.loop[msg.type]();
         return post({ type: 'ack', id: msg.id });
       case 'evaluate':
-        if (!loop) return fail(new Error('Nothing to evaluate: no run has been started.'), 'Press Start first.', msg.id);
+        if (!session) return fail(new Error('Nothing to evaluate: no run has been started.'), 'Press Start first.', msg.id);
         post({ type: 'ack', id: msg.id });
-        loop.evaluateNow().catch((e) => fail(e, 'The evaluation failed; training is unaffected.', msg.id));
+        session.loop.evaluateNow().catch((e) => fail(e, 'The evaluation failed; training is unaffected.', msg.id));
+        return;
+      case 'exportCheckpoint':
+        void exportCheckpoint(msg.id);
+        return;
+      case 'exportBackbone':
+        void exportBackbone(msg.id);
+        return;
+      case 'loadCheckpoint':
+        void loadCheckpoint(msg.id, msg.source, msg.maxSteps);
+        return;
+      case 'listAutosaves':
+        void listAutosaves(msg.id);
+        return;
+      case 'deleteAutosave':
+        void deleteAutosave(msg.id, msg.runId);
         return;
     }
   };

@@ -6,8 +6,10 @@
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
+import type { RunHistory } from '../core/train/runHistory';
+import type { AutosaveInfo } from './autosaveStore';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Messages from the UI to the worker. */
 export type ToWorker =
@@ -16,7 +18,25 @@ export type ToWorker =
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number }
-  | { type: 'evaluate'; id: number };
+  | { type: 'evaluate'; id: number }
+  /** Export the current run as a checkpoint file (between steps; the run goes on). */
+  | { type: 'exportCheckpoint'; id: number }
+  /** Export the backbone as a tfjs LayersModel (model.json + weights.bin). */
+  | { type: 'exportBackbone'; id: number }
+  /** Load a checkpoint (file bytes, transferred, or an autosave) as a paused run; refused while a run is active. */
+  | { type: 'loadCheckpoint'; id: number; source: CheckpointSource; maxSteps?: number }
+  | { type: 'listAutosaves'; id: number }
+  | { type: 'deleteAutosave'; id: number; runId: string };
+
+/** Where a checkpoint to load comes from. */
+export type CheckpointSource = { kind: 'file'; name: string; bytes: ArrayBuffer } | { kind: 'autosave'; runId: string };
+
+/** A file the worker made for the user to download. */
+export interface ExportedFile {
+  name: string;
+  bytes: ArrayBuffer;
+  mimeType: string;
+}
 
 /** Where the run is. `preparing` = building dataset/model; `done` = reached totalSteps or maxSteps. */
 export type RunState = 'idle' | 'preparing' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
@@ -49,7 +69,13 @@ export type FromWorker =
   | { type: 'probe'; probe: ProbeSnapshot }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'error'; id?: number; error: SerializedError; isFatal: boolean; hint: string }
-  | { type: 'done'; step: number };
+  | { type: 'done'; step: number }
+  /** Files of an export request (a checkpoint, or the backbone's model.json + weights). */
+  | { type: 'exported'; id: number; kind: 'checkpoint' | 'backbone'; step: number; files: ExportedFile[] }
+  /** A checkpoint was loaded: the run is paused at `step` with this config and history. */
+  | { type: 'loaded'; id: number; config: RunConfig; step: number; history: RunHistory; notes: string[]; sourceName: string }
+  /** The autosaves in this browser, newest first (after list, delete, and every autosave). */
+  | { type: 'autosaves'; entries: AutosaveInfo[] };
 
 /** Turns any thrown value into a SerializedError (never toString()). */
 export function serializeError(e: unknown): SerializedError {

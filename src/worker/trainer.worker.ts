@@ -1,21 +1,25 @@
 /**
  * Worker entry: only wiring. Registers our GPU kernels, builds the handler with the real
- * backend, dataset and trainer, and connects it to the worker's message port.
+ * backend, dataset (built-in, or imported and stored in IndexedDB) and trainer, and connects it to the worker's message port.
  * Must not import: ui/.
  */
-import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { createTrainer } from '../core/train/trainer';
 import { createGpuTrainerOptions, registerGpuKernels } from '../gpu/register';
+import { createIndexedDbAutosaveStore } from './autosaveStore';
 import { initBackend } from './backend';
+import { createDatasetCache } from './datasetCache';
+import { openDatasetIdb } from './datasetIdb';
 import { createHandler } from './handler';
 import type { FromWorker, ToWorker } from './protocol';
+import { createRunDatasetMaker } from './runDataset';
 
 registerGpuKernels();
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const handle = createHandler({
-  post: (msg: FromWorker) => scope.postMessage(msg),
+  post: (msg: FromWorker, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []),
   initBackend,
-  makeDataset: (c, onProgress) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, onProgress),
-  makeTrainer: (config, dataset) => createTrainer(config, dataset, createGpuTrainerOptions()),
+  makeDataset: createRunDatasetMaker(async () => createDatasetCache(await openDatasetIdb())),
+  makeTrainer: (config, dataset, resumeFrom) => createTrainer(config, dataset, { ...createGpuTrainerOptions(), resumeFrom }),
+  autosaves: createIndexedDbAutosaveStore(),
 });
 scope.onmessage = (ev: MessageEvent<ToWorker>) => handle(ev.data);

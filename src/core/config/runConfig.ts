@@ -19,6 +19,25 @@ export const METHOD_NAMES: readonly MethodName[] = ['simsiam'];
 export type BackboneName = 'resnet10' | 'resnet18';
 export const BACKBONE_NAMES: readonly BackboneName[] = ['resnet10', 'resnet18'];
 
+/** Which images a run trains on: the built-in procedural set, or a set the user imported into
+ * this browser (IndexedDB), by its id. */
+export type DatasetRef = 'builtin' | `stored:${string}`;
+export const BUILTIN_DATASET_REF: DatasetRef = 'builtin';
+const STORED_REF = /^stored:([a-z0-9][a-z0-9-]{0,63})$/;
+
+/** The id of a stored-dataset reference, or null for the built-in set or an invalid reference. */
+export function storedDatasetId(ref: string): string | null {
+  return STORED_REF.exec(ref)?.[1] ?? null;
+}
+
+/** Whether `raw` is a valid DatasetRef ('builtin' or 'stored:<id>', id = lowercase letters, digits, '-'). */
+export function isDatasetRef(raw: unknown): raw is DatasetRef {
+  return typeof raw === 'string' && (raw === BUILTIN_DATASET_REF || STORED_REF.test(raw));
+}
+
+/** The reference of the stored dataset `id`. */
+export const storedDatasetRef = (id: string): DatasetRef => `stored:${id}`;
+
 /** Backends the worker may run on, in order of preference. */
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -30,6 +49,7 @@ export interface RunConfig {
   hvpMode: HvpMode;
   hvpEvery: number;
   // --- data ---
+  dataset: DatasetRef;
   datasetSeed: number;
   numTrainImages: number;
   numTestImages: number;
@@ -70,6 +90,8 @@ export interface RunConfig {
   numProbeImages: number;
   // --- reproducibility and runtime ---
   seed: number;
+  /** Steps between autosaves to browser storage (0 = off); a crash or reload loses at most this many. */
+  autosaveEvery: number;
   backend: BackendName;
 }
 
@@ -79,6 +101,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   numViews: 4,
   hvpMode: 'hard',
   hvpEvery: 1,
+  dataset: BUILTIN_DATASET_REF,
   datasetSeed: 1,
   numTrainImages: 5000,
   numTestImages: 1000,
@@ -114,5 +137,6 @@ export const DEFAULT_CONFIG: RunConfig = {
   probeEvery: 20,
   numProbeImages: 4,
   seed: 0,
+  autosaveEvery: 25,
   backend: 'webgpu',
 };

@@ -7,7 +7,7 @@
  * Must not import: tfjs, DOM, React.
  */
 import {
-  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, METHOD_NAMES, type RunConfig,
+  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, isDatasetRef, METHOD_NAMES, type RunConfig,
 } from './runConfig';
 
 /** Section of the config panel a field appears in. */
@@ -34,7 +34,12 @@ export interface EnumField<K extends keyof RunConfig = keyof RunConfig> extends 
   kind: 'enum';
   choices: readonly string[];
 }
-export type FieldSpec = NumberField | EnumField;
+/** The dataset choice: 'builtin' or 'stored:<id>' of a set imported into this browser. The
+ * schema checks only the form; whether the set exists is known to the UI and the worker. */
+export interface DatasetField<K extends keyof RunConfig = keyof RunConfig> extends FieldBase<K> {
+  kind: 'dataset';
+}
+export type FieldSpec = NumberField | EnumField | DatasetField;
 
 /** Appends the allowed range when the help text does not state one. */
 const withRange = (help: string, min: number, max: number): string => (/Range/.test(help) ? help : `${help} Allowed range ${min}–${max}.`);
@@ -51,9 +56,10 @@ export const CONFIG_SCHEMA: readonly FieldSpec[] = [
   int('numViews', 'Views per image (N)', 'method', 2, 8, 'Range 2–8; the paper uses 4. Each extra view adds a no-gradient forward pass: cost grows about linearly in N and the number of pairs as N(N−1)/2. N=2 makes selection pointless (one pair).'),
   choice('hvpMode', 'HVP mode', 'method', HVP_MODES, 'off = vanilla two views; hard = keep the pair with the highest loss (the paper); easy = the lowest (cooperative, learns worse); random = a random pair of the N views (control).'),
   int('hvpEvery', 'HVP every k steps', 'method', 1, 100, 'Range 1–100. Selection runs on steps divisible by k; other steps train on a random pair. Large k saves time but weakens the effect.'),
-  int('datasetSeed', 'Dataset seed', 'data', 0, 2 ** 31 - 1, 'Seed of the built-in procedural dataset. Different seeds give different images of the same 10 shape classes.', true),
-  int('numTrainImages', 'Training images', 'data', 16, 50000, 'Range 16–50000. Fewer images overfit sooner; more cost memory (3 KB each at 32×32) and generation time.', true),
-  int('numTestImages', 'Held-out images', 'data', 10, 10000, 'Range 10–10000. The labelled split kNN accuracy is measured on; under ~200 the accuracy is noisy.', true),
+  { key: 'dataset', label: 'Dataset', group: 'data', kind: 'dataset', help: `Default ${DEFAULT_CONFIG.dataset}. Allowed range: builtin (the procedural shapes-10 set) or stored:<id>, a set imported in the Datasets panel (kept in this browser only). A link naming a set this browser does not have blocks Start until you import it or pick another.` },
+  int('datasetSeed', 'Dataset seed', 'data', 0, 2 ** 31 - 1, 'Seed of the built-in procedural dataset (different seeds give different images of the same 10 shape classes), and of the held-out split of an imported set.', true),
+  int('numTrainImages', 'Training images', 'data', 16, 50000, 'Range 16–50000. Built-in: how many are generated; imported set: the most used (a seeded subset). Fewer images overfit sooner; more cost memory (3 KB each at 32×32) and generation time.', true),
+  int('numTestImages', 'Held-out images', 'data', 10, 10000, 'Range 10–10000. The labelled split kNN accuracy is measured on (for an imported set, the most held out); under ~200 the accuracy is noisy.', true),
   int('imageSize', 'View size (px)', 'data', 8, 64, 'Range 8–64 (dataset images are 32×32). Smaller views train much faster but lose detail; below 16 the shapes blur together.'),
   choice('backbone', 'Backbone', 'model', BACKBONE_NAMES, 'CIFAR-style ResNet (3×3 stride-1 stem, no max-pool). resnet10 = 1 basic block per stage (fast); resnet18 = 2 per stage (the paper’s CIFAR model, ~4× slower at the same width).'),
   int('backboneWidth', 'Backbone width', 'model', 2, 64, 'Channels of the first stage (doubled each stage; 64 = ResNet-18). Range 2–64. Wider learns better but costs ~width² compute; under 8 features are weak.'),
@@ -86,6 +92,7 @@ export const CONFIG_SCHEMA: readonly FieldSpec[] = [
   int('probeEvery', 'Gallery every k steps', 'eval', 1, 100000, 'Steps between gallery refreshes (views, selected pair and pair-loss matrix of the probe images). Each refresh costs one small forward pass.', true),
   int('numProbeImages', 'Probe images', 'eval', 1, 8, 'Fixed held-out images shown in the view gallery. Range 1–8; each costs N rendered views per refresh.', true),
   int('seed', 'Seed', 'run', 0, 2 ** 31 - 1, 'Seed of weight init, data order, views and random selection. Same seed + same config = same run.'),
+  int('autosaveEvery', 'Autosave every k steps', 'run', 0, 100000, 'Range 0–100000; 0 = off. Every k steps (and on pause or stop) the run is saved in this browser, so a crash or reload loses at most k steps. Each save writes the whole checkpoint (weights + optimizer state), so very small k slows fast GPUs.', true),
   choice('backend', 'Preferred backend', 'run', BACKEND_NAMES, 'The worker tries this backend first and falls back (webgpu → webgl → cpu) with a banner saying why.', true),
 ];
 
@@ -104,6 +111,10 @@ export interface ConfigIssue {
 
 /** Checks one raw value against its schema row; returns the parsed value or an issue. */
 export function checkField(spec: FieldSpec, raw: unknown): { value?: RunConfig[keyof RunConfig]; issue?: ConfigIssue } {
+  if (spec.kind === 'dataset') {
+    if (isDatasetRef(raw)) return { value: raw };
+    return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is neither builtin nor stored:<id> (id: lowercase letters, digits and '-').` } };
+  }
   if (spec.kind === 'enum') {
     if (typeof raw === 'string' && spec.choices.includes(raw)) return { value: raw as RunConfig[keyof RunConfig] };
     return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is not one of ${spec.choices.join(', ')}.` } };
