@@ -23,7 +23,7 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
     post,
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: 'WebGPU: not in Node' }),
     makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
-    makeTrainer: createTrainer,
+    makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
     ...overrides,
   });
   const until = async (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => {
