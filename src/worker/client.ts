@@ -27,6 +27,16 @@ export interface TrainerCommands {
   resume(): number;
   stop(): number;
   evaluate(): number;
+  /** Exports the run as a `.safetensors` checkpoint (answered by an `exported` message). */
+  exportCheckpoint(): number;
+  /** Exports the backbone as a tfjs LayersModel (model.json + weights). */
+  exportBackbone(): number;
+  /** Loads checkpoint file bytes (transferred: `bytes` is unusable afterwards) as a paused run. */
+  loadCheckpointFile(name: string, bytes: ArrayBuffer, maxSteps?: number): number;
+  /** Loads an autosave as a paused run. */
+  loadAutosave(runId: string, maxSteps?: number): number;
+  listAutosaves(): number;
+  deleteAutosave(runId: string): number;
 }
 
 /** Creates the real training worker (an ES-module worker bundled by Vite). */
@@ -95,6 +105,38 @@ export class WorkerTrainerClient implements TrainerCommands {
     return this.send('evaluate');
   }
 
+  exportCheckpoint(): number {
+    return this.send('exportCheckpoint');
+  }
+
+  exportBackbone(): number {
+    return this.send('exportBackbone');
+  }
+
+  loadCheckpointFile(name: string, bytes: ArrayBuffer, maxSteps?: number): number {
+    const id = this.nextId++;
+    const source = { kind: 'file' as const, name, bytes };
+    this.post(maxSteps === undefined ? { type: 'loadCheckpoint', id, source } : { type: 'loadCheckpoint', id, source, maxSteps }, [bytes]);
+    return id;
+  }
+
+  loadAutosave(runId: string, maxSteps?: number): number {
+    const id = this.nextId++;
+    const source = { kind: 'autosave' as const, runId };
+    this.post(maxSteps === undefined ? { type: 'loadCheckpoint', id, source } : { type: 'loadCheckpoint', id, source, maxSteps });
+    return id;
+  }
+
+  listAutosaves(): number {
+    return this.send('listAutosaves');
+  }
+
+  deleteAutosave(runId: string): number {
+    const id = this.nextId++;
+    this.post({ type: 'deleteAutosave', id, runId });
+    return id;
+  }
+
   /** Adds a listener; returns the function that removes it. A crash that already happened is
    * delivered to the new listener on the next microtask. */
   subscribe(listener: WorkerListener): () => void {
@@ -118,13 +160,13 @@ export class WorkerTrainerClient implements TrainerCommands {
     this.listeners.clear();
   }
 
-  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate'): number {
+  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves'): number {
     const id = this.nextId++;
     this.post({ type, id });
     return id;
   }
 
-  private post(msg: ToWorker): void {
+  private post(msg: ToWorker, transfer: Transferable[] = []): void {
     if (this.isTerminated) return;
     // Errors about a request are emitted on a microtask, like a worker reply, so the caller can
     // record the request id before its answer arrives.
@@ -137,7 +179,7 @@ export class WorkerTrainerClient implements TrainerCommands {
       return;
     }
     try {
-      this.worker.postMessage(msg);
+      this.worker.postMessage(msg, transfer);
     } catch (e) {
       // A config that cannot be structured-cloned is a bug on our side, not a crash of the worker.
       this.emitSoon({

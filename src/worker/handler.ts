@@ -16,7 +16,7 @@ import type { Trainer } from '../core/train/trainer';
 import type { TrainerSnapshot } from '../core/train/trainerState';
 import type { AutosaveStore } from './autosaveStore';
 import { PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
-import { autosaveInfo, buildCheckpoint, exactBuffer, newRunId, nonFiniteTensors, type RunSession } from './runCheckpoints';
+import { autosaveInfo, buildBackboneExport, buildCheckpoint, exactBuffer, newRunId, nonFiniteTensors, type RunSession } from './runCheckpoints';
 
 /** What the handler needs from its environment. */
 export interface HandlerDeps {
@@ -27,8 +27,6 @@ export interface HandlerDeps {
   makeTrainer: (config: RunConfig, dataset: Dataset, resumeFrom?: TrainerSnapshot) => Trainer;
   /** Where autosaves go; none → autosave is off and the UI is told so when it asks. */
   autosaves?: AutosaveStore;
-  /** The backbone as files (tfjs LayersModel); absent → export refused with a message. */
-  exportBackbone?: (trainer: Trainer) => Promise<{ name: string; bytes: ArrayBuffer; mimeType: string }[]>;
   yieldToEvents?: () => Promise<void>;
 }
 
@@ -180,11 +178,10 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   async function exportBackbone(id: number): Promise<void> {
     const s = session;
     if (!s) return fail(new Error('Nothing to export: no run has been started or loaded.'), 'Start a run (or load a checkpoint) first.', id);
-    if (!deps.exportBackbone) return fail(new Error('This build cannot export tfjs models.'), 'Export the checkpoint instead; its weights load in PyTorch.', id);
     post({ type: 'ack', id });
     try {
-      const files = await s.loop.betweenSteps(() => deps.exportBackbone!(s.trainer));
-      post({ type: 'exported', id, kind: 'backbone', step: s.trainer.step, files }, files.map((f) => f.bytes));
+      const { step, files } = await s.loop.betweenSteps(() => buildBackboneExport(s));
+      post({ type: 'exported', id, kind: 'backbone', step, files }, files.map((f) => f.bytes));
     } catch (e) {
       warn(e, 'The export failed; the run is unaffected.', id);
     }

@@ -119,3 +119,25 @@ describe('worker checkpoints', () => {
     expect(err).toMatchObject({ error: { message: expect.stringMatching(/trained on "shapes-10".*but the loaded dataset is/) } });
   });
 });
+
+describe('worker backbone export', () => {
+  it('exports model.json + weights that tfjs loads and that embed like the run’s model', async () => {
+    const a = setup();
+    a.handle({ type: 'start', id: 1, config, maxSteps: 2 });
+    await a.until((m) => m.type === 'done');
+    a.handle({ type: 'exportBackbone', id: 2 });
+    const ex = await a.until((m) => m.type === 'exported');
+    if (ex.type !== 'exported') throw new Error('unreachable');
+    expect(ex.kind).toBe('backbone');
+    expect(ex.files.map((f) => f.name)).toEqual(['hvp-simsiam-backbone-step2.json', 'hvp-simsiam-backbone-step2.weights.bin']);
+    const modelJson = JSON.parse(new TextDecoder().decode(ex.files[0]!.bytes)) as tf.io.ModelJSON;
+    expect(modelJson.weightsManifest[0]!.paths).toEqual(['hvp-simsiam-backbone-step2.weights.bin']);
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: ex.files[1]!.bytes }));
+    const x = tf.randomNormal([2, config.imageSize, config.imageSize, 3], 0, 1, 'float32', 3);
+    const y = model.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 8 * config.backboneWidth]);
+    expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});

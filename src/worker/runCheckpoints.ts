@@ -5,6 +5,7 @@
  * Must not import: ui/, React, DOM.
  */
 import { checkpointFileName, encodeCheckpoint } from '../core/checkpoint/checkpointFile';
+import { exportBackboneLayersModel } from '../core/checkpoint/layersModelExport';
 import type { RunConfig } from '../core/config/runConfig';
 import type { DatasetFingerprint } from '../core/data/fingerprint';
 import type { RunLoop } from '../core/train/runLoop';
@@ -12,6 +13,7 @@ import type { Trainer } from '../core/train/trainer';
 import type { TrainerSnapshot } from '../core/train/trainerState';
 import { APP_VERSION } from '../core/version';
 import type { AutosaveInfo } from './autosaveStore';
+import type { ExportedFile } from './protocol';
 
 /** The run the worker holds. */
 export interface RunSession {
@@ -72,4 +74,20 @@ export function autosaveInfo(s: RunSession, step: number, byteLength: number): A
 export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
   return bytes.slice().buffer as ArrayBuffer;
+}
+
+/** The backbone as a tfjs LayersModel: `<base>.json` (topology + manifest) and `<base>.weights.bin`. Call inside loop.betweenSteps. */
+export async function buildBackboneExport(s: RunSession): Promise<{ step: number; files: ExportedFile[] }> {
+  const snapshot = await s.trainer.snapshot();
+  const step = snapshot.progress.step;
+  const base = `hvp-${s.config.method}-backbone-step${step}`;
+  const out = exportBackboneLayersModel(snapshot.model, s.config, { weightsFileName: `${base}.weights.bin`, modelName: base });
+  const json = new TextEncoder().encode(JSON.stringify(out.modelJson));
+  return {
+    step,
+    files: [
+      { name: `${base}.json`, bytes: exactBuffer(json), mimeType: 'application/json' },
+      { name: out.weightsFileName, bytes: out.weightData, mimeType: 'application/octet-stream' },
+    ],
+  };
 }
