@@ -11,8 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCheckpoint } from '../src/core/checkpoint/checkpointFile';
 import { encodeSafetensors } from '../src/core/checkpoint/safetensors';
-import { toTorchStateDict, torchvisionBackboneState } from '../src/core/checkpoint/torchStateDict';
+import { torchvisionBackboneState } from '../src/core/checkpoint/torchStateDict';
+import { createRng } from '../src/core/random';
+import type { RunConfig } from '../src/core/config/runConfig';
+import type { HostTensor } from '../src/core/train/hostTensor';
 import { createSimSiamModel } from '../src/core/models/simsiamModel';
 import { perturbBatchNorms, readModelState } from './helpers/modelState';
 import { tinyConfig } from './helpers/tinyConfig';
@@ -68,9 +72,7 @@ describe('PyTorch interop', () => {
       const files = { input: join(dir, 'input.safetensors'), backbone: join(dir, 'backbone.safetensors'), full: join(dir, 'full.safetensors') };
       writeFileSync(files.input, encodeSafetensors(new Map([['input', { dtype: 'F32', shape: [2, 3, 16, 16], data: nchw as Float32Array }]])));
       writeFileSync(files.backbone, encodeSafetensors(torchvisionBackboneState(state, 37), { format: 'pt', 'hvp.record': JSON.stringify(record) }));
-      const full = toTorchStateDict(state, 37); // whole model + a stand-in optimizer tensor, as in a checkpoint
-      full.set('optimizer.backbone.conv1.weight.momentum', full.get('backbone.conv1.weight')!);
-      writeFileSync(files.full, encodeSafetensors(full, { format: 'pt' }));
+      writeFileSync(files.full, realCheckpoint(tinyConfig({ backbone: 'resnet18', backboneWidth: 64 }), state, 37)); // what the app exports
 
       const run = spawnSync(python!, [SCRIPT, files.input, files.backbone, files.full], { encoding: 'utf8', timeout: 120_000 });
       expect(run.status, `torch_features.py failed:\n${run.stderr}`).toBe(0);
@@ -87,6 +89,41 @@ describe('PyTorch interop', () => {
       }
       expect(Math.max(...Array.from(ours, Math.abs))).toBeGreaterThan(0.05); // non-trivial features
       expect(results[0]!.metadata).toEqual({ format: 'pt', 'hvp.record': record });
+      expect(results[1]!.metadata).toMatchObject({ format: 'pt', 'hvp.record': { format: 'hvp-playground/checkpoint', progress: { step: 37 } } });
     },
   );
+
+  it.runIf(python || process.env.CI)('a checkpoint of the small default-style backbone (resnet10, width 8) loads and matches too', async () => {
+    expect(python, MISSING).not.toBeNull();
+    const config = tinyConfig({ backbone: 'resnet10', backboneWidth: 8 });
+    const model = createSimSiamModel(config, 5);
+    perturbBatchNorms(model, 3);
+    const state = await readModelState(model);
+    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const ours = await model.embed(x).data(); // [2, 64]
+    const nchw = await tf.transpose(x, [0, 3, 1, 2]).data();
+    model.dispose();
+    const input = join(dir, 'input8.safetensors');
+    const full = join(dir, 'full8.safetensors');
+    writeFileSync(input, encodeSafetensors(new Map([['input', { dtype: 'F32', shape: [2, 3, 16, 16], data: nchw as Float32Array }]])));
+    writeFileSync(full, realCheckpoint(config, state, 4));
+    const run = spawnSync(python!, [SCRIPT, input, full], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, `torch_features.py failed:\n${run.stderr}`).toBe(0);
+    const [r] = (JSON.parse(run.stdout) as { results: TorchResult[] }).results;
+    expect(r!.missing).toEqual([]);
+    expect(r!.unexpected).toEqual([]);
+    expect(r!.shape).toEqual([2, 64]);
+    expect(Math.max(...Array.from(ours, (v, i) => Math.abs(v - r!.features[i]!)))).toBeLessThan(1e-4);
+  });
 });
+
+/** A checkpoint file as the app writes it (encodeCheckpoint) around `state`, with one momentum buffer. */
+function realCheckpoint(config: RunConfig, state: Map<string, HostTensor>, step: number): Uint8Array {
+  const rng = createRng(1).getState();
+  const progress = { step, sampler: { epochRngState: rng, epoch: 0, position: 0 }, viewRng: rng, selectRng: rng };
+  const optimizer = new Map([['backbone.conv1.weight.momentum', state.get('backbone.conv1.weight')!]]);
+  return encodeCheckpoint(
+    { appVersion: 'test', createdAt: '', config, probeRng: rng, dataset: { name: 'x', numTrain: 1, numTest: 1, height: 32, width: 32, hash: '0' }, history: { metrics: [], knn: [] }, backend: 'cpu' },
+    { progress, model: state, optimizer },
+  );
+}
