@@ -28,16 +28,15 @@ async function timeMode(config: RunConfig, warmup: number, steps: number, option
   return ms;
 }
 
-/** Times the selection forward alone: all N·M views through the model, no tape, BN in training mode.
- * This is the extra work HVP adds to a step (besides scoring the pairs). */
+/** Times the selection alone: all N·M views through the model (no tape, BN in training mode, running
+ * stats updated) plus scoring every pair and picking one — the extra work HVP adds to a step. */
 async function timeSelectionForward(config: RunConfig, warmup: number, steps: number, options: TrainerOptions): Promise<number> {
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
   const trainer = createTrainer(config, dataset, options);
   const x = tf.randomNormal([config.numViews * config.batchSize, config.imageSize, config.imageSize, 3]) as tf.Tensor4D; // [N·M, S, S, 3]
   const run = () => tf.tidy(() => {
-    const out = trainer.model.forward(x, true);
-    for (const s of out.bnStats) { s.mean.dispose(); s.variance.dispose(); }
-    return out.z.sum();
+    const { pairLosses, selected } = trainer.model.selectPairs(x, config.numViews, 'hard');
+    return pairLosses.sum().add(selected.sum());
   });
   for (let i = 0; i < warmup; i++) { const r = run(); await r.data(); r.dispose(); }
   const t0 = performance.now();

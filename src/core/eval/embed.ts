@@ -6,7 +6,7 @@
  * Must not import: DOM, gpu/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SimSiamModel } from '../models/simsiamModel';
+import type { PairMethod } from '../methods/pairMethod';
 import { identityViewParams, renderViews, type SourceImages } from '../ops/renderViewsOp';
 
 /**
@@ -14,7 +14,7 @@ import { identityViewParams, renderViews, type SourceImages } from '../ops/rende
  * @param count embed images [0, count)
  * @returns L2-normalised features [count, F]. NOTE: does not dispose `images`.
  */
-export function embedImages(model: SimSiamModel, images: SourceImages, count: number, size: number, chunk = 256): tf.Tensor2D {
+export function embedImages(model: Pick<PairMethod, 'embed'>, images: SourceImages, count: number, size: number, chunk = 256): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
   const identity = identityViewParams(images.height, images.width);
   for (let start = 0; start < count; start += chunk) {

@@ -9,7 +9,6 @@ import { pairIous } from '../data/iou';
 import { augmentFromConfig, sampleBatchViewParams } from '../data/viewParams';
 import { embedImages } from '../eval/embed';
 import { knnAccuracy } from '../eval/knn';
-import { simsiamPairLosses } from '../methods/simsiam';
 import { renderViews } from '../ops/renderViewsOp';
 import { normalizeViews } from '../ops/renderViewsTf';
 import type { Rng } from '../random';
@@ -52,9 +51,7 @@ export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<Pro
   const [raw, losses, selected] = tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from({ length: M }, (_, i) => i), 'int32');
     const views = renderViews(images.test, idx, params, S); // [N·M, S, S, 3] in [0, 1]
-    const out = model.forward(normalizeViews(views), false);
-    const D = out.z.shape[1];
-    const pl = simsiamPairLosses(out.p.reshape([N, M, D]) as tf.Tensor3D, out.z.reshape([N, M, D]) as tf.Tensor3D); // [M, P]
+    const pl = model.probePairLosses(normalizeViews(views), N); // [M, P], eval mode, no side effects
     const sel = cpuPairs ? tf.tensor1d(cpuPairs, 'int32') : selectPairs(pl, config.hvpMode === 'easy' ? 'easy' : 'hard');
     return [views.mul(255).round().clipByValue(0, 255), pl, sel] as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D];
   });

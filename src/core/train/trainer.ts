@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
 import type { Dataset, ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
-import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
+import { createMethod } from '../methods/createMethod';
+import type { PairMethod } from '../methods/pairMethod';
 import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
 import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
@@ -46,7 +47,8 @@ export interface DeviceImages {
 export interface Trainer {
   readonly config: RunConfig;
   readonly dataset: Dataset;
-  readonly model: SimSiamModel;
+  /** The SSL method: its model, losses and state. */
+  readonly model: PairMethod;
   readonly images: DeviceImages;
   /** Steps completed so far. */
   readonly step: number;
@@ -65,7 +67,7 @@ export interface Trainer {
 }
 
 /** Assigns saved weights and buffers to `model` after checking every name and shape. */
-function restoreModel(model: SimSiamModel, saved: ReadonlyMap<string, HostTensor>): void {
+function restoreModel(model: PairMethod, saved: ReadonlyMap<string, HostTensor>): void {
   const vars = new Map([...model.params, ...model.buffers]);
   checkStateShapes('model', new Map([...vars].map(([k, v]) => [k, v.shape])), saved);
   for (const [k, v] of vars) tf.tidy(() => v.assign(fromHost(saved.get(k)!)));
@@ -92,7 +94,7 @@ async function hostMap(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<stri
  */
 export function createTrainer(config: RunConfig, dataset: Dataset, options: TrainerOptions = {}): Trainer {
   const resume = options.resumeFrom;
-  const model = createSimSiamModel(config, deriveSeed(config.seed, 'init'));
+  const model = createMethod(config, deriveSeed(config.seed, 'init'));
   // SimSiam (authors' pretrain.py): torch SGD with weight decay on every parameter.
   const sgdOptions = { momentum: config.momentum, weightDecay: config.weightDecay };
   const optimizer: Optimizer = options.makeOptimizer ? options.makeOptimizer(sgdOptions) : createSgd(sgdOptions);
@@ -143,7 +145,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       const tensors = tf.tidy(() => {
         const idxT = tf.tensor1d(idx, 'int32');
         const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalize: true }); // [V, S, S, 3]
-        return hvpTrainStep(model, optimizer, views, numRendered, plan, lr) as unknown as tf.TensorContainerObject;
+        return hvpTrainStep(model, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps }) as unknown as tf.TensorContainerObject;
       }) as unknown as StepTensors;
       const pending: PendingStep = {
         step,
