@@ -1,5 +1,5 @@
 /**
- * Trainer options for the WebGPU backend: the fused SGD optimizer (one or two dispatches per
+ * Trainer options for the WebGPU backend: the fused optimizers (SGD, LARS, AdamW: a few dispatches per
  * variable instead of a dozen small kernels). Falls back to the trainer's defaults elsewhere.
  * Must not import: core/ values outside core/ops (types only), worker/, ui/.
  */
@@ -10,5 +10,16 @@ import { createFusedOptimizer } from './fusedOptimizer';
 /** Options that use our WebGPU kernels when the current backend is 'webgpu'; {} otherwise. */
 export function createGpuTrainerOptions(): TrainerOptions {
   if (tf.getBackend() !== 'webgpu') return {};
-  return { makeOptimizer: (opts) => createFusedOptimizer('sgd', opts) };
+  return {
+    makeOptimizer: (spec) => {
+      switch (spec.kind) {
+        case 'sgd':
+          return createFusedOptimizer('sgd', spec);
+        case 'lars':
+          return createFusedOptimizer('lars', spec);
+        case 'adamw':
+          return createFusedOptimizer('adamw', spec);
+      }
+    },
+  };
 }

@@ -11,9 +11,13 @@
 export type HvpMode = 'off' | 'hard' | 'easy' | 'random';
 export const HVP_MODES: readonly HvpMode[] = ['off', 'hard', 'easy', 'random'];
 
-/** SSL methods. Only SimSiam exists so far; the union grows with later methods. */
-export type MethodName = 'simsiam';
-export const METHOD_NAMES: readonly MethodName[] = ['simsiam'];
+/** SSL methods that train on one pair of views per image. */
+export type MethodName = 'simsiam' | 'simclr' | 'byol';
+export const METHOD_NAMES: readonly MethodName[] = ['simsiam', 'simclr', 'byol'];
+
+/** Optimizers; 'auto' = the method's own (SimSiam SGD, SimCLR and BYOL LARS). */
+export type OptimizerName = 'auto' | 'sgd' | 'lars' | 'adamw';
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['auto', 'sgd', 'lars', 'adamw'];
 
 /** CIFAR-style ResNet layouts: resnet10 = one basic block per stage (fast default), resnet18 = [2,2,2,2]. */
 export type BackboneName = 'resnet10' | 'resnet18';
@@ -60,6 +64,7 @@ export interface RunConfig {
   projDim: number;
   predHiddenDim: number;
   // --- optimisation ---
+  optimizer: OptimizerName;
   batchSize: number;
   learningRate: number;
   momentum: number;
@@ -110,6 +115,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   backboneWidth: 16,
   projDim: 256,
   predHiddenDim: 64,
+  optimizer: 'auto',
   batchSize: 64,
   learningRate: 0.06,
   momentum: 0.9,

@@ -7,7 +7,7 @@
  * Must not import: tfjs, DOM, React.
  */
 import {
-  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, isDatasetRef, METHOD_NAMES, type RunConfig,
+  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, isDatasetRef, METHOD_NAMES, OPTIMIZER_NAMES, type RunConfig,
 } from './runConfig';
 
 /** Section of the config panel a field appears in. */
@@ -65,6 +65,7 @@ export const CONFIG_SCHEMA: readonly FieldSpec[] = [
   int('backboneWidth', 'Backbone width', 'model', 2, 64, 'Channels of the first stage (doubled each stage; 64 = ResNet-18). Range 2–64. Wider learns better but costs ~width² compute; under 8 features are weak.'),
   int('projDim', 'Projector dim', 'model', 8, 2048, 'Output size of the SimSiam projector (paper: 2048). Range 8–2048. Very small dims collapse more easily.', true),
   int('predHiddenDim', 'Predictor hidden dim', 'model', 4, 1024, 'Bottleneck of the SimSiam predictor (paper: 512 = projDim/4). Range 4–1024; keep it below projDim.', true),
+  choice('optimizer', 'Optimizer', 'optim', OPTIMIZER_NAMES, "auto = the method's own: SGD with momentum for SimSiam (as its authors), LARS (trust 0.02, biases and BN excluded) for SimCLR and BYOL (solo-learn's CIFAR recipes). AdamW suits ViTs. A mismatched optimizer usually still trains, only worse; LARS with a small learning rate barely moves.", true),
   int('batchSize', 'Batch size (M)', 'optim', 2, 512, 'Images per step. Range 2–512. BatchNorm needs at least ~8 for stable statistics; large batches need more GPU memory (N·M views are forwarded when HVP is on).'),
   float('learningRate', 'Learning rate', 'optim', 1e-5, 5, 'Peak SGD learning rate (paper: 0.03·M/256 style scaling; 0.06 works at M=64 here). Range 1e-5–5; too high gives NaN loss or collapse, too low learns nothing.'),
   float('momentum', 'Momentum', 'optim', 0, 0.999, 'SGD momentum. Range 0–0.999; 0.9 is standard.', true),

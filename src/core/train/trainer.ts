@@ -17,7 +17,8 @@ import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
 import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
 import type { StepMetrics } from './metrics';
-import { createSgd, type Optimizer } from './optimizer';
+import type { Optimizer } from './optimizer';
+import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from './optimizerSpec';
 import { cosineWithWarmup } from './schedules';
 import { randomPairs } from './selection';
 import { summarizeIou } from './telemetry';
@@ -75,8 +76,8 @@ function restoreModel(model: PairMethod, saved: ReadonlyMap<string, HostTensor>)
 
 /** Injected implementations, e.g. the fused WebGPU optimizer (gpu/ builds these for the worker). */
 export interface TrainerOptions {
-  /** Builds the optimizer; default: the reference SGD in plain tfjs ops. */
-  makeOptimizer?: (opts: { momentum: number; weightDecay: number }) => Optimizer;
+  /** Builds the optimizer of a spec; default: the reference optimizers in plain tfjs ops. */
+  makeOptimizer?: (spec: OptimizerSpec) => Optimizer;
   /** Continue from this snapshot (same config) instead of step 0. Validated before use. */
   resumeFrom?: TrainerSnapshot;
 }
@@ -95,9 +96,8 @@ async function hostMap(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<stri
 export function createTrainer(config: RunConfig, dataset: Dataset, options: TrainerOptions = {}): Trainer {
   const resume = options.resumeFrom;
   const model = createMethod(config, deriveSeed(config.seed, 'init'));
-  // SimSiam (authors' pretrain.py): torch SGD with weight decay on every parameter.
-  const sgdOptions = { momentum: config.momentum, weightDecay: config.weightDecay };
-  const optimizer: Optimizer = options.makeOptimizer ? options.makeOptimizer(sgdOptions) : createSgd(sgdOptions);
+  const spec = optimizerSpecFor(config, (name) => model.isNoDecay(name));
+  const optimizer: Optimizer = (options.makeOptimizer ?? createReferenceOptimizer)(spec);
   if (resume) {
     try {
       restoreModel(model, resume.model);
