@@ -23,6 +23,25 @@ export interface RunCommands {
   resume(): void;
   stop(): void;
   evaluate(): void;
+  exportCheckpoint(): void;
+  exportBackbone(): void;
+  /** Reads a checkpoint file and asks the worker to load it as a paused run. */
+  importCheckpoint(file: File, maxSteps: number | null): Promise<void>;
+  /** Loads an autosave as a paused run; `maxSteps` (from the URL) stops it early. */
+  loadAutosave(runId: string, maxSteps: number | null): void;
+  deleteAutosave(runId: string): void;
+  listAutosaves(): void;
+}
+
+/** Largest checkpoint file the page reads (an ArrayBuffer of it must fit in memory). */
+export const MAX_CHECKPOINT_BYTES = 2 ** 31 - 1;
+
+/** Why `file` cannot be a checkpoint before reading it, or null. */
+export function checkpointFileProblem(file: { name: string; size: number }): string | null {
+  if (file.size === 0) return `${file.name} is empty (0 bytes), so it cannot be a checkpoint. Choose the .safetensors file you exported.`;
+  if (file.size < 8) return `${file.name} is only ${file.size} bytes, too short for a .safetensors checkpoint.`;
+  if (file.size > MAX_CHECKPOINT_BYTES) return `${file.name} is ${(file.size / 2 ** 30).toFixed(1)} GiB, larger than this page can read (2 GiB).`;
+  return null;
 }
 
 /** Commands that talk to the worker and note the pending request in the store. */
@@ -43,6 +62,26 @@ export function useRunCommands(): RunCommands {
     resume: () => { store.getState().notePending(trainer.resume(), 'resume'); },
     stop: () => { store.getState().notePending(trainer.stop(), 'stop'); },
     evaluate: () => { store.getState().notePending(trainer.evaluate(), 'evaluate'); },
+    exportCheckpoint: () => { store.getState().notePending(trainer.exportCheckpoint(), 'exportCheckpoint'); },
+    exportBackbone: () => { store.getState().notePending(trainer.exportBackbone(), 'exportBackbone'); },
+    importCheckpoint: async (file, maxSteps) => {
+      const problem = checkpointFileProblem(file);
+      if (problem) {
+        store.getState().reportUiError('CheckpointFileError', problem, 'Nothing was loaded; the current run and settings are unchanged.');
+        return;
+      }
+      let bytes: ArrayBuffer;
+      try {
+        bytes = await file.arrayBuffer();
+      } catch (e) {
+        store.getState().reportUiError('CheckpointFileError', `${file.name} could not be read: ${e instanceof Error ? e.message : String(e)}`, 'Check that the file still exists and try again.');
+        return;
+      }
+      store.getState().notePending(trainer.loadCheckpointFile(file.name, bytes, maxSteps ?? undefined), 'loadCheckpoint');
+    },
+    loadAutosave: (runId, maxSteps) => { store.getState().notePending(trainer.loadAutosave(runId, maxSteps ?? undefined), 'loadCheckpoint'); },
+    deleteAutosave: (runId) => { trainer.deleteAutosave(runId); },
+    listAutosaves: () => { trainer.listAutosaves(); },
   }), [trainer, store]);
 }
 

@@ -1,6 +1,7 @@
 /**
- * The app store: a vanilla zustand store (testable in Node without React) with three slices —
- * config (what the user edits), run (worker and run state, errors) and metrics (histories).
+ * The app store: a vanilla zustand store (testable in Node without React) with four slices —
+ * config (what the user edits), run (worker and run state, errors), metrics (histories) and
+ * datasets (stored sets and imports, see datasetSlice.ts).
  *
  * Worker events enter only through `applyWorkerMessage`; the UI's own intents (edit a field,
  * begin a run, dismiss a banner) are the other actions. Derived values live in `selectors.ts`.
@@ -9,9 +10,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_CONFIG, type RunConfig } from '../../core/config/runConfig';
 import { checkField, fieldSpec } from '../../core/config/schema';
+import { initialCheckpointSlice } from './checkpointSlice';
+import { initialDatasetSlice, reduceDatasetMessage } from './datasetSlice';
 import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
 import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, MetricsSlice, RunSlice } from './storeTypes';
-import { ACTIVE_STATES, reduceWorkerMessage, type ReducerLimits } from './workerReducer';
+import { ACTIVE_STATES, addError, reduceWorkerMessage, type ReducerLimits } from './workerReducer';
 
 /** The store handle the app and tests use (`getState`, `setState`, `subscribe`). */
 export type AppStore = StoreApi<AppState>;
@@ -56,6 +59,16 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
       ...initialConfig,
       ...initialRun,
       ...emptyMetrics(),
+      ...initialDatasetSlice(),
+      ...initialCheckpointSlice(),
+
+      dismissAutosaveOffer: () => set({ isAutosaveOfferDismissed: true }),
+      takeDownload: (seq) => set((s) => ({ downloads: s.downloads.filter((d) => d.seq !== seq) })),
+
+      applyDatasetMessage: (msg) => set((s) => reduceDatasetMessage(s, { config: s.config, isConfigLocked: isLocked() }, msg)),
+      beginDatasetImport: (requestId, source) => set({ datasetImport: { requestId, source, stage: 'Starting', fraction: 0 }, datasetReport: null }),
+      noteDatasetDelete: (datasetId) => set((s) => ({ deletingDatasetIds: [...s.deletingDatasetIds, datasetId] })),
+      dismissDatasetReport: () => set({ datasetReport: null }),
 
       applyWorkerMessage: (msg) => set((s) => reduceWorkerMessage(s, msg, limits)),
 
@@ -115,6 +128,8 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
       })),
 
       dismissBackendNote: () => set({ isBackendNoteDismissed: true }),
+
+      reportUiError: (name, message, hint) => set((s) => addError(s, limits, { requestId: null, name, message, hint, isFatal: false })),
     };
   });
 }

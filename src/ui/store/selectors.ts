@@ -9,6 +9,7 @@
 import type { RunConfig } from '../../core/config/runConfig';
 import { crossFieldIssues, type ConfigIssue } from '../../core/config/schema';
 import type { KnnMetrics, StepMetrics } from '../../core/train/metrics';
+import { selectDatasetBlockedReason } from './datasetSelectors';
 import type { CappedHistory } from './history';
 import type { AppState, ErrorEntry } from './storeTypes';
 import { numViewPairs } from './viewPairs';
@@ -37,21 +38,23 @@ export interface ControlAvailability {
 
 /** Control availability from run state, pending request, worker health and config validity. */
 export function selectControls(
-  s: Pick<AppState, 'runState' | 'pending' | 'isWorkerAlive' | 'config' | 'fieldIssues'>,
+  s: Pick<AppState, 'runState' | 'pending' | 'isWorkerAlive' | 'config' | 'fieldIssues' | 'storedDatasets' | 'datasetListError'>,
 ): ControlAvailability {
   const isBusy = s.pending !== null;
   const isActive = ACTIVE_STATES.includes(s.runState);
   const numFieldIssues = Object.keys(s.fieldIssues).length;
   const numCross = crossFieldIssues(s.config).length;
+  const datasetBlocked = selectDatasetBlockedReason(s);
   let startBlockedReason: string | null = null;
   if (!s.isWorkerAlive) startBlockedReason = 'The training worker is not running; reload the page.';
   else if (isActive) startBlockedReason = null;
   else if (numFieldIssues > 0) startBlockedReason = `Fix or revert ${numFieldIssues} refused setting${numFieldIssues > 1 ? 's' : ''} first.`;
   else if (numCross > 0) startBlockedReason = `Resolve ${numCross} conflicting setting${numCross > 1 ? 's' : ''} first.`;
+  else if (datasetBlocked) startBlockedReason = datasetBlocked;
   else if (isBusy) startBlockedReason = s.pending?.type === 'init' ? 'Starting the compute backend…' : 'Waiting for the worker to answer…';
   const alive = s.isWorkerAlive && !isBusy;
   return {
-    canStart: alive && !isActive && numFieldIssues === 0 && numCross === 0,
+    canStart: alive && !isActive && numFieldIssues === 0 && numCross === 0 && datasetBlocked === null,
     canPause: alive && s.runState === 'running',
     canResume: alive && s.runState === 'paused',
     canStop: alive && isActive,

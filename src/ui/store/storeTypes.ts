@@ -8,6 +8,8 @@
 import type { RunConfig } from '../../core/config/runConfig';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../../core/train/metrics';
 import type { BackendInfo, FromWorker, RunState, ToWorker } from '../../worker/protocol';
+import type { CheckpointActions, CheckpointSlice } from './checkpointSlice';
+import type { DatasetActions, DatasetSlice } from './datasetSlice';
 import type { CappedHistory } from './history';
 
 /** A config key. */
@@ -111,11 +113,13 @@ export interface AppActions {
   /** Records a request the UI just sent. */
   notePending(id: number, type: ToWorker['type']): void;
   dismissError(seq: number): void;
+  /** Shows an error the page itself found (e.g. an empty file chosen), as a non-fatal banner. */
+  reportUiError(name: string, message: string, hint: string): void;
   dismissBackendNote(): void;
 }
 
 /** The full store state. */
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & AppActions;
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & AppActions & DatasetActions & CheckpointActions;
 
 /** Options of `createAppStore`. */
 export interface AppStoreOptions {

@@ -5,6 +5,7 @@
  */
 import { PROTOCOL_VERSION, type FromWorker, type RunState } from '../../worker/protocol';
 import { WORKER_CRASH_ERROR_NAME } from '../../worker/client';
+import { reduceCheckpointMessage } from './checkpointSlice';
 import { appendCapped } from './history';
 import type { AppState, ErrorEntry, LogEntry } from './storeTypes';
 
@@ -88,6 +89,14 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
     }
     case 'done':
       return { runState: 'done', step: msg.step, pending: null, progress: null };
+    case 'exported':
+    case 'autosaves':
+      return reduceCheckpointMessage(state, msg, limits.historyCap);
+    case 'loaded':
+      return {
+        ...reduceCheckpointMessage(state, msg, limits.historyCap),
+        ...addLog(state, limits, 'info', `Loaded ${msg.sourceName} at step ${msg.step}${msg.notes.length ? ` (${msg.notes.join(' ')})` : ''}. Press Resume to continue it.`),
+      };
     default: {
       // A message type this page does not know (newer worker): note it instead of crashing.
       const unknown = msg as { type?: unknown };
@@ -101,7 +110,7 @@ function addLog(state: AppState, limits: ReducerLimits, level: LogEntry['level']
   return { logs: keepLast([...state.logs, entry], limits.logCap), nextSeq: state.nextSeq + 1 };
 }
 
-function addError(
+export function addError(
   state: AppState, limits: ReducerLimits, e: Omit<ErrorEntry, 'seq' | 'step' | 'isDismissed'>,
 ): Pick<AppState, 'errors' | 'logs' | 'nextSeq'> {
   const seq = state.nextSeq;

@@ -1,18 +1,23 @@
 /**
  * App: the page layout and its providers. Header with title and StatusLine, banners, a left
- * column with Controls, the event log and the ConfigPanel, and a right column of live panels
+ * column with Controls, the event log, the CheckpointPanel, the DatasetPanel and the ConfigPanel, and a right column of live panels
  * (loss, IoU, kNN, view gallery). The store and the worker client are created in main.tsx and
  * passed in, so tests and the page share one wiring.
  * Must not import: zustand, recharts, tfjs.
  */
 import type { TrainerCommands } from '../../../worker/client';
+import type { DatasetCommands } from '../../../worker/datasetClient';
+import { DatasetClientContext } from '../../hooks/useDatasets';
 import { useUrlConfig } from '../../hooks/useUrlConfig';
 import { TrainerContext, useAutostart, useBackendInit } from '../../hooks/useTrainer';
 import type { AppStore } from '../../store/appStore';
 import { AppStoreContext } from '../../store/useAppStore';
+import { AutosaveOffer } from '../AutosaveOffer/AutosaveOffer';
 import { Banner } from '../Banner/Banner';
+import { CheckpointPanel } from '../CheckpointPanel/CheckpointPanel';
 import { ConfigPanel } from '../ConfigPanel/ConfigPanel';
 import { Controls } from '../Controls/Controls';
+import { DatasetPanel } from '../DatasetPanel/DatasetPanel';
 import { EventLog } from '../EventLog/EventLog';
 import { Gallery } from '../Gallery/Gallery';
 import { IouChart } from '../IouChart/IouChart';
@@ -25,6 +30,7 @@ import styles from './App.module.css';
 export interface AppProps {
   store: AppStore;
   trainer: TrainerCommands;
+  datasets: DatasetCommands;
 }
 
 function Layout() {
@@ -41,10 +47,13 @@ function Layout() {
         <StatusLine />
       </header>
       <Banner />
+      <AutosaveOffer maxSteps={maxSteps} />
       <main className={styles.main}>
         <aside className={styles.left}>
           <Controls maxSteps={maxSteps} />
           <EventLog />
+          <CheckpointPanel maxSteps={maxSteps} />
+          <DatasetPanel />
           <ConfigPanel />
         </aside>
         <div className={styles.right}>
@@ -59,11 +68,13 @@ function Layout() {
 }
 
 /** The whole app. */
-export function App({ store, trainer }: AppProps) {
+export function App({ store, trainer, datasets }: AppProps) {
   return (
     <AppStoreContext.Provider value={store}>
       <TrainerContext.Provider value={trainer}>
-        <Layout />
+        <DatasetClientContext.Provider value={datasets}>
+          <Layout />
+        </DatasetClientContext.Provider>
       </TrainerContext.Provider>
     </AppStoreContext.Provider>
   );

@@ -1,13 +1,15 @@
 /**
  * ConfigField: one row of the config panel, driven by its CONFIG_SCHEMA row. Numbers are number
- * inputs, enums are selects; the schema's help text is the tooltip (title + ⓘ popup). A refused
+ * inputs, enums and the dataset choice are selects; the schema's help text is the tooltip (title + ⓘ popup). A refused
  * entry stays visible with the schema's message (role="alert") while the store keeps the last
  * valid value; Escape or "revert" brings the valid value back.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useId, type ChangeEvent, type KeyboardEvent } from 'react';
+import type { DatasetRef } from '../../../core/config/runConfig';
 import type { FieldSpec } from '../../../core/config/schema';
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
+import { DatasetSelect } from '../DatasetPanel/DatasetSelect';
 import { InfoTip } from '../InfoTip/InfoTip';
 import styles from './ConfigField.module.css';
 
@@ -55,7 +57,9 @@ export function ConfigField({ spec, crossMessage, isDisabled }: ConfigFieldProps
         </label>
         <InfoTip label={spec.label} text={spec.help} />
       </div>
-      {spec.kind === 'enum' ? (
+      {spec.kind === 'dataset' ? (
+        <DatasetSelect {...common} className={styles.control} value={shown as DatasetRef} onChange={onChange} />
+      ) : spec.kind === 'enum' ? (
         <select {...common} className={styles.control} value={shown} onChange={onChange}>
           {spec.choices.map((c) => (
             <option key={c} value={c}>{c}</option>

@@ -2,10 +2,12 @@
  * KnnChart: weighted kNN top-1 accuracy on the held-out images vs step — the measure of how good
  * the learned representation is (DINO-style weighted vote over a bank of training embeddings).
  * The latest value is printed large; before the first evaluation the panel says when it comes.
+ * For a dataset without usable labels (unlabelled, or a single class) it says why it is hidden.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
 import { SeriesChart, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
+import { datasetLabelInfo } from '../../store/datasetSelectors';
 import { knnScheduleText, selectLatestKnn, selectShownConfig, toKnnRows } from '../../store/selectors';
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { Panel } from '../Panel/Panel';
@@ -21,6 +23,9 @@ export function KnnChart() {
     const c = selectShownConfig(s);
     return { knnEvery: c.knnEvery, totalSteps: c.totalSteps, knnK: c.knnK, numTestImages: c.numTestImages };
   });
+  const datasetRef = useAppStore((s) => selectShownConfig(s).dataset);
+  const storedDatasets = useAppStore((s) => s.storedDatasets);
+  const labels = useMemo(() => datasetLabelInfo(datasetRef, storedDatasets), [datasetRef, storedDatasets]);
   const rows = useMemo(() => toKnnRows(knn.points), [knn]);
   const latest = selectLatestKnn(knn);
   const schedule = knnScheduleText(cfg, latest !== null);
@@ -30,7 +35,7 @@ export function KnnChart() {
       <span className={parts.value} data-testid="knn-value" data-value={latest ? latest.top1 : ''}>
         {latest ? `${(100 * latest.top1).toFixed(1)} %` : '—'}
       </span>
-      <span className={parts.unit}>{latest ? `top-1 at step ${latest.step}` : 'no evaluation yet'}</span>
+      <span className={parts.unit}>{latest ? `top-1 at step ${latest.step}` : labels.hasUsableLabels ? 'no evaluation yet' : 'not measured: no usable labels'}</span>
     </div>
   );
 
@@ -47,7 +52,9 @@ export function KnnChart() {
         </>
       }
     >
-      {rows.length === 0 ? (
+      {!labels.hasUsableLabels ? (
+        <p className={`${parts.empty} ${styles.accent}`} data-testid="knn-hidden">{labels.reason}</p>
+      ) : rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>{schedule}</p>
       ) : (
         <SeriesChart
