@@ -3,6 +3,7 @@
 // its JSON results. Usage (after `npm run build`):
 //   node bench/runBench.mjs [page=bench/index.html] [query] [--out file.json]
 // e.g. node bench/runBench.mjs bench/index.html "steps=3&warmup=1&modes=off,hard"
+// BENCH_DIST (default dist) and BENCH_PORT (default 4179) serve another build on another port.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -12,12 +13,13 @@ const outIdx = args.indexOf('--out');
 const outFile = outIdx >= 0 ? args.splice(outIdx, 2)[1] : null;
 const page = args[0] ?? 'bench/index.html';
 const query = args[1] ?? '';
-const port = 4179;
+const port = Number(process.env.BENCH_PORT ?? 4179);
+const dist = process.env.BENCH_DIST ?? 'dist';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const extraArgs = (process.env.CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 
 // Own process group, so cleanup kills vite and not only its launcher.
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], { stdio: 'ignore', detached: true });
 const cleanup = () => {
   try {
     process.kill(-server.pid, 'SIGTERM');

@@ -183,7 +183,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       const { step, files } = await s.loop.betweenSteps(() => buildBackboneExport(s));
       post({ type: 'exported', id, kind: 'backbone', step, files }, files.map((f) => f.bytes));
     } catch (e) {
-      warn(e, 'The export failed; the run is unaffected.', id);
+      warn(e, hintOf(e, 'The export failed; the run is unaffected.'), id); // e.g. UnsupportedExportError (ViT): "export the checkpoint instead"
     }
   }
 
@@ -196,7 +196,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   }
 
   async function loadCheckpoint(id: number, source: CheckpointSource, maxSteps?: number): Promise<void> {
-    if (isRunActive()) return fail(new Error('A run is in progress, so no checkpoint was loaded; the run is untouched.'), 'Stop the current run first, then load the checkpoint.', id);
+    if (isRunActive()) return warn(new Error('A run is in progress, so no checkpoint was loaded; the run is untouched.'), 'Stop the current run first, then load the checkpoint.', id);
     isPreparing = true;
     let loaded: LoadedCheckpoint;
     let trainer: Trainer;
@@ -213,7 +213,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       if (mismatch) throw new Error(mismatch);
       trainer = deps.makeTrainer(loaded.record.config, ds.value, loaded.snapshot);
     } catch (e) {
-      return fail(e, `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`, id);
+      return warn(e, `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`, id);
     } finally {
       isPreparing = false;
     }

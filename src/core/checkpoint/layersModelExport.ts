@@ -14,10 +14,12 @@
  * Input: [batch, S, S, 3] float32 RGB, already NORMALISED by the caller exactly as training does:
  * pixel/255, minus NORMALIZE_MEAN, divided by NORMALIZE_STD per channel (data/types.ts). The
  * model.json's userDefinedMetadata repeats this. Output: pooled features [batch, 8·width].
+ * Only the ResNet backbones have a LayersModel form here; a ViT backbone is refused with
+ * UnsupportedExportError (its weights travel in the checkpoint, whose safetensors use timm names).
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../config/runConfig';
+import { isResNet, RESNET_NAMES, type RunConfig } from '../config/runConfig';
 import { NORMALIZE_MEAN, NORMALIZE_STD } from '../data/types';
 import { BN_EPS } from '../models/layers';
 import { RESNET_LAYOUTS } from '../models/resnetCifar';
@@ -41,6 +43,14 @@ export interface LayersModelExportOptions {
   modelName?: string;
 }
 
+/** The backbone has no tfjs LayersModel form; `hint` says what to export instead. */
+export class UnsupportedExportError extends Error {
+  override name = 'UnsupportedExportError';
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
 type Layer = { class_name: string; config: Record<string, unknown>; name: string; inbound_nodes: unknown[] };
 
 /**
@@ -53,6 +63,13 @@ export function exportBackboneLayersModel(
   cfg: Pick<RunConfig, 'backbone' | 'backboneWidth' | 'imageSize'>,
   options: LayersModelExportOptions = {},
 ): LayersModelExport {
+  const backbone = cfg.backbone;
+  if (!isResNet(backbone)) {
+    throw new UnsupportedExportError(
+      `The tfjs export supports the ResNet backbones (${RESNET_NAMES.join(', ')}); this run's backbone is "${backbone}". Export the checkpoint instead.`,
+      "The checkpoint's safetensors hold the ViT under timm's state_dict names (backbone.blocks.0.attn.qkv.weight, …) in PyTorch layouts, ready for timm's VisionTransformer.",
+    );
+  }
   const weightsFileName = options.weightsFileName ?? 'weights.bin';
   const w = cfg.backboneWidth;
   const layers: Layer[] = [];
@@ -105,7 +122,7 @@ export function exportBackboneLayersModel(
   const input = add('InputLayer', 'input', [], { batch_input_shape: [null, cfg.imageSize, cfg.imageSize, 3], sparse: false });
   let x = add('Activation', 'relu', [convBn(input, 'conv1', 'bn1', 3, 3, w, 1, 1)], { activation: 'relu' }); // [B, S, S, w]
   let inPlanes = w;
-  RESNET_LAYOUTS[cfg.backbone].forEach((numBlocks, s) => {
+  RESNET_LAYOUTS[backbone].forEach((numBlocks, s) => {
     const planes = w * 2 ** s;
     for (let b = 0; b < numBlocks; b++) {
       const name = `layer${s + 1}.${b}`;

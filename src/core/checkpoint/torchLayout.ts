@@ -2,7 +2,8 @@
  * Weight layouts between our tfjs model and PyTorch, on plain typed arrays (exact, no tfjs):
  *   conv kernels   ours HWIO [kh, kw, cin, cout]  ↔  torch OIHW [cout, cin, kh, kw]
  *   linear weights ours [in, out]                 ↔  torch [out, in]
- *   everything else (BN vectors, biases, scalars) is the same in both.
+ *   everything else (BN vectors, biases, scalars, the ViT's rank-3 cls_token / pos_embed) is the
+ *   same in both.
  * In this model family the rank alone tells the kind (rank 4 = conv kernel, rank 2 = linear
  * weight; see models/paramStore.ts), so the same rule also serves tensors shaped like them,
  * e.g. optimizer momentum buffers. The tensor name is used in messages only.

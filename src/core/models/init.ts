@@ -7,6 +7,8 @@
  *   std = √2 / √(outChannels·kh·kw).
  * - nn.Linear default reset_parameters: weight kaiming_uniform_(a=√5), i.e. U(±1/√fanIn);
  *   bias U(±1/√fanIn).
+ * - ViT (DINO's vision_transformer.py, timm): trunc_normal(std .02) for Linear weights, pos_embed
+ *   and cls_token; Linear biases 0; LayerNorm weight 1, bias 0 (see models/vit.ts).
  * - BatchNorm: weight 1, bias 0, running_mean 0, running_var 1; with torchvision's
  *   zero_init_residual=True the last BN of every residual block starts with weight 0.
  * Sources: torchvision/models/resnet.py (ResNet.__init__), torch/nn/modules/linear.py,
@@ -60,6 +62,24 @@ export function linearBiasUniform(rng: Rng, fanIn: number, size: number): Float3
   const bound = 1 / Math.sqrt(fanIn);
   const out = new Float32Array(size);
   for (let i = 0; i < out.length; i++) out[i] = rng.uniform(-bound, bound);
+  return out;
+}
+
+/**
+ * `size` draws of a normal(0, std²) truncated to [lo, hi] by redrawing, as timm's trunc_normal_
+ * (which DINO's and timm's ViTs use with std 0.02 for linear weights, pos_embed and cls_token).
+ * NOTE: timm's bounds a, b are absolute values (default ±2), not multiples of std, so at std 0.02
+ * the truncation practically never triggers; the defaults here are the same absolute ±2.
+ */
+export function truncNormal(rng: Rng, size: number, std: number, lo = -2, hi = 2): Float32Array {
+  if (!(std > 0) || !(lo < hi)) throw new RangeError(`truncNormal needs std > 0 and lo < hi, got std ${std}, [${lo}, ${hi}]`);
+  if (lo > 6 * std || hi < -6 * std) throw new RangeError(`truncNormal: [${lo}, ${hi}] holds almost no mass of N(0, ${std}²)`);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    let v = rng.normal() * std;
+    while (v < lo || v > hi) v = rng.normal() * std;
+    out[i] = v;
+  }
   return out;
 }
 

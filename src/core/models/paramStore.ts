@@ -14,13 +14,17 @@ import {
   linearBiasUniform,
   linearWeightUniform,
   paramRng,
+  shapeSize,
 } from './init';
+import type { Rng } from '../random';
 import type { BatchNormVars, LinearVars } from './layers';
 
 let nextScopeId = 0;
 
 /** Builder and owner of a model's variables. */
 export interface ParamStore {
+  /** The seed every initial value is drawn from (per-parameter streams, see init.ts). */
+  readonly seed: number;
   /** Trainable variables by name. */
   readonly params: Map<string, tf.Variable>;
   /** Non-trainable buffers (BN running_mean / running_var) by name. */
@@ -33,6 +37,11 @@ export interface ParamStore {
   linear(name: string, inDim: number, outDim: number, hasBias: boolean): LinearVars;
   /** A BatchNorm module: `<name>.weight/.bias` (if affine) and `<name>.running_mean/.running_var`. */
   batchNorm(name: string, numChannels: number, opts?: { isAffine?: boolean; isZeroGamma?: boolean }): BatchNormVars;
+  /**
+   * A trainable tensor `name` of any shape whose initial values `draw` produces (in tfjs storage
+   * order) from the parameter's own stream, e.g. truncNormal for ViT weights.
+   */
+  param(name: string, shape: number[], draw: (rng: Rng, size: number) => Float32Array): tf.Variable;
   /** Disposes every variable of the store. */
   dispose(): void;
 }
@@ -52,6 +61,7 @@ export function createParamStore(seed: number, scopeName = 'model'): ParamStore 
   };
 
   return {
+    seed,
     params,
     buffers,
     batchNormNames,
@@ -79,6 +89,12 @@ export function createParamStore(seed: number, scopeName = 'model'): ParamStore 
         runningMean: add(`${name}.running_mean`, init.runningMean, shape, false),
         runningVar: add(`${name}.running_var`, init.runningVar, shape, false),
       };
+    },
+    param(name, shape, draw) {
+      const size = shapeSize(shape);
+      const values = draw(paramRng(seed, name), size);
+      if (values.length !== size) throw new RangeError(`Initialiser of "${name}" gave ${values.length} values for shape [${shape.join(', ')}] (${size})`);
+      return add(name, values, shape, true);
     },
     dispose() {
       for (const v of params.values()) v.dispose();

@@ -12,19 +12,19 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackboneName } from '../config/runConfig';
+import type { ResNetName } from '../config/runConfig';
 import { batchNorm, conv2d, globalAvgPool, type BatchNormVars, type BnStat } from './layers';
 import type { ParamStore } from './paramStore';
 
 /** BasicBlocks per stage of each layout. */
-export const RESNET_LAYOUTS: Readonly<Record<BackboneName, readonly [number, number, number, number]>> = {
+export const RESNET_LAYOUTS: Readonly<Record<ResNetName, readonly [number, number, number, number]>> = {
   resnet10: [1, 1, 1, 1],
   resnet18: [2, 2, 2, 2],
 };
 
 /** Options of the backbone builder. */
 export interface ResNetCifarOptions {
-  backbone: BackboneName;
+  backbone: ResNetName;
   /** Width w of the first stage; stages are w, 2w, 4w, 8w. */
   width: number;
   /** Prefix of every parameter name, e.g. 'backbone.' ('' for bare torchvision keys). */

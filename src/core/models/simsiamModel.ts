@@ -1,7 +1,7 @@
 /**
  * The SimSiam model (Chen & He 2021, "Exploring Simple Siamese Representation Learning",
  * arXiv 2011.10566), shaped as the HVP authors' builder.py builds it for resnet_cifar backbones:
- *   backbone  CIFAR ResNet → features [B, F]                                  (`backbone.*`)
+ *   backbone  CIFAR ResNet or ViT (models/backbone.ts) → features [B, F]      (`backbone.*`)
  *   projector Linear(F, F, no bias) − BN − ReLU − Linear(F, D, no bias) − BN(affine=False)
  *             (`projector.0.weight`, `projector.1.*`, `projector.3.weight`, `projector.4.running_*`)
  *   predictor Linear(D, H, no bias) − BN − ReLU − Linear(H, D)
@@ -12,9 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
+import { createBackbone, type BackboneConfig } from './backbone';
 import { batchNorm, linear, updateRunningStat, type BatchNormVars, type BnStat } from './layers';
 import { createParamStore } from './paramStore';
-import { createResNetCifar } from './resnetCifar';
 
 /** Batch statistics of one BN call in training mode (defined with the layers, re-exported here). */
 export type { BnStat } from './layers';
@@ -37,7 +37,7 @@ export interface SimSiamModel {
   params: Map<string, tf.Variable>;
   /** Non-trainable buffers (BN running_mean/running_var) by name. */
   buffers: Map<string, tf.Variable>;
-  /** Backbone feature dimension F = 8·backboneWidth. */
+  /** Backbone feature dimension F (8·backboneWidth for a ResNet, vitDim for the ViT). */
   featureDim: number;
   /**
    * x: [B, S, S, 3] normalised images. Usable inside tf.variableGrads (no data reads); the caller
@@ -46,9 +46,11 @@ export interface SimSiamModel {
   forward(x: tf.Tensor4D, isTraining: boolean): SimSiamOutput;
   /** Backbone features in eval mode (running stats), for kNN: [B, F]. */
   embed(x: tf.Tensor4D): tf.Tensor2D;
+  /** Starts training step `stepIdx` (0-based): seeds the backbone's stochastic layers (ViT drop_path). */
+  beginStep(stepIdx: number): void;
   /** Running-stat update from bnStats (momentum 0.1). NOTE: disposes the stat tensors. */
   updateRunningStats(stats: BnStat[]): void;
-  /** Names of params that get no weight decay (BN affine and biases). */
+  /** Names of params that get no weight decay (BN affine, biases; ViT LayerNorms, pos_embed, cls_token). */
   isNoDecay(name: string): boolean;
   /** Disposes every variable of the model. */
   dispose(): void;
@@ -59,7 +61,7 @@ export interface SimSiamModel {
  * (pass e.g. deriveSeed(runSeed, 'model')).
  */
 export function createSimSiamModel(
-  cfg: Pick<RunConfig, 'backbone' | 'backboneWidth' | 'projDim' | 'predHiddenDim'>,
+  cfg: BackboneConfig & Pick<RunConfig, 'projDim' | 'predHiddenDim'>,
   seed: number,
 ): SimSiamModel {
   for (const key of ['backboneWidth', 'projDim', 'predHiddenDim'] as const) {
@@ -67,7 +69,7 @@ export function createSimSiamModel(
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`SimSiam ${key} must be a positive integer, got ${v}`);
   }
   const store = createParamStore(seed, 'simsiam');
-  const backbone = createResNetCifar(store, { backbone: cfg.backbone, width: cfg.backboneWidth, prefix: 'backbone.' });
+  const backbone = createBackbone(store, cfg, 'backbone.');
   const f = backbone.featureDim;
   const d = cfg.projDim;
   const h = cfg.predHiddenDim;
@@ -119,6 +121,9 @@ export function createSimSiamModel(
     embed(x) {
       return tf.tidy(() => backbone.forward(x, false, []));
     },
+    beginStep(stepIdx) {
+      backbone.beginStep(stepIdx);
+    },
     updateRunningStats(stats) {
       for (const s of stats) {
         const vars = batchNorms.get(s.name);
@@ -131,7 +136,7 @@ export function createSimSiamModel(
       }
     },
     isNoDecay(name) {
-      return name.endsWith('.bias') || bnAffineNames.has(name);
+      return name.endsWith('.bias') || bnAffineNames.has(name) || backbone.isNoDecay(name);
     },
     dispose() {
       store.dispose();
