@@ -4,17 +4,27 @@
  * Each mode: build a fresh trainer, run `warmup` steps (pipeline compilation), then queue
  * `steps` steps and read the last loss once (no per-step sync), and report ms/step, images/s
  * and the ratio to the first mode. `kernels=stock` uses only tfjs's kernels; `kernels=ours`
- * (default) registers our WGSL kernels and the fused optimizer. Driven by bench/runBench.mjs.
+ * (default) registers our WGSL kernels and the fused optimizer. `backbones=resnet10,vit` repeats
+ * every mode (and the selection forward) for each backbone in the same page load, so backbones
+ * compare under identical conditions (each row names its backbone). `rounds=R` times the modes R
+ * times in turn (fresh trainer each) and reports the median ms/step of each (all rounds listed in
+ * `msPerStepRounds`), against load drift on a shared machine. Driven by bench/runBench.mjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { DEFAULT_CONFIG, type HvpMode, type RunConfig } from '../src/core/config/runConfig';
+import { BACKBONE_NAMES, DEFAULT_CONFIG, type BackboneName, type HvpMode, type RunConfig } from '../src/core/config/runConfig';
 import { validateConfig } from '../src/core/config/schema';
 import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
 import { createTrainer, type TrainerOptions } from '../src/core/train/trainer';
 import { createGpuTrainerOptions, registerGpuKernels } from '../src/gpu/register';
 
-interface ModeResult { mode: HvpMode; hvpEvery: number; msPerStep: number; imagesPerSec: number; ratioToFirst: number }
+interface ModeResult { backbone: BackboneName; mode: HvpMode; hvpEvery: number; msPerStep: number; imagesPerSec: number; ratioToFirst: number; msPerStepRounds: number[] }
+
+/** Median of a non-empty list. */
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 async function timeMode(config: RunConfig, warmup: number, steps: number, options: TrainerOptions): Promise<number> {
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
@@ -34,6 +44,7 @@ async function timeSelectionForward(config: RunConfig, warmup: number, steps: nu
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
   const trainer = createTrainer(config, dataset, options);
   const x = tf.randomNormal([config.numViews * config.batchSize, config.imageSize, config.imageSize, 3]) as tf.Tensor4D; // [N·M, S, S, 3]
+  trainer.model.beginStep?.(0); // seeds stochastic layers (ViT drop_path), which the selection forward runs in training mode
   const run = () => tf.tidy(() => {
     const { pairLosses, selected } = trainer.model.selectPairs(x, config.numViews, 'hard');
     return pairLosses.sum().add(selected.sum());
@@ -60,25 +71,40 @@ async function main(): Promise<void> {
   });
   const overrides: Record<string, string> = {};
   q.forEach((v, k) => {
-    if (!['steps', 'warmup', 'modes', 'kernels', 'forward'].includes(k)) overrides[k] = v;
+    if (!['steps', 'warmup', 'modes', 'kernels', 'forward', 'backbones', 'rounds'].includes(k)) overrides[k] = v;
   });
   const base = validateConfig(overrides, { ...DEFAULT_CONFIG, numTrainImages: 1024, numTestImages: 64, knnEvery: 0 });
   if (base.issues.length) throw new Error(base.issues.map((i) => i.message).join(' '));
+  const backbones = (q.get('backbones') ?? base.config.backbone).split(',') as BackboneName[];
+  const unknown = backbones.filter((b) => !BACKBONE_NAMES.includes(b));
+  if (unknown.length) throw new Error(`backbones: unknown ${unknown.join(', ')} (known: ${BACKBONE_NAMES.join(', ')})`);
   // kernels=stock: tfjs's own kernels only; kernels=ours: our WGSL kernels + fused optimizer.
   const kernels = q.get('kernels') ?? 'ours';
   await tf.setBackend('webgpu');
   await tf.ready();
   if (kernels === 'ours') registerGpuKernels();
   const options: TrainerOptions = kernels === 'ours' ? createGpuTrainerOptions() : {};
+  const rounds = Number(q.get('rounds') ?? 1);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`rounds must be a positive integer, got ${q.get('rounds')}`);
   const results: ModeResult[] = [];
-  for (const v of variants) {
-    const cfg = { ...base.config, hvpMode: v.mode, hvpEvery: v.hvpEvery };
-    const ms = await timeMode(cfg, warmup, steps, options);
-    results.push({ ...v, msPerStep: ms, imagesPerSec: (1000 * cfg.batchSize) / ms, ratioToFirst: results.length ? ms / results[0]!.msPerStep : 1 });
+  const selectionForwardMsByBackbone: Partial<Record<BackboneName, number>> = {};
+  for (const backbone of backbones) {
+    // rounds > 1: the modes take turns (off, hard, off, hard, …) so load drift on a shared machine hits each alike.
+    const msByVariant = variants.map((): number[] => []);
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, v] of variants.entries()) {
+        msByVariant[i]!.push(await timeMode({ ...base.config, backbone, hvpMode: v.mode, hvpEvery: v.hvpEvery }, warmup, steps, options));
+      }
+    }
+    for (const [i, v] of variants.entries()) {
+      const ms = median(msByVariant[i]!);
+      results.push({ backbone, ...v, msPerStep: ms, imagesPerSec: (1000 * base.config.batchSize) / ms, ratioToFirst: results.length ? ms / results[0]!.msPerStep : 1, msPerStepRounds: msByVariant[i]! });
+    }
+    if (q.get('forward') !== '0') selectionForwardMsByBackbone[backbone] = await timeSelectionForward({ ...base.config, backbone, hvpMode: 'hard' }, warmup, steps, options);
   }
-  const selectionForwardMs = q.get('forward') === '0' ? null : await timeSelectionForward({ ...base.config, hvpMode: 'hard' }, warmup, steps, options);
+  const selectionForwardMs = selectionForwardMsByBackbone[backbones[0]!] ?? null;
   const adapter = (tf.backend() as unknown as { adapterInfo?: Record<string, string> }).adapterInfo ?? {};
-  const out = { kernels, selectionForwardMs, config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+  const out = { kernels, selectionForwardMs, selectionForwardMsByBackbone, config: base.config, steps, warmup, backend: tf.getBackend(), adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
   (window as unknown as { __benchResults: unknown }).__benchResults = out;
   document.getElementById('out')!.textContent = JSON.stringify(out, null, 2);
 }

@@ -20,8 +20,14 @@ export type OptimizerName = 'auto' | 'sgd' | 'lars' | 'adamw';
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['auto', 'sgd', 'lars', 'adamw'];
 
 /** CIFAR-style ResNet layouts: resnet10 = one basic block per stage (fast default), resnet18 = [2,2,2,2]. */
-export type BackboneName = 'resnet10' | 'resnet18';
-export const BACKBONE_NAMES: readonly BackboneName[] = ['resnet10', 'resnet18'];
+export type ResNetName = 'resnet10' | 'resnet18';
+export const RESNET_NAMES: readonly ResNetName[] = ['resnet10', 'resnet18'];
+/** Backbones: the CIFAR ResNets, or `vit`, a small Vision Transformer whose size is set by the vit* fields. */
+export type BackboneName = ResNetName | 'vit';
+export const BACKBONE_NAMES: readonly BackboneName[] = [...RESNET_NAMES, 'vit'];
+
+/** Whether a backbone is one of the CIFAR ResNets (which use `backboneWidth`). */
+export const isResNet = (b: BackboneName): b is ResNetName => (RESNET_NAMES as readonly string[]).includes(b);
 
 /** Which images a run trains on: the built-in procedural set, or a set the user imported into
  * this browser (IndexedDB), by its id. */
@@ -52,6 +58,10 @@ export interface RunConfig {
   numViews: number;
   hvpMode: HvpMode;
   hvpEvery: number;
+  /** SimCLR NT-Xent temperature τ (logits = cos/τ). */
+  temperature: number;
+  /** BYOL base EMA momentum τ_base of the target network (cosine ramp to 1 over the run). */
+  emaMomentum: number;
   // --- data ---
   dataset: DatasetRef;
   datasetSeed: number;
@@ -61,6 +71,16 @@ export interface RunConfig {
   // --- model ---
   backbone: BackboneName;
   backboneWidth: number;
+  /** ViT patch side in pixels (must divide imageSize); tokens = (imageSize / vitPatchSize)². */
+  vitPatchSize: number;
+  /** ViT embedding dim D (the feature dim). */
+  vitDim: number;
+  /** ViT transformer blocks. */
+  vitDepth: number;
+  /** ViT attention heads (must divide vitDim). */
+  vitHeads: number;
+  /** ViT stochastic-depth rate of the last block (linearly 0 → this over the blocks). */
+  vitDropPath: number;
   projDim: number;
   predHiddenDim: number;
   // --- optimisation ---
@@ -106,6 +126,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   numViews: 4,
   hvpMode: 'hard',
   hvpEvery: 1,
+  temperature: 0.2,
+  emaMomentum: 0.99,
   dataset: BUILTIN_DATASET_REF,
   datasetSeed: 1,
   numTrainImages: 5000,
@@ -113,6 +135,11 @@ export const DEFAULT_CONFIG: RunConfig = {
   imageSize: 32,
   backbone: 'resnet10',
   backboneWidth: 16,
+  vitPatchSize: 4,
+  vitDim: 96,
+  vitDepth: 6,
+  vitHeads: 3,
+  vitDropPath: 0.1,
   projDim: 256,
   predHiddenDim: 64,
   optimizer: 'auto',

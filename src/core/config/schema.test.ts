@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './runConfig';
-import { CONFIG_SCHEMA, validateConfig } from './schema';
+import { CONFIG_SCHEMA, fieldSpec, isFieldApplicable, validateConfig } from './schema';
 import { decodeConfig, encodeConfig } from './urlCodec';
 
 describe('config schema', () => {
@@ -23,6 +23,18 @@ describe('config schema', () => {
   it('checks cross-field rules', () => {
     const r = validateConfig({ cropScaleMin: 0.9, cropScaleMax: 0.5 });
     expect(r.issues[0]!.key).toBe('cropScaleMin');
+  });
+  it('method-specific fields apply only to their methods; the predictor bottleneck rule only to SimSiam', () => {
+    const applies = (key: 'temperature' | 'emaMomentum' | 'predHiddenDim' | 'numViews') =>
+      (['simsiam', 'simclr', 'byol'] as const).filter((method) => isFieldApplicable(fieldSpec(key), { ...DEFAULT_CONFIG, method }));
+    expect(applies('temperature')).toEqual(['simclr']);
+    expect(applies('emaMomentum')).toEqual(['byol']);
+    expect(applies('predHiddenDim')).toEqual(['simsiam', 'byol']);
+    expect(applies('numViews')).toEqual(['simsiam', 'simclr', 'byol']);
+    const wide = { predHiddenDim: 512, projDim: 256 };
+    expect(validateConfig({ ...wide, method: 'simsiam' }).issues.map((i) => i.key)).toEqual(['predHiddenDim']);
+    expect(validateConfig({ ...wide, method: 'byol' }).issues).toEqual([]);
+    expect(validateConfig({ temperature: 0, emaMomentum: 1.5 }).issues.map((i) => i.key)).toEqual(['temperature', 'emaMomentum']);
   });
 });
 

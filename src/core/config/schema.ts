@@ -7,7 +7,8 @@
  * Must not import: tfjs, DOM, React.
  */
 import {
-  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, isDatasetRef, METHOD_NAMES, OPTIMIZER_NAMES, type RunConfig,
+  BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, isDatasetRef, METHOD_NAMES, OPTIMIZER_NAMES, RESNET_NAMES,
+  type BackboneName, type MethodName, type RunConfig,
 } from './runConfig';
 
 /** Section of the config panel a field appears in. */
@@ -21,6 +22,10 @@ interface FieldBase<K extends keyof RunConfig> {
   help: string;
   /** Hidden under "advanced" in the panel. */
   isAdvanced?: boolean;
+  /** Backbones the field applies to (the panel hides it for others); absent = all. */
+  backbones?: readonly BackboneName[];
+  /** Methods the field applies to (the panel hides it for others); absent = all. */
+  methods?: readonly MethodName[];
 }
 /** A numeric field: `int` values must be whole numbers; both kinds are checked against [min, max]. */
 export interface NumberField<K extends keyof RunConfig = keyof RunConfig> extends FieldBase<K> {
@@ -50,24 +55,34 @@ const float = (key: keyof RunConfig, label: string, group: FieldGroup, min: numb
 const choice = (key: keyof RunConfig, label: string, group: FieldGroup, choices: readonly string[], help: string, isAdvanced = false): EnumField =>
   ({ key, label, group, kind: 'enum', choices, help: `Default ${DEFAULT_CONFIG[key]}. ${help}`, isAdvanced });
 
+/** The ViT backbones, for `backbones` of the vit* fields. */
+const VIT_ONLY: readonly BackboneName[] = ['vit'];
+
 /** All fields, in panel order. */
 export const CONFIG_SCHEMA: readonly FieldSpec[] = [
-  choice('method', 'Method', 'method', METHOD_NAMES, 'Self-supervised method. SimSiam: predictor + stop-gradient, negative cosine loss.'),
+  choice('method', 'Method', 'method', METHOD_NAMES, "Self-supervised method (all three train on one view pair per image, so HVP picks that pair). simsiam: predictor + stop-gradient, negative cosine loss (−1 best); default optimizer SGD; collapses to a constant output if the predictor or stop-gradient is weakened, e.g. a very high learning rate. simclr: contrastive NT-Xent, the other images of the batch are the negatives (loss ≥ 0, lower is better); default optimizer LARS; needs a large batch, with few images (M ≲ 32) it has few negatives and learns slowly. byol: online network with predictor regresses an EMA target network (loss 2 − 2·cos, 0 best); default optimizer LARS; the target momentum matters, too low a momentum lets it collapse or oscillate."),
   int('numViews', 'Views per image (N)', 'method', 2, 8, 'Range 2–8; the paper uses 4. Each extra view adds a no-gradient forward pass: cost grows about linearly in N and the number of pairs as N(N−1)/2. N=2 makes selection pointless (one pair).'),
   choice('hvpMode', 'HVP mode', 'method', HVP_MODES, 'off = vanilla two views; hard = keep the pair with the highest loss (the paper); easy = the lowest (cooperative, learns worse); random = a random pair of the N views (control).'),
   int('hvpEvery', 'HVP every k steps', 'method', 1, 100, 'Range 1–100. Selection runs on steps divisible by k; other steps train on a random pair. Large k saves time but weakens the effect.'),
+  { ...float('temperature', 'NT-Xent temperature', 'method', 0.01, 2, "SimCLR's softmax temperature τ (logits = cosine / τ). 0.2 is solo-learn's CIFAR recipe; the HVP authors hard-code 0.1, the SimCLR paper uses 0.5 for small batches. Range 0.01–2. Low τ weights the hardest negatives most and can make training unstable; high τ blurs the contrast and learns slowly."), methods: ['simclr'] },
+  { ...float('emaMomentum', 'Target EMA momentum', 'method', 0.9, 1, "BYOL's base momentum τ of the target network: target ← τ·target + (1 − τ)·online after every step, with τ rising to 1 along a cosine over the run (solo-learn CIFAR: 0.99; BYOL ImageNet: 0.996). Range 0.9–1. Lower values let the target chase the online network (unstable, collapse-prone); 1 freezes the target at its random initial weights."), methods: ['byol'] },
   { key: 'dataset', label: 'Dataset', group: 'data', kind: 'dataset', help: `Default ${DEFAULT_CONFIG.dataset}. Allowed range: builtin (the procedural shapes-10 set) or stored:<id>, a set imported in the Datasets panel (kept in this browser only). A link naming a set this browser does not have blocks Start until you import it or pick another.` },
   int('datasetSeed', 'Dataset seed', 'data', 0, 2 ** 31 - 1, 'Seed of the built-in procedural dataset (different seeds give different images of the same 10 shape classes), and of the held-out split of an imported set.', true),
   int('numTrainImages', 'Training images', 'data', 16, 50000, 'Range 16–50000. Built-in: how many are generated; imported set: the most used (a seeded subset). Fewer images overfit sooner; more cost memory (3 KB each at 32×32) and generation time.', true),
   int('numTestImages', 'Held-out images', 'data', 10, 10000, 'Range 10–10000. The labelled split kNN accuracy is measured on (for an imported set, the most held out); under ~200 the accuracy is noisy.', true),
   int('imageSize', 'View size (px)', 'data', 8, 64, 'Range 8–64 (dataset images are 32×32). Smaller views train much faster but lose detail; below 16 the shapes blur together.'),
-  choice('backbone', 'Backbone', 'model', BACKBONE_NAMES, 'CIFAR-style ResNet (3×3 stride-1 stem, no max-pool). resnet10 = 1 basic block per stage (fast); resnet18 = 2 per stage (the paper’s CIFAR model, ~4× slower at the same width).'),
-  int('backboneWidth', 'Backbone width', 'model', 2, 64, 'Channels of the first stage (doubled each stage; 64 = ResNet-18). Range 2–64. Wider learns better but costs ~width² compute; under 8 features are weak.'),
-  int('projDim', 'Projector dim', 'model', 8, 2048, 'Output size of the SimSiam projector (paper: 2048). Range 8–2048. Very small dims collapse more easily.', true),
-  int('predHiddenDim', 'Predictor hidden dim', 'model', 4, 1024, 'Bottleneck of the SimSiam predictor (paper: 512 = projDim/4). Range 4–1024; keep it below projDim.', true),
+  choice('backbone', 'Backbone', 'model', BACKBONE_NAMES, 'CIFAR-style ResNet (3×3 stride-1 stem, no max-pool). resnet10 = 1 basic block per stage (fast); resnet18 = 2 per stage (the paper’s CIFAR model, ~4× slower at the same width). vit = a small Vision Transformer (patch tokens + CLS, sized by the ViT fields; at the defaults ~3× the forward compute of resnet10 width 16); from scratch on small data it learns more slowly than a ResNet and prefers AdamW; its tfjs export is not supported (export the checkpoint instead).'),
+  { ...int('backboneWidth', 'Backbone width', 'model', 2, 64, 'Channels of the first stage (doubled each stage; 64 = ResNet-18). Range 2–64. Wider learns better but costs ~width² compute; under 8 features are weak.'), backbones: RESNET_NAMES },
+  { ...int('vitPatchSize', 'ViT patch size (px)', 'model', 2, 16, 'Side of the square patches the view is cut into; (view size / patch)² tokens plus the CLS token (32 px, patch 4 → 64 + 1, DINO-style for CIFAR). Range 2–16; must divide the view size. Attention cost grows with tokens², so patch 2 at 32 px (256 tokens) is far slower; patch 8 or more leaves few tokens and loses detail.'), backbones: VIT_ONLY },
+  { ...int('vitDim', 'ViT embedding dim', 'model', 8, 384, "Token width D, also the feature size. ViT-Tiny uses 192; the default is half of that because compute grows ~D²: 192 costs ~3.8× the compute of 96 (at 32 px, depth 6), fine on a desktop GPU but slow on laptops and very slow on CPU-emulated WebGPU (SwiftShader). Range 8–384; must be divisible by the heads. Under ~32 features are weak."), backbones: VIT_ONLY },
+  { ...int('vitDepth', 'ViT depth (blocks)', 'model', 1, 12, 'Transformer blocks (ViT-Tiny: 12). Range 1–12; cost is linear in depth, and deep ViTs trained from scratch on small data learn slowly.'), backbones: VIT_ONLY },
+  { ...int('vitHeads', 'ViT attention heads', 'model', 1, 16, 'Heads of the multi-head self-attention (ViT-Tiny: 3, head dim 64). Range 1–16; must divide the embedding dim. Head dims under ~16 attend poorly.', true), backbones: VIT_ONLY },
+  { ...float('vitDropPath', 'ViT drop path', 'model', 0, 0.5, 'Stochastic depth: in training forwards block i skips each residual branch for a whole sample with probability rate·i/(depth−1) (DINO/iBOT: 0.1; active in the HVP selection forward too, as the authors). Range 0–0.5; 0 disables it, high values make shallow nets noisy and slow to learn. Seeded per step, so runs and resumes repeat exactly.', true), backbones: VIT_ONLY },
+  int('projDim', 'Projector dim', 'model', 8, 2048, 'Output size of the projector (SimSiam paper: 2048; SimCLR: 128; BYOL: 256). Range 8–2048. Very small dims collapse more easily.', true),
+  { ...int('predHiddenDim', 'Predictor hidden dim', 'model', 4, 1024, 'Hidden width of the predictor (SimSiam: a bottleneck, paper 512 = projDim/4, keep it at most projDim; BYOL: paper 4096 > 256, wider is allowed). Range 4–1024. Very small widths (< 8) limit what the predictor can learn.', true), methods: ['simsiam', 'byol'] },
   choice('optimizer', 'Optimizer', 'optim', OPTIMIZER_NAMES, "auto = the method's own: SGD with momentum for SimSiam (as its authors), LARS (trust 0.02, biases and BN excluded) for SimCLR and BYOL (solo-learn's CIFAR recipes). AdamW suits ViTs. A mismatched optimizer usually still trains, only worse; LARS with a small learning rate barely moves.", true),
   int('batchSize', 'Batch size (M)', 'optim', 2, 512, 'Images per step. Range 2–512. BatchNorm needs at least ~8 for stable statistics; large batches need more GPU memory (N·M views are forwarded when HVP is on).'),
-  float('learningRate', 'Learning rate', 'optim', 1e-5, 5, 'Peak SGD learning rate (paper: 0.03·M/256 style scaling; 0.06 works at M=64 here). Range 1e-5–5; too high gives NaN loss or collapse, too low learns nothing.'),
+  float('learningRate', 'Learning rate', 'optim', 1e-5, 5, 'Peak learning rate of the cosine schedule. SimSiam/SGD: paper 0.03·M/256 style scaling; 0.06 works at M=64 here. SimCLR/BYOL with LARS: solo-learn uses 0.4 and 1.0 at M=256, and LARS caps the step of each layer at its trust ratio, so larger values are safer than with SGD. Range 1e-5–5; too high gives NaN loss or collapse, too low learns nothing.'),
   float('momentum', 'Momentum', 'optim', 0, 0.999, 'SGD momentum. Range 0–0.999; 0.9 is standard.', true),
   float('weightDecay', 'Weight decay', 'optim', 0, 0.1, 'SGD weight decay (paper CIFAR: 5e-4). Range 0–0.1; large values shrink the weights to collapse.', true),
   int('totalSteps', 'Total steps', 'optim', 1, 1000000, 'Length of the cosine learning-rate schedule; training stops there. Range 1–1e6.'),
@@ -104,6 +119,11 @@ export function fieldSpec(key: keyof RunConfig): FieldSpec {
   return f;
 }
 
+/** Whether a field matters for `config` (its `backbones` and `methods` filters admit the chosen backbone and method); the panel hides the others. */
+export function isFieldApplicable(spec: FieldSpec, config: RunConfig): boolean {
+  return (!spec.backbones || spec.backbones.includes(config.backbone)) && (!spec.methods || spec.methods.includes(config.method));
+}
+
 /** One refused value: the field and a message saying what is wrong and what is allowed. */
 export interface ConfigIssue {
   key: keyof RunConfig | 'config';
@@ -136,7 +156,12 @@ export function crossFieldIssues(c: RunConfig): ConfigIssue[] {
   if (c.batchSize > c.numTrainImages) issues.push({ key: 'batchSize', message: `Batch size (${c.batchSize}) must not exceed the number of training images (${c.numTrainImages}).` });
   if (c.knnK > Math.min(c.numKnnBankImages, c.numTrainImages)) issues.push({ key: 'knnK', message: `kNN k (${c.knnK}) must not exceed the kNN bank size (${Math.min(c.numKnnBankImages, c.numTrainImages)}).` });
   if (c.numProbeImages > c.numTestImages) issues.push({ key: 'numProbeImages', message: `Probe images (${c.numProbeImages}) must not exceed held-out images (${c.numTestImages}).` });
-  if (c.predHiddenDim > c.projDim) issues.push({ key: 'predHiddenDim', message: `Predictor hidden dim (${c.predHiddenDim}) should be a bottleneck: at most the projector dim (${c.projDim}).` });
+  if (c.backbone === 'vit' && c.imageSize % c.vitPatchSize !== 0) {
+    const divisors = Array.from({ length: 15 }, (_, i) => i + 2).filter((p) => c.imageSize % p === 0);
+    issues.push({ key: 'vitPatchSize', message: `ViT patch size (${c.vitPatchSize}) must divide the view size (${c.imageSize} px) into whole patches; ${divisors.length ? `use one of ${divisors.join(', ')}` : 'choose another view size'}.` });
+  }
+  if (c.backbone === 'vit' && c.vitDim % c.vitHeads !== 0) issues.push({ key: 'vitHeads', message: `ViT attention heads (${c.vitHeads}) must divide the embedding dim (${c.vitDim}) so every head gets ${c.vitDim}/heads channels; e.g. ${c.vitDim} with ${[1, 2, 3, 4, 6, 8].filter((h) => c.vitDim % h === 0).join(', ')} heads.` });
+  if (c.method === 'simsiam' && c.predHiddenDim > c.projDim) issues.push({ key: 'predHiddenDim', message: `Predictor hidden dim (${c.predHiddenDim}) should be a bottleneck for SimSiam: at most the projector dim (${c.projDim}).` });
   return issues;
 }
 

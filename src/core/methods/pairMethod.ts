@@ -44,6 +44,13 @@ export interface PairMethod {
    * Called inside tf.variableGrads; keeps what afterStep needs (e.g. BN batch statistics).
    */
   trainingLoss(x1: tf.Tensor4D, x2: tf.Tensor4D): tf.Scalar;
+  /**
+   * Called by the step before any of its forwards with the step's 0-based index (steps completed
+   * before it). Methods whose backbone is stochastic in training mode (ViT drop_path) pass it to
+   * Backbone.beginStep (models/backbone.ts), which seeds each training forward by (step, call
+   * order), so runs and resumes repeat exactly; a stochastic backbone refuses to train without it.
+   */
+  beginStep?(stepIdx: number): void;
   /** After the optimizer update: BN running stats from the training forward, EMA target update, … */
   afterStep(progress: StepProgress): void;
   dispose(): void;

@@ -53,6 +53,7 @@ export function createSimSiamMethod(config: RunConfig, seed: number): PairMethod
         return simsiamPairLosses(out.p.reshape([numViews, M, D]) as tf.Tensor3D, out.z.reshape([numViews, M, D]) as tf.Tensor3D); // [M, P]
       });
     },
+    beginStep: (stepIdx) => model.beginStep(stepIdx),
     trainingLoss(x1, x2) {
       const o1 = model.forward(x1, true);
       const o2 = model.forward(x2, true);

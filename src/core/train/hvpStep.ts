@@ -38,6 +38,7 @@ export interface StepTensors {
 export function hvpTrainStep(method: PairMethod, optimizer: Optimizer, views: tf.Tensor4D, numViews: number, plan: PairPlan, lr: number, progress: { step: number; totalSteps: number }): StepTensors {
   let pairLosses: tf.Tensor2D | null = null;
   let selected: tf.Tensor1D;
+  method.beginStep?.(progress.step - 1); // progress.step counts this step; stochastic layers are seeded by its 0-based index
   if (plan.kind === 'select') {
     ({ pairLosses, selected } = method.selectPairs(views, numViews, plan.mode));
   } else {

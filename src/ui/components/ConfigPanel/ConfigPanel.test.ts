@@ -7,7 +7,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA } from '../../../core/config/schema';
+import { CONFIG_SCHEMA, isFieldApplicable } from '../../../core/config/schema';
 import { createAppStore, type AppStore } from '../../store/appStore';
 import { AppStoreContext } from '../../store/useAppStore';
 import { ConfigPanel } from './ConfigPanel';
@@ -27,8 +27,9 @@ const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g,
 
 describe('ConfigPanel markup', () => {
   it('shows basic rows by default, each with its help as title and as an ⓘ tooltip', () => {
-    const html = render(createAppStore(), ConfigPanel);
-    const basic = CONFIG_SCHEMA.filter((s) => !s.isAdvanced);
+    const store = createAppStore();
+    const html = render(store, ConfigPanel);
+    const basic = CONFIG_SCHEMA.filter((s) => !s.isAdvanced && isFieldApplicable(s, store.getState().config));
     for (const spec of basic) {
       expect(html).toContain(`data-testid="config-field-${spec.key}"`);
       expect(html).toContain(`title="${escapeAttr(spec.help)}"`);
@@ -38,6 +39,21 @@ describe('ConfigPanel markup', () => {
     for (const spec of CONFIG_SCHEMA.filter((s) => s.isAdvanced)) expect(html).not.toContain(`config-field-${spec.key}"`);
     expect(html).toContain('<select');
     expect(html).toContain('type="number"');
+  });
+
+  it('shows method-specific settings only for their methods', () => {
+    const store = createAppStore();
+    const fieldsOf = (method: string): string[] => {
+      store.getState().setField('method', method);
+      const html = render(store, ConfigPanel);
+      return ['temperature', 'emaMomentum'].filter((k) => html.includes(`data-testid="config-field-${k}"`));
+    };
+    expect(fieldsOf('simsiam')).toEqual([]);
+    expect(fieldsOf('simclr')).toEqual(['temperature']);
+    expect(fieldsOf('byol')).toEqual(['emaMomentum']);
+    const predHidden = CONFIG_SCHEMA.find((s) => s.key === 'predHiddenDim')!;
+    const config = store.getState().config;
+    expect(['simsiam', 'simclr', 'byol'].filter((method) => isFieldApplicable(predHidden, { ...config, method: method as never }))).toEqual(['simsiam', 'byol']);
   });
 
   it('shows a refused entry with the schema message as an alert, keeping the valid value in the store', () => {

@@ -1,12 +1,13 @@
 /**
- * ConfigPanel: one input per CONFIG_SCHEMA row, grouped by `group`, advanced rows behind a
- * toggle. Shows the URL decode warnings (dismissible), the cross-field conflicts, and locks all
- * inputs while a run holds the config.
+ * ConfigPanel: one input per CONFIG_SCHEMA row that applies to the chosen method and backbone
+ * (schema `methods` / `backbones`), grouped by `group`, advanced rows behind a toggle. Shows the
+ * URL decode warnings (dismissible), the cross-field conflicts, and locks all inputs while a run
+ * holds the config.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo, useState } from 'react';
 import type { RunConfig } from '../../../core/config/runConfig';
-import { CONFIG_SCHEMA, type FieldGroup, type FieldSpec } from '../../../core/config/schema';
+import { CONFIG_SCHEMA, isFieldApplicable, type FieldGroup, type FieldSpec } from '../../../core/config/schema';
 import { selectCanEditConfig, selectCrossIssues } from '../../store/selectors';
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
 import { ConfigField } from '../ConfigField/ConfigField';
@@ -42,8 +43,10 @@ export function ConfigPanel() {
     return m;
   }, [crossIssues]);
 
-  // A hidden advanced field with a problem is shown anyway so its message is never out of sight.
-  const isVisible = (spec: FieldSpec) => showAdvanced || !spec.isAdvanced || crossByKey.has(spec.key) || spec.key in fieldIssues;
+  // Fields of another method or backbone are hidden. A hidden advanced field with a problem is
+  // shown anyway so its message is never out of sight.
+  const isVisible = (spec: FieldSpec) =>
+    isFieldApplicable(spec, config) && (showAdvanced || !spec.isAdvanced || crossByKey.has(spec.key) || spec.key in fieldIssues);
 
   return (
     <section className={styles.panel} data-testid="config-panel" aria-label="Settings">

@@ -5,12 +5,20 @@
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
+import type { MethodName } from '../../../core/config/runConfig';
 import { SeriesChart, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
 import { selectPlottedSteps, selectShownConfig, toLossRows } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { Panel } from '../Panel/Panel';
 import parts from '../Panel/ChartParts.module.css';
 import styles from './LossChart.module.css';
+
+/** What the loss of each method is, for the caption. */
+const LOSS_MEANING: Record<MethodName, string> = {
+  simsiam: 'SimSiam negative cosine loss (−1 is perfect agreement)',
+  simclr: 'SimCLR NT-Xent loss (lower is better; the other images of the batch are the negatives, so its floor depends on the batch size)',
+  byol: 'BYOL loss 2 − 2·cos between online predictions and target projections (0 is perfect agreement)',
+};
 
 const SERIES: readonly SeriesSpec[] = [
   { key: 'loss', label: 'selected pair (trained on)', color: '#d4380d', width: 1.8 },
@@ -22,6 +30,7 @@ export function LossChart() {
   const steps = useAppStore((s) => s.steps);
   const latest = useAppStore((s) => s.latestMetrics);
   const logEvery = useAppStore((s) => selectShownConfig(s).logEvery);
+  const method = useAppStore((s) => selectShownConfig(s).method);
   const rows = useMemo(() => toLossRows(selectPlottedSteps(steps, latest)), [steps, latest]);
 
   const aside = latest ? (
@@ -37,7 +46,7 @@ export function LossChart() {
       testId="chart-loss"
       numPoints={rows.length}
       aside={aside}
-      caption="SimSiam negative cosine loss (−1 is perfect agreement). Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass."
+      caption={`${LOSS_MEANING[method]}. Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass.`}
     >
       {rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>The loss appears after the first logged step (every {logEvery} step{logEvery > 1 ? 's' : ''}).</p>

@@ -1,0 +1,71 @@
+/**
+ * SimCLR as a PairMethod: the model of models/simclrModel.ts and the NT-Xent of methods/simclr.ts,
+ * as the HVP authors' simclr branch (automl/hvp hvs/__init__.py adversarial_crop_selection and
+ * pretrain.py):
+ *   selection — all N·M views in one forward (BN in training mode over all of them, running stats
+ *               updated, as the authors' model(torch.cat(images)) under no_grad), then the NT-Xent
+ *               of every view pair with negatives from that pair's 2M views → [M, P], keep the
+ *               highest (hard) / lowest (easy), ties to the earlier pair;
+ *   training  — the two chosen views concatenated in one forward (authors:
+ *               model(torch.cat(images)).chunk(2)), loss = mean NT-Xent over the 2M rows.
+ * Selection uses selectPairs on the [M, P] losses rather than the pair op (core/ops/pairSelect):
+ * NT-Xent's negatives couple the images of a batch, which the op's per-image scores cannot express.
+ * Must not import: DOM, gpu/, worker/, ui/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../config/runConfig';
+import type { BnStat } from '../models/layers';
+import { createSimClrModel } from '../models/simclrModel';
+import { selectPairs } from '../train/selection';
+import type { PairMethod } from './pairMethod';
+import { ntXentLoss, simclrPairLosses } from './simclr';
+import { keepStats } from './simsiamMethod';
+
+/** SimCLR with weights from `seed`; NT-Xent temperature config.temperature. */
+export function createSimClrMethod(config: RunConfig, seed: number): PairMethod {
+  const temperature = config.temperature;
+  if (!(temperature > 0)) throw new RangeError(`SimCLR temperature must be positive, got ${temperature}`);
+  const model = createSimClrModel(config, seed);
+  let trainStats: BnStat[] = [];
+
+  /** Projections of view-major views [N·M, S, S, 3] as [N, M, D]. */
+  const viewMajor = (z: tf.Tensor2D, numViews: number): tf.Tensor3D => tf.reshape(z, [numViews, z.shape[0] / numViews, z.shape[1]]);
+
+  return {
+    name: 'simclr',
+    params: model.params,
+    buffers: model.buffers,
+    featureDim: model.featureDim,
+    embed: (x) => model.embed(x),
+    isNoDecay: (name) => model.isNoDecay(name),
+    selectPairs(views, numViews, mode) {
+      let stats: BnStat[] = [];
+      const result = tf.tidy(() => {
+        const out = model.forward(views, true);
+        stats = keepStats(out.bnStats);
+        const pairLosses = simclrPairLosses(viewMajor(out.z, numViews), temperature); // [M, P]
+        return { pairLosses, selected: selectPairs(pairLosses, mode) };
+      });
+      model.updateRunningStats(stats);
+      return result;
+    },
+    probePairLosses(views, numViews) {
+      // Eval-mode BN; the negatives are the other probe images (with one probe image there are none and every loss is 0).
+      return tf.tidy(() => simclrPairLosses(viewMajor(model.forward(views, false).z, numViews), temperature)); // [M, P]
+    },
+    beginStep: (stepIdx) => model.beginStep(stepIdx),
+    trainingLoss(x1, x2) {
+      const M = x1.shape[0];
+      const out = model.forward(tf.concat([x1, x2], 0), true); // z: [2M, D]
+      trainStats = keepStats(out.bnStats);
+      const z1 = tf.slice(out.z, [0, 0], [M, -1]); // [M, D]
+      const z2 = tf.slice(out.z, [M, 0], [M, -1]); // [M, D]
+      return ntXentLoss(z1, z2, temperature);
+    },
+    afterStep() {
+      model.updateRunningStats(trainStats);
+      trainStats = [];
+    },
+    dispose: () => model.dispose(),
+  };
+}
