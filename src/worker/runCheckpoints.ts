@@ -4,14 +4,11 @@
  * otherwise overwrite the last good autosave).
  * Must not import: ui/, React, DOM.
  */
-import { checkpointFileName, encodeCheckpoint } from '../core/checkpoint/checkpointFile';
-import { exportBackboneLayersModel } from '../core/checkpoint/layersModelExport';
+import { backboneLayersModelFiles, buildRunCheckpoint, type BuiltCheckpoint } from '../core/checkpoint/runRecord';
 import type { RunConfig } from '../core/config/runConfig';
 import type { DatasetFingerprint } from '../core/data/fingerprint';
 import type { RunLoop } from '../core/train/runLoop';
 import type { Trainer } from '../core/train/trainer';
-import type { TrainerSnapshot } from '../core/train/trainerState';
-import { APP_VERSION } from '../core/version';
 import type { AutosaveInfo } from './autosaveStore';
 import type { ExportedFile } from './protocol';
 
@@ -30,30 +27,11 @@ export function newRunId(): string {
   return `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
 }
 
-/** Names of model tensors holding NaN or ±Infinity. */
-export function nonFiniteTensors(snapshot: TrainerSnapshot): string[] {
-  const bad: string[] = [];
-  for (const [name, t] of snapshot.model) if (!t.data.every(Number.isFinite)) bad.push(name);
-  return bad;
-}
+export { nonFiniteTensors } from '../core/checkpoint/runRecord';
 
-/** Snapshot + record → file bytes. Call inside loop.betweenSteps. */
-export async function buildCheckpoint(s: RunSession, onProgress?: (fraction: number) => void): Promise<{ bytes: Uint8Array; step: number; name: string; snapshot: TrainerSnapshot }> {
-  const snapshot = await s.trainer.snapshot();
-  const bytes = encodeCheckpoint(
-    {
-      appVersion: APP_VERSION,
-      createdAt: new Date().toISOString(),
-      config: s.config,
-      probeRng: s.loop.probeRngState(),
-      dataset: s.dataset,
-      history: s.loop.history,
-      backend: s.backendName,
-    },
-    snapshot,
-    onProgress ? (done, total) => onProgress(done / total) : undefined,
-  );
-  return { bytes, step: snapshot.progress.step, name: checkpointFileName({ config: s.config }, snapshot.progress.step), snapshot };
+/** Snapshot + record → file bytes (core/checkpoint/runRecord.ts, shared with the CLI). Call inside loop.betweenSteps. */
+export function buildCheckpoint(s: RunSession, onProgress?: (fraction: number) => void): Promise<BuiltCheckpoint> {
+  return buildRunCheckpoint(s, onProgress);
 }
 
 /** The autosave entry of a checkpoint. */
@@ -81,13 +59,6 @@ export async function buildBackboneExport(s: RunSession): Promise<{ step: number
   const snapshot = await s.trainer.snapshot();
   const step = snapshot.progress.step;
   const base = `hvp-${s.config.method}-backbone-step${step}`;
-  const out = exportBackboneLayersModel(snapshot.model, s.config, { weightsFileName: `${base}.weights.bin`, modelName: base });
-  const json = new TextEncoder().encode(JSON.stringify(out.modelJson));
-  return {
-    step,
-    files: [
-      { name: `${base}.json`, bytes: exactBuffer(json), mimeType: 'application/json' },
-      { name: out.weightsFileName, bytes: out.weightData, mimeType: 'application/octet-stream' },
-    ],
-  };
+  const files = backboneLayersModelFiles(snapshot.model, s.config, base);
+  return { step, files: files.map((f) => ({ name: f.name, bytes: exactBuffer(f.bytes), mimeType: f.mimeType })) };
 }

@@ -1,0 +1,199 @@
+/**
+ * Command-line parsing: the table of commands and their options, `parseArgs` (argv → command,
+ * positionals, option values), and typed readers that turn a bad value into a UsageError naming the
+ * option, the value and what is allowed. Options take `--name value` or `--name=value`.
+ * Must not import: tfjs, gpu/, worker/, ui/.
+ */
+import { UsageError } from './cliError';
+
+/** Commands the CLI runs. */
+export type CommandName = 'train' | 'resume' | 'eval' | 'export' | 'info' | 'help';
+
+/** One option: a flag (no value), a value, or a list (repeatable value). */
+export interface OptionSpec {
+  name: string;
+  kind: 'flag' | 'value' | 'list';
+  /** Placeholder of the value in the help text, e.g. FILE. */
+  valueName?: string;
+  help: string;
+}
+
+/** A command: its positional arguments and options. */
+export interface CommandSpec {
+  name: CommandName;
+  /** Names of the positional arguments, e.g. ['CHECKPOINT']. */
+  positionals: string[];
+  summary: string;
+  options: OptionSpec[];
+}
+
+const BACKEND: OptionSpec = { name: 'backend', kind: 'value', valueName: 'auto|webgpu|cpu', help: 'auto (default): WebGPU through Dawn when a GPU adapter exists, else the tfjs CPU backend; webgpu: fail without an adapter; cpu: always the CPU.' };
+const JSON_OUT: OptionSpec = { name: 'json', kind: 'flag', help: 'Machine-readable output: one JSON object per line on stdout (messages stay on stderr).' };
+const QUIET: OptionSpec = { name: 'quiet', kind: 'flag', help: 'No progress bar and no messages except warnings and errors.' };
+const VERBOSE: OptionSpec = { name: 'verbose', kind: 'flag', help: 'Show stack traces and tfjs warnings.' };
+const HELP: OptionSpec = { name: 'help', kind: 'flag', help: 'Show this help.' };
+const STEPS_HELP = 'Train until this step (absolute; the schedule still ends at totalSteps). Default: totalSteps.';
+const SAVE_EVERY: OptionSpec = { name: 'save-every', kind: 'value', valueName: 'K', help: "Also save the checkpoint every K steps (atomically, to --out). Default: the config's autosaveEvery; 0 = only at the end." };
+const FORCE: OptionSpec = { name: 'force', kind: 'flag', help: 'Overwrite an existing output file.' };
+
+/** All commands, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'train',
+    positionals: [],
+    summary: 'Start a new run from the defaults + a config file + --set overrides; save a checkpoint at the end (and on Ctrl-C).',
+    options: [
+      { name: 'config', kind: 'value', valueName: 'FILE', help: 'JSON object of settings (keys as in `help settings`), applied over the defaults.' },
+      { name: 'set', kind: 'list', valueName: 'KEY=VALUE', help: 'One setting, e.g. --set batchSize=32 --set hvpMode=off; applied after --config. Repeatable.' },
+      { name: 'steps', kind: 'value', valueName: 'N', help: STEPS_HELP },
+      { name: 'out', kind: 'value', valueName: 'FILE', help: 'Checkpoint file to write. Default: hvp-<method>-<hvpMode>-seed<seed>.safetensors.' },
+      SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+    ],
+  },
+  {
+    name: 'resume',
+    positionals: ['CHECKPOINT'],
+    summary: 'Continue a run exactly where its checkpoint (from the CLI or the browser) left off.',
+    options: [
+      { name: 'steps', kind: 'value', valueName: 'N', help: STEPS_HELP },
+      { name: 'out', kind: 'value', valueName: 'FILE', help: 'Checkpoint file to write. Default: CHECKPOINT itself (replaced atomically).' },
+      SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+    ],
+  },
+  {
+    name: 'eval',
+    positionals: ['CHECKPOINT'],
+    summary: "Weighted kNN top-1 accuracy of the checkpoint's backbone on the held-out split.",
+    options: [BACKEND, JSON_OUT, QUIET, VERBOSE, HELP],
+  },
+  {
+    name: 'export',
+    positionals: ['CHECKPOINT'],
+    summary: 'Write the backbone as tfjs LayersModel files or as a torchvision state dict (.safetensors).',
+    options: [
+      { name: 'format', kind: 'value', valueName: 'tfjs|torchvision|safetensors-backbone', help: 'tfjs: model.json + model.weights.bin (tf.loadLayersModel; ResNets). torchvision: backbone.safetensors with torchvision ResNet keys (ResNets). safetensors-backbone: backbone.safetensors, the PyTorch state dict of any backbone (ViT: timm names).' },
+      { name: 'out', kind: 'value', valueName: 'DIR', help: 'Directory to write into (created if missing).' },
+      FORCE, JSON_OUT, QUIET, VERBOSE, HELP,
+    ],
+  },
+  {
+    name: 'info',
+    positionals: ['CHECKPOINT'],
+    summary: 'Summarise a checkpoint: method, step, epoch, settings that differ from the defaults, dataset, app version.',
+    options: [JSON_OUT, VERBOSE, HELP],
+  },
+  {
+    name: 'help',
+    positionals: ['[COMMAND|settings]'],
+    summary: 'Show help for a command, or every setting with its default and range (`help settings`).',
+    options: [],
+  },
+];
+
+/** The parsed command line. */
+export interface ParsedArgs {
+  command: CommandName;
+  positionals: string[];
+  /** Values of 'value' options, and 'true' for flags that were given. */
+  values: Map<string, string>;
+  /** Values of 'list' options, in order. */
+  lists: Map<string, string[]>;
+}
+
+const helpHint = (command?: string) => `Run \`npm run cli -- help${command ? ` ${command}` : ''}\` for the usage.`;
+
+/** Looks up a command spec. */
+export function commandSpec(name: CommandName): CommandSpec {
+  return COMMANDS.find((c) => c.name === name)!;
+}
+
+/**
+ * Parses argv (without node and the script). `--help`/`-h` anywhere → the help command for the
+ * command given; `--version` → command 'help' with positional '--version'. Throws UsageError for an
+ * unknown command or option, a missing value, or a wrong number of positionals.
+ */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  if (argv.length === 0) return { command: 'help', positionals: [], values: new Map(), lists: new Map() };
+  const [first, ...rest] = argv as [string, ...string[]];
+  if (first === '--version' || first === '-v') return { command: 'help', positionals: ['--version'], values: new Map(), lists: new Map() };
+  if (first === '--help' || first === '-h') return { command: 'help', positionals: rest.filter((a) => !a.startsWith('-')).slice(0, 1), values: new Map(), lists: new Map() };
+  const spec = COMMANDS.find((c) => c.name === first);
+  if (!spec) {
+    const guess = first.startsWith('-') ? ' Put the command first, e.g. `npm run cli -- train --steps 10`.' : '';
+    throw new UsageError(`Unknown command "${first}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}.${guess}`, helpHint());
+  }
+  if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', positionals: [spec.name], values: new Map(), lists: new Map() };
+  const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg !== '--') positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const opt = spec.options.find((o) => o.name === name);
+    if (!opt) {
+      const known = spec.options.map((o) => `--${o.name}`).join(', ');
+      throw new UsageError(`Unknown option --${name} for "${spec.name}"; it takes ${known || 'no options'}.`, helpHint(spec.name));
+    }
+    if (opt.kind === 'flag') {
+      if (eq >= 0) throw new UsageError(`Option --${name} takes no value (got "${arg}").`, helpHint(spec.name));
+      values.set(name, 'true');
+      continue;
+    }
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      const next = rest[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`Option --${name} needs a value (${opt.valueName ?? 'VALUE'}).`, helpHint(spec.name));
+      value = next;
+      i += 1;
+    }
+    if (opt.kind === 'list') lists.set(name, [...(lists.get(name) ?? []), value]);
+    else if (values.has(name)) throw new UsageError(`Option --${name} was given twice ("${values.get(name)}" and "${value}").`, 'Give it once.');
+    else values.set(name, value);
+  }
+  const required = spec.positionals.filter((p) => !p.startsWith('['));
+  if (positionals.length < required.length) {
+    throw new UsageError(`"${spec.name}" needs ${required.join(' ')}${positionals.length ? '' : ' (none given)'}.`, helpHint(spec.name));
+  }
+  if (positionals.length > spec.positionals.length) {
+    const extra = positionals.slice(spec.positionals.length);
+    throw new UsageError(`"${spec.name}" got unexpected argument(s): ${extra.map((a) => `"${a}"`).join(' ')}.`, `${spec.positionals.length ? `It takes ${spec.positionals.join(' ')} only.` : 'It takes no positional arguments; options start with --.'} ${helpHint(spec.name)}`);
+  }
+  return { command: spec.name, positionals, values, lists };
+}
+
+/** Whether flag `name` was given. */
+export const hasFlag = (a: ParsedArgs, name: string): boolean => a.values.get(name) === 'true';
+
+/** A whole-number option in [min, max], or `fallback` when absent. */
+export function intOption(a: ParsedArgs, name: string, min: number, max: number, fallback: number): number;
+export function intOption(a: ParsedArgs, name: string, min: number, max: number): number | undefined;
+export function intOption(a: ParsedArgs, name: string, min: number, max: number, fallback?: number): number | undefined {
+  const raw = a.values.get(name);
+  if (raw === undefined) return fallback;
+  const n = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}".`, helpHint(a.command));
+  }
+  return n;
+}
+
+/** An option whose value is one of `choices`, or `fallback` when absent. */
+export function choiceOption<T extends string>(a: ParsedArgs, name: string, choices: readonly T[], fallback: T | undefined): T | undefined {
+  const raw = a.values.get(name);
+  if (raw === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${raw}".`, helpHint(a.command));
+  return raw as T;
+}
+
+/** A required value option. */
+export function requiredOption(a: ParsedArgs, name: string, what: string): string {
+  const raw = a.values.get(name);
+  if (raw === undefined || raw === '') throw new UsageError(`"${a.command}" needs --${name} ${what}.`, helpHint(a.command));
+  return raw;
+}

@@ -1,0 +1,33 @@
+/**
+ * `resume CHECKPOINT`: continues a run exactly (weights, optimizer state, data order, view and probe
+ * streams, metric history) from a checkpoint written by the CLI or the browser, after checking that
+ * the regenerated dataset has the checkpoint's fingerprint. Saves back to the checkpoint unless --out.
+ * Must not import: worker/, ui/, gpu/.
+ */
+import { choiceOption, hasFlag, intOption, type ParsedArgs } from '../args';
+import { BACKEND_PREFERENCES } from '../backend';
+import { checkOutputFile, readCheckpoint } from '../checkpointIo';
+import type { CliOutput } from '../output';
+import { checkDatasetAvailable } from '../runSetup';
+import { runTraining } from '../trainingRun';
+import { targetStepOf } from './targetStep';
+
+/** Runs `resume`; returns the exit code. */
+export async function resumeCommand(args: ParsedArgs, out: CliOutput): Promise<number> {
+  const path = args.positionals[0]!;
+  const loaded = readCheckpoint(path);
+  for (const note of loaded.notes) out.info(note);
+  const { config } = loaded.record;
+  checkDatasetAvailable(config, path);
+  const targetStep = targetStepOf(args, out, config, loaded.record.progress.step);
+  const outPath = args.values.get('out') ?? path;
+  checkOutputFile(outPath, { force: hasFlag(args, 'force'), replaceable: path });
+  return runTraining(out, {
+    config,
+    checkpoint: { ...loaded, path },
+    targetStep,
+    outPath,
+    saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),
+    backend: choiceOption(args, 'backend', BACKEND_PREFERENCES, 'auto')!,
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * `train`: a new run from the defaults + --config + --set (validated through the schema), to
+ * --steps or totalSteps, saved to --out at the end, every --save-every steps, and on Ctrl-C.
+ * Must not import: worker/, ui/, gpu/.
+ */
+import { choiceOption, hasFlag, intOption, type ParsedArgs } from '../args';
+import { BACKEND_PREFERENCES } from '../backend';
+import { checkOutputFile } from '../checkpointIo';
+import { buildRunConfig, parseSets, readConfigFile } from '../configInput';
+import type { CliOutput } from '../output';
+import { runTraining } from '../trainingRun';
+import { targetStepOf } from './targetStep';
+
+/** Default checkpoint name of a new run. */
+export const defaultTrainOut = (c: { method: string; hvpMode: string; seed: number }) => `hvp-${c.method}-${c.hvpMode}-seed${c.seed}.safetensors`;
+
+/** Runs `train`; returns the exit code. */
+export async function trainCommand(args: ParsedArgs, out: CliOutput): Promise<number> {
+  const configPath = args.values.get('config');
+  const file = configPath === undefined ? null : { path: configPath, values: readConfigFile(configPath) };
+  const config = buildRunConfig(file, parseSets(args.lists.get('set') ?? []));
+  const targetStep = targetStepOf(args, out, config, 0);
+  const outPath = args.values.get('out') ?? defaultTrainOut(config);
+  checkOutputFile(outPath, { force: hasFlag(args, 'force') });
+  return runTraining(out, {
+    config,
+    checkpoint: null,
+    targetStep,
+    outPath,
+    saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),
+    backend: choiceOption(args, 'backend', BACKEND_PREFERENCES, 'auto')!,
+  });
+}
