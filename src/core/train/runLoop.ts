@@ -106,8 +106,9 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     emit({ type: 'knn', knn: k });
   };
   const probe = async () => emit({ type: 'probe', probe: await captureProbe(trainer, probeRng) });
-  // A resumed run shows its gallery at once from a side stream, so the probe stream stays exact.
-  const resumeProbe = async () => emit({ type: 'probe', probe: await captureProbe(trainer, createRng(deriveSeed(cfg.seed, `probe-resume-${trainer.step}`))) });
+  // Probes outside the schedule (a resumed run's first gallery, the last step's) use a side stream, so
+  // the probe stream stays that of an uninterrupted run.
+  const sideProbe = async () => emit({ type: 'probe', probe: await captureProbe(trainer, createRng(deriveSeed(cfg.seed, `probe-side-${trainer.step}`))) });
   const emitMetrics = (m: StepMetrics) => {
     pushMetrics(history, m);
     emit({ type: 'metrics', metrics: m });
@@ -119,7 +120,10 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     const done = trainer.step;
     let outcome: 'logged' | 'unlogged' = 'unlogged';
     if (done % cfg.logEvery === 0 || done === limit) {
-      const m = await trainer.readStepMetrics(pending, now() - lastLog, stepsSinceLog);
+      const read = await trainer.readStepMetrics(pending, now() - lastLog, stepsSinceLog);
+      // Timed after the read: on WebGPU the step's work only finishes when its values arrive.
+      const msPerStep = (now() - lastLog) / Math.max(1, stepsSinceLog);
+      const m = { ...read, msPerStep, imagesPerSec: msPerStep > 0 ? (1000 * pending.numImages) / msPerStep : 0 };
       outcome = 'logged';
       emitMetrics(m);
       if (!Number.isFinite(m.loss)) {
@@ -130,7 +134,10 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
       trainer.releaseStep(pending);
     }
     if (cfg.knnEvery > 0 && (done % cfg.knnEvery === 0 || done === limit)) await knn();
-    if (done % cfg.probeEvery === 0 || done === limit) await probe();
+    // The last step's extra probe comes from a side stream, so a run split at that step keeps the
+    // probe stream of an uninterrupted run.
+    if (done % cfg.probeEvery === 0) await probe();
+    else if (done === limit) await sideProbe();
     if (deps.onCheckpointDue && deps.checkpointEvery && deps.checkpointEvery > 0 && done % deps.checkpointEvery === 0) {
       try {
         await deps.onCheckpointDue(done);
@@ -143,7 +150,7 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
 
   async function loop(): Promise<void> {
     if (!pauseRequested) setState('running');
-    await (trainer.step === 0 ? probe() : resumeProbe());
+    await (trainer.step === 0 ? probe() : sideProbe());
     let lastLog = now();
     let stepsSinceLog = 0;
     for (;;) {

@@ -11,6 +11,8 @@ export interface CheckpointControls {
   canExport: boolean;
   /** Why export is disabled, or null. */
   exportBlockedReason: string | null;
+  /** The tfjs backbone export needs a ResNet; why it is disabled (beyond exportBlockedReason), or null. */
+  backboneExportBlockedReason: string | null;
   canImport: boolean;
   importBlockedReason: string | null;
 }
@@ -30,7 +32,8 @@ export function selectCheckpointControls(s: Needs): CheckpointControls {
   if (!s.isWorkerAlive) importBlockedReason = 'The training worker is not running; reload the page.';
   else if (isActive) importBlockedReason = 'Stop the current run to load a checkpoint (export it first to keep it).';
   else if (s.pending) importBlockedReason = 'Waiting for the worker to answer…';
-  return { canExport: exportBlockedReason === null, exportBlockedReason, canImport: importBlockedReason === null, importBlockedReason };
+  const backboneExportBlockedReason = s.runConfig?.backbone === 'vit' ? 'The tfjs export supports the ResNet backbones; export the checkpoint instead (its ViT weights load in PyTorch under timm names).' : null;
+  return { canExport: exportBlockedReason === null, exportBlockedReason, backboneExportBlockedReason, canImport: importBlockedReason === null, importBlockedReason };
 }
 
 /** The autosave offered for resuming after a reload: the newest one, when no run is going on. */

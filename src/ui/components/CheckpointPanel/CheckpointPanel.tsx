@@ -58,12 +58,13 @@ export function CheckpointPanel({ maxSteps }: CheckpointPanelProps) {
           title="Downloads the whole run as one .safetensors file: weights, optimizer state, data order, generator states and the charts' history. Import it here or in the CLI to continue exactly; its weights load in PyTorch.">
           Export checkpoint
         </button>
-        <button type="button" data-testid="btn-export-backbone" disabled={!c.canExport} onClick={commands.exportBackbone}
-          title="Downloads the backbone as a TensorFlow.js LayersModel (model.json + weights.bin), for tf.loadLayersModel.">
+        <button type="button" data-testid="btn-export-backbone" disabled={!c.canExport || c.backboneExportBlockedReason !== null} onClick={commands.exportBackbone}
+          title={c.backboneExportBlockedReason ?? 'Downloads the backbone as a TensorFlow.js LayersModel (model.json + weights.bin), for tf.loadLayersModel.'}>
           Export backbone (tfjs)
         </button>
       </div>
       {c.exportBlockedReason ? <p className={styles.note}>{c.exportBlockedReason}</p> : null}
+      {!c.exportBlockedReason && c.backboneExportBlockedReason ? <p className={styles.note} data-testid="backbone-export-blocked">{c.backboneExportBlockedReason}</p> : null}
       {progress ? (
         <div className={styles.progress} data-testid="checkpoint-progress">
           <span>{progress.stage}…</span>
