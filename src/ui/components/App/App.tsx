@@ -42,7 +42,7 @@ function Layout() {
       <header className={styles.header}>
         <div className={styles.brand}>
           <h1 className={styles.title}>HVP Playground</h1>
-          <p className={styles.tagline}>Self-supervised SimSiam with Hard View Pretraining, trained live in your browser</p>
+          <p className={styles.tagline}>Self-supervised learning (SimSiam, SimCLR, BYOL) with Hard View Pretraining, trained live in your browser</p>
         </div>
         <StatusLine />
       </header>
