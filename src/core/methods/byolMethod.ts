@@ -16,12 +16,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
 import { createByolModel } from '../models/byolModel';
+import { keepStats } from '../models/bnRegistry';
 import type { BnStat } from '../models/layers';
 import { pairSelect } from '../ops/pairSelect';
 import { cosineMomentum } from '../train/schedules';
 import { byolFromNegCosine, byolPairLosses, byolTrainingLoss } from './byol';
-import type { PairMethod } from './pairMethod';
-import { keepStats } from './simsiamMethod';
+import { viewMajor, type PairMethod } from './pairMethod';
 
 /** BYOL with online weights from `seed` (target = copy), base EMA momentum config.emaMomentum. */
 export function createByolMethod(config: RunConfig, seed: number): PairMethod {
@@ -30,8 +30,6 @@ export function createByolMethod(config: RunConfig, seed: number): PairMethod {
   const model = createByolModel(config, seed);
   let trainStats: BnStat[] = [];
 
-  /** [N·M, D] view-major rows as [N, M, D]. */
-  const viewMajor = (t: tf.Tensor2D, numViews: number): tf.Tensor3D => tf.reshape(t, [numViews, t.shape[0] / numViews, t.shape[1]]);
 
   return {
     name: 'byol',

@@ -9,7 +9,7 @@
  * save it without knowing the method.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { MethodName } from '../config/runConfig';
 
 /** Schedule position of the step just taken (for momentum schedules). */
@@ -54,4 +54,9 @@ export interface PairMethod {
   /** After the optimizer update: BN running stats from the training forward, EMA target update, … */
   afterStep(progress: StepProgress): void;
   dispose(): void;
+}
+
+/** Rows of view-major outputs [N·M, D] (row k·M + m = view k of image m) as [N, M, D]. */
+export function viewMajor(t: tf.Tensor2D, numViews: number): tf.Tensor3D {
+  return tf.reshape(t, [numViews, t.shape[0] / numViews, t.shape[1]]);
 }

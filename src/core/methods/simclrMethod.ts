@@ -14,12 +14,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
+import { keepStats } from '../models/bnRegistry';
 import type { BnStat } from '../models/layers';
 import { createSimClrModel } from '../models/simclrModel';
 import { selectPairs } from '../train/selection';
-import type { PairMethod } from './pairMethod';
+import { viewMajor, type PairMethod } from './pairMethod';
 import { ntXentLoss, simclrPairLosses } from './simclr';
-import { keepStats } from './simsiamMethod';
 
 /** SimCLR with weights from `seed`; NT-Xent temperature config.temperature. */
 export function createSimClrMethod(config: RunConfig, seed: number): PairMethod {
@@ -28,8 +28,6 @@ export function createSimClrMethod(config: RunConfig, seed: number): PairMethod 
   const model = createSimClrModel(config, seed);
   let trainStats: BnStat[] = [];
 
-  /** Projections of view-major views [N·M, S, S, 3] as [N, M, D]. */
-  const viewMajor = (z: tf.Tensor2D, numViews: number): tf.Tensor3D => tf.reshape(z, [numViews, z.shape[0] / numViews, z.shape[1]]);
 
   return {
     name: 'simclr',

@@ -7,19 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
+import { keepStats } from '../models/bnRegistry';
 import { createSimSiamModel, type BnStat } from '../models/simsiamModel';
 import { pairSelect } from '../ops/pairSelect';
-import type { PairMethod } from './pairMethod';
+import { viewMajor, type PairMethod } from './pairMethod';
 import { simsiamPairLosses, simsiamTrainingLoss } from './simsiam';
-
-/** Keeps BN statistics alive past an enclosing tidy (they are disposed by updateRunningStats). */
-export function keepStats(stats: BnStat[]): BnStat[] {
-  for (const s of stats) {
-    tf.keep(s.mean);
-    tf.keep(s.variance);
-  }
-  return stats;
-}
 
 /** SimSiam with weights from `seed`. */
 export function createSimSiamMethod(config: RunConfig, seed: number): PairMethod {
@@ -48,9 +40,7 @@ export function createSimSiamMethod(config: RunConfig, seed: number): PairMethod
     probePairLosses(views, numViews) {
       return tf.tidy(() => {
         const out = model.forward(views, false);
-        const M = views.shape[0] / numViews;
-        const D = out.z.shape[1];
-        return simsiamPairLosses(out.p.reshape([numViews, M, D]) as tf.Tensor3D, out.z.reshape([numViews, M, D]) as tf.Tensor3D); // [M, P]
+        return simsiamPairLosses(viewMajor(out.p, numViews), viewMajor(out.z, numViews)); // [M, P]
       });
     },
     beginStep: (stepIdx) => model.beginStep(stepIdx),

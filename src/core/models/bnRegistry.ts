@@ -1,6 +1,7 @@
 /**
  * A model's BatchNorm modules by name: the running-stat update after a training-mode forward and
- * the no-weight-decay rule (BN affine and biases) shared by the SimCLR and BYOL models.
+ * the no-weight-decay rule (BN affine and biases) shared by the SimSiam, SimCLR and BYOL models; and
+ * the helpers that keep BN batch statistics alive across tf.tidy.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -62,4 +63,13 @@ export function tidyWithStats<T extends Record<string, tf.Tensor>>(fn: (stats: B
     return { out, means: stats.map((s) => s.mean), variances: stats.map((s) => s.variance) };
   });
   return { out: kept.out, bnStats: names.map((name, i) => ({ name, mean: kept.means[i]!, variance: kept.variances[i]! })) };
+}
+
+/** Keeps BN statistics alive past an enclosing tidy (updateRunningStats disposes them). */
+export function keepStats(stats: BnStat[]): BnStat[] {
+  for (const s of stats) {
+    tf.keep(s.mean);
+    tf.keep(s.variance);
+  }
+  return stats;
 }

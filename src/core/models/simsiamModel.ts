@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
 import { createBackbone, type BackboneConfig } from './backbone';
-import { batchNorm, linear, updateRunningStat, type BatchNormVars, type BnStat } from './layers';
+import { createBnRegistry, tidyWithStats } from './bnRegistry';
+import { batchNorm, linear, type BatchNormVars, type BnStat } from './layers';
 import { createParamStore } from './paramStore';
 
 /** Batch statistics of one BN call in training mode (defined with the layers, re-exported here). */
@@ -74,10 +75,10 @@ export function createSimSiamModel(
   const d = cfg.projDim;
   const h = cfg.predHiddenDim;
 
-  const batchNorms = new Map<string, BatchNormVars>(backbone.batchNorms);
+  const headBatchNorms = new Map<string, BatchNormVars>();
   const bn = (name: string, c: number, isAffine = true): BatchNormVars => {
     const vars = store.batchNorm(name, c, { isAffine });
-    batchNorms.set(name, vars);
+    headBatchNorms.set(name, vars);
     return vars;
   };
   const proj0 = store.linear('projector.0', f, f, false);
@@ -88,11 +89,7 @@ export function createSimSiamModel(
   const pred1 = bn('predictor.1', h);
   const pred3 = store.linear('predictor.3', h, d, true);
 
-  const bnAffineNames = new Set<string>();
-  for (const vars of batchNorms.values()) {
-    if (vars.weight) bnAffineNames.add(`${vars.name}.weight`);
-    if (vars.bias) bnAffineNames.add(`${vars.name}.bias`);
-  }
+  const bns = createBnRegistry(backbone.batchNorms, headBatchNorms);
 
   const heads = (features: tf.Tensor2D, isTraining: boolean, stats: BnStat[]): { z: tf.Tensor2D; p: tf.Tensor2D } => {
     let t = tf.relu(batchNorm(linear(features, proj0), proj1, isTraining, stats)); // [B, F]
@@ -107,16 +104,11 @@ export function createSimSiamModel(
     buffers: store.buffers,
     featureDim: f,
     forward(x, isTraining) {
-      const statNames: string[] = [];
-      const out = tf.tidy(() => {
-        const stats: BnStat[] = [];
+      const { out, bnStats } = tidyWithStats((stats) => {
         const features = backbone.forward(x, isTraining, stats);
-        const { z, p } = heads(features, isTraining, stats);
-        for (const s of stats) statNames.push(s.name);
-        return { features, z, p, means: stats.map((s) => s.mean), variances: stats.map((s) => s.variance) };
+        return { features, ...heads(features, isTraining, stats) };
       });
-      const bnStats = statNames.map((name, i) => ({ name, mean: out.means[i]!, variance: out.variances[i]! }));
-      return { features: out.features, z: out.z, p: out.p, bnStats };
+      return { ...out, bnStats };
     },
     embed(x) {
       return tf.tidy(() => backbone.forward(x, false, []));
@@ -124,19 +116,9 @@ export function createSimSiamModel(
     beginStep(stepIdx) {
       backbone.beginStep(stepIdx);
     },
-    updateRunningStats(stats) {
-      for (const s of stats) {
-        const vars = batchNorms.get(s.name);
-        if (!vars) throw new Error(`updateRunningStats: unknown BatchNorm "${s.name}"`);
-        updateRunningStat(vars, s);
-      }
-      for (const s of stats) {
-        s.mean.dispose();
-        s.variance.dispose();
-      }
-    },
+    updateRunningStats: (stats) => bns.updateRunningStats(stats),
     isNoDecay(name) {
-      return name.endsWith('.bias') || bnAffineNames.has(name) || backbone.isNoDecay(name);
+      return bns.isNoDecay(name) || backbone.isNoDecay(name);
     },
     dispose() {
       store.dispose();
