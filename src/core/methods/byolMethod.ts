@@ -21,7 +21,7 @@ import type { BnStat } from '../models/layers';
 import { pairSelect } from '../ops/pairSelect';
 import { cosineMomentum } from '../train/schedules';
 import { byolFromNegCosine, byolPairLosses, byolTrainingLoss } from './byol';
-import { viewMajor, type PairMethod } from './pairMethod';
+import { modelFields, viewMajor, type PairMethod } from './pairMethod';
 
 /** BYOL with online weights from `seed` (target = copy), base EMA momentum config.emaMomentum. */
 export function createByolMethod(config: RunConfig, seed: number): PairMethod {
@@ -30,14 +30,9 @@ export function createByolMethod(config: RunConfig, seed: number): PairMethod {
   const model = createByolModel(config, seed);
   let trainStats: BnStat[] = [];
 
-
   return {
     name: 'byol',
-    params: model.params,
-    buffers: model.buffers,
-    featureDim: model.featureDim,
-    embed: (x) => model.embed(x),
-    isNoDecay: (name) => model.isNoDecay(name),
+    ...modelFields(model),
     selectPairs(views, numViews, mode) {
       let stats: BnStat[] = [];
       const result = tf.tidy(() => {
@@ -54,7 +49,6 @@ export function createByolMethod(config: RunConfig, seed: number): PairMethod {
     probePairLosses(views, numViews) {
       return tf.tidy(() => byolPairLosses(viewMajor(model.online(views, false).p, numViews), viewMajor(model.target(views, false).z, numViews))); // [M, P]
     },
-    beginStep: (stepIdx) => model.beginStep(stepIdx),
     trainingLoss(x1, x2) {
       const o1 = model.online(x1, true);
       const o2 = model.online(x2, true);

@@ -60,3 +60,25 @@ export interface PairMethod {
 export function viewMajor(t: tf.Tensor2D, numViews: number): tf.Tensor3D {
   return tf.reshape(t, [numViews, t.shape[0] / numViews, t.shape[1]]);
 }
+
+/** What a method passes through from its model unchanged. */
+export interface MethodModelParts {
+  readonly params: Map<string, tf.Variable>;
+  readonly buffers: Map<string, tf.Variable>;
+  readonly featureDim: number;
+  embed(x: tf.Tensor4D): tf.Tensor2D;
+  isNoDecay(name: string): boolean;
+  beginStep(stepIdx: number): void;
+}
+
+/** The PairMethod fields that delegate to the model (spread into a method object). */
+export function modelFields(model: MethodModelParts): Pick<PairMethod, 'params' | 'buffers' | 'featureDim' | 'embed' | 'isNoDecay' | 'beginStep'> {
+  return {
+    params: model.params,
+    buffers: model.buffers,
+    featureDim: model.featureDim,
+    embed: (x) => model.embed(x),
+    isNoDecay: (name) => model.isNoDecay(name),
+    beginStep: (stepIdx) => model.beginStep(stepIdx),
+  };
+}

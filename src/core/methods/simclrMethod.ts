@@ -18,7 +18,7 @@ import { keepStats } from '../models/bnRegistry';
 import type { BnStat } from '../models/layers';
 import { createSimClrModel } from '../models/simclrModel';
 import { selectPairs } from '../train/selection';
-import { viewMajor, type PairMethod } from './pairMethod';
+import { modelFields, viewMajor, type PairMethod } from './pairMethod';
 import { ntXentLoss, simclrPairLosses } from './simclr';
 
 /** SimCLR with weights from `seed`; NT-Xent temperature config.temperature. */
@@ -28,14 +28,9 @@ export function createSimClrMethod(config: RunConfig, seed: number): PairMethod 
   const model = createSimClrModel(config, seed);
   let trainStats: BnStat[] = [];
 
-
   return {
     name: 'simclr',
-    params: model.params,
-    buffers: model.buffers,
-    featureDim: model.featureDim,
-    embed: (x) => model.embed(x),
-    isNoDecay: (name) => model.isNoDecay(name),
+    ...modelFields(model),
     selectPairs(views, numViews, mode) {
       let stats: BnStat[] = [];
       const result = tf.tidy(() => {
@@ -51,7 +46,6 @@ export function createSimClrMethod(config: RunConfig, seed: number): PairMethod 
       // Eval-mode BN; the negatives are the other probe images (with one probe image there are none and every loss is 0).
       return tf.tidy(() => simclrPairLosses(viewMajor(model.forward(views, false).z, numViews), temperature)); // [M, P]
     },
-    beginStep: (stepIdx) => model.beginStep(stepIdx),
     trainingLoss(x1, x2) {
       const M = x1.shape[0];
       const out = model.forward(tf.concat([x1, x2], 0), true); // z: [2M, D]

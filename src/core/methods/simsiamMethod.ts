@@ -10,7 +10,7 @@ import type { RunConfig } from '../config/runConfig';
 import { keepStats } from '../models/bnRegistry';
 import { createSimSiamModel, type BnStat } from '../models/simsiamModel';
 import { pairSelect } from '../ops/pairSelect';
-import { viewMajor, type PairMethod } from './pairMethod';
+import { modelFields, viewMajor, type PairMethod } from './pairMethod';
 import { simsiamPairLosses, simsiamTrainingLoss } from './simsiam';
 
 /** SimSiam with weights from `seed`. */
@@ -19,11 +19,7 @@ export function createSimSiamMethod(config: RunConfig, seed: number): PairMethod
   let trainStats: BnStat[] = [];
   return {
     name: 'simsiam',
-    params: model.params,
-    buffers: model.buffers,
-    featureDim: model.featureDim,
-    embed: (x) => model.embed(x),
-    isNoDecay: (name) => model.isNoDecay(name),
+    ...modelFields(model),
     selectPairs(views, numViews, mode) {
       let stats: BnStat[] = [];
       const result = tf.tidy(() => {
@@ -43,7 +39,6 @@ export function createSimSiamMethod(config: RunConfig, seed: number): PairMethod
         return simsiamPairLosses(viewMajor(out.p, numViews), viewMajor(out.z, numViews)); // [M, P]
       });
     },
-    beginStep: (stepIdx) => model.beginStep(stepIdx),
     trainingLoss(x1, x2) {
       const o1 = model.forward(x1, true);
       const o2 = model.forward(x2, true);
