@@ -33,6 +33,9 @@ export function useDatasetCommands(): DatasetUiCommands {
     importFiles: (files) => {
       const s = store.getState();
       if (s.datasetImport) return;
+      // Ask the browser to keep this site's storage (stored sets, autosaves) under disk pressure; it decides
+      // silently (Chrome) or asks the user (Firefox). Requested on the user's import, where it is expected.
+      void navigator.storage?.persist?.().catch(() => false);
       const id = client.importFiles(files, s.config.imageSize);
       store.getState().beginDatasetImport(id, files.length > 0 ? describeSource(files) : 'no files');
     },
