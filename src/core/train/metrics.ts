@@ -3,6 +3,7 @@
  * Must not import: tfjs, DOM.
  */
 import type { ViewParams } from '../data/types';
+import type { PairStats } from './pairStats';
 
 /** Metrics of one logged training step. */
 export interface StepMetrics {
@@ -19,6 +20,12 @@ export interface StepMetrics {
   lowestIouHitRate: number;
   /** Whether this step ran a selection forward (false on random-pair steps of hvpEvery > 1 or mode off). */
   isSelectionStep: boolean;
+  /** Mean IoU of one random pair per image (telemetry.ts randomPairIou); absent in records of older
+   * checkpoints. */
+  randomPairIou?: number;
+  /** Crop-scale, centre-distance and jitter-distance histograms, selected vs all pairs (pairStats.ts);
+   * absent in records of older checkpoints. */
+  pairStats?: PairStats;
   learningRate: number;
   /** Images per second over the steps since the last log. */
   imagesPerSec: number;

@@ -1,11 +1,13 @@
 /**
  * HVP telemetry computed on the CPU from the kept view parameters and the selected pair indices:
  * IoU of the selected pairs vs all pairs, and how often the selected pair is the image's
- * lowest-IoU pair (the paper's Fig. 2; chance is 1/C(N,2)).
+ * lowest-IoU pair (the paper's Fig. 2; chance is 1/C(N,2)), and the IoU of a random pair as a
+ * baseline drawn from a side stream (randomPairIou).
  * Must not import: tfjs, DOM.
  */
 import { pairIous } from '../data/iou';
 import type { ViewParams } from '../data/types';
+import { createRng, deriveSeed } from '../random';
 import { numPairs } from './pairs';
 
 /** Per-step IoU summary. */
@@ -36,4 +38,24 @@ export function summarizeIou(params: ViewParams[], numViews: number, numImages: 
     if (s <= min) hits += 1;
   }
   return { selectedIou: sel / numImages, meanIou: all / (numImages * P), lowestIouHitRate: hits / numImages };
+}
+
+/** Name of the side stream of the random-pair baseline at `step` (a completed-step count). */
+export const randomPairStream = (step: number): string => `telemetry-random-pair-${step}`;
+
+/**
+ * Mean IoU over images of one uniformly random pair per image: what a random pick would have
+ * overlapped at this step, beside the selected pair's IoU. The pairs come from a fresh generator
+ * seeded with deriveSeed(seed, randomPairStream(step)) — one draw `int(C(N,2))` per image in image
+ * order — so the value depends only on (seed, step, view params) and no run stream (views,
+ * selection, data order, probes) is advanced.
+ * @param params view-major parameters of N·M views
+ */
+export function randomPairIou(params: ViewParams[], numViews: number, numImages: number, seed: number, step: number): number {
+  const P = numPairs(numViews);
+  const ious = pairIous(params, numViews, numImages); // [M, P]
+  const rng = createRng(deriveSeed(seed, randomPairStream(step)));
+  let sum = 0;
+  for (let m = 0; m < numImages; m++) sum += ious[m * P + rng.int(P)]!;
+  return sum / numImages;
 }

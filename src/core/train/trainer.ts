@@ -19,9 +19,10 @@ import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
 import type { StepMetrics } from './metrics';
 import type { Optimizer } from './optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from './optimizerSpec';
+import { computePairStats } from './pairStats';
 import { cosineWithWarmup } from './schedules';
 import { randomPairs } from './selection';
-import { summarizeIou } from './telemetry';
+import { randomPairIou, summarizeIou } from './telemetry';
 import type { TrainerSnapshot } from './trainerState';
 
 /** A step whose device work is queued; its tensors are read (or released) later. */
@@ -177,6 +178,8 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
         loss: lossV[0]!,
         meanPairLoss: meanV ? meanV[0]! : null,
         ...iou,
+        randomPairIou: randomPairIou(p.params, p.numViews, p.numImages, config.seed, p.step + 1),
+        pairStats: computePairStats(p.params, p.numViews, p.numImages, selV, dataset.train.height, dataset.train.width),
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,
         imagesPerSec: msPerStep > 0 ? (1000 * p.numImages) / msPerStep : 0,

@@ -106,6 +106,8 @@ export interface IouRow {
   step: number;
   selectedIou: number;
   meanIou: number;
+  /** IoU of one random pair per image (baseline); null in records of older checkpoints. */
+  randomPairIou: number | null;
   /** Running mean of lowestIouHitRate over the selection steps so far; null before the first. */
   runningHitRate: number | null;
 }
@@ -120,7 +122,7 @@ export function toIouRows(points: readonly StepMetrics[]): IouRow[] {
       sum += m.lowestIouHitRate;
       count += 1;
     }
-    return { step: m.step, selectedIou: m.selectedIou, meanIou: m.meanIou, runningHitRate: count > 0 ? sum / count : null };
+    return { step: m.step, selectedIou: m.selectedIou, meanIou: m.meanIou, randomPairIou: m.randomPairIou ?? null, runningHitRate: count > 0 ? sum / count : null };
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * IouChart: does HVP pick pairs with little overlap? Plots the crop-box IoU of the selected pairs
- * against the mean IoU over all pairs, and the running fraction of images whose selected pair is
- * their lowest-IoU pair, against the chance level 1 / C(N,2) of a random pick.
+ * against the mean IoU over all pairs and the IoU of a random pair (a seeded baseline,
+ * core/train/telemetry.ts randomPairIou), and the running fraction of images whose selected pair
+ * is their lowest-IoU pair, against the chance level 1 / C(N,2) of a random pick.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -16,6 +17,7 @@ import styles from './IouChart.module.css';
 const SERIES: readonly SeriesSpec[] = [
   { key: 'selectedIou', label: 'IoU of selected pair', color: '#d4380d', width: 1.8 },
   { key: 'meanIou', label: 'mean IoU of all pairs', color: '#1f54c4', isDashed: true },
+  { key: 'randomPairIou', label: 'IoU of a random pair', color: '#8c8c8c', width: 1.2 },
   { key: 'runningHitRate', label: 'running share: selected = lowest-IoU pair', color: '#17713a', width: 2 },
 ];
 
@@ -24,6 +26,7 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 /** IoU and lowest-IoU hit rate vs step. */
 export function IouChart() {
   const steps = useAppStore((s) => s.steps);
+  const viewingStep = useAppStore((s) => s.viewingStep);
   const latest = useAppStore((s) => s.latestMetrics);
   const { numViews, hvpMode } = useAppStoreShallow((s) => {
     const c = selectShownConfig(s);
@@ -52,7 +55,7 @@ export function IouChart() {
   ) : null;
 
   return (
-    <Panel title="View overlap (IoU)" testId="chart-iou" numPoints={rows.length} caption={caption} aside={aside}>
+    <Panel title="View overlap (IoU)" testId="chart-iou" numPoints={rows.length} pngFileName="hvp-iou" caption={caption} aside={aside}>
       {rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>IoU appears after the first logged step.</p>
       ) : (
@@ -62,7 +65,8 @@ export function IouChart() {
           yDomain={[0, 1]}
           formatY={(v) => v.toFixed(2)}
           references={references}
-          ariaLabel="IoU of the selected pair, mean IoU of all pairs, and running lowest-IoU hit rate vs step, with the chance level"
+          markerStep={viewingStep}
+          ariaLabel="IoU of the selected pair, mean IoU of all pairs, IoU of a random pair, and running lowest-IoU hit rate vs step, with the chance level"
         />
       )}
     </Panel>
