@@ -42,12 +42,14 @@ export interface SeriesChartProps {
   height?: number;
   /** Accessible description of the chart. */
   ariaLabel: string;
+  /** Step to mark with a vertical line (the step slider's viewing step), or null for none. */
+  markerStep?: number | null;
 }
 
 const defaultFormat = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3));
 
 /** A responsive multi-line chart over `step`. */
-export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], formatY = defaultFormat, references = [], height = 220, ariaLabel }: SeriesChartProps) {
+export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], formatY = defaultFormat, references = [], height = 220, ariaLabel, markerStep = null }: SeriesChartProps) {
   return (
     <div className={styles.wrap} role="img" aria-label={ariaLabel}>
       <LineChart
@@ -84,6 +86,15 @@ export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], formatY 
             label={{ value: r.label, position: 'insideTopLeft', fontSize: 11, fill: r.color ?? '#5a6472' }}
           />
         ))}
+        {markerStep !== null ? (
+          <ReferenceLine
+            x={markerStep}
+            stroke="#0b1f4d"
+            strokeWidth={1.5}
+            ifOverflow="hidden"
+            label={{ value: `step ${markerStep}`, position: 'insideTopRight', fontSize: 11, fill: '#0b1f4d' }}
+          />
+        ) : null}
         {series.map((s) => (
           <Line
             key={s.key}

@@ -1,6 +1,7 @@
 /**
  * ConfigPanel: one input per CONFIG_SCHEMA row that applies to the chosen method and backbone
- * (schema `methods` / `backbones`), grouped by `group`, advanced rows behind a toggle. Shows the
+ * (schema `methods` / `backbones`), grouped by `group`, advanced rows behind a toggle, under the
+ * paper-preset chooser (PresetSelect). Shows the
  * URL decode warnings (dismissible), the cross-field conflicts, and locks all inputs while a run
  * holds the config.
  * Must not import: zustand, recharts, tfjs.
@@ -11,6 +12,7 @@ import { CONFIG_SCHEMA, isFieldApplicable, type FieldGroup, type FieldSpec } fro
 import { selectCanEditConfig, selectCrossIssues } from '../../store/selectors';
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
 import { ConfigField } from '../ConfigField/ConfigField';
+import { PresetSelect } from '../PresetSelect/PresetSelect';
 import styles from './ConfigPanel.module.css';
 
 /** Section titles, in panel order. */
@@ -56,6 +58,8 @@ export function ConfigPanel() {
           Reset to defaults
         </button>
       </header>
+
+      <PresetSelect />
 
       {urlWarnings.length > 0 && !isUrlNoteDismissed ? (
         <div className={styles.urlNote} role="status" data-testid="url-warnings">

@@ -1,6 +1,7 @@
 /**
  * Controls: Start / Pause / Resume / Stop (enabled by run state), "Evaluate kNN now", and a
- * "Copy share link" button. Start sends the current panel config (and `maxSteps` from the URL).
+ * "Copy share link" button, and the metric export buttons (ExportMetrics). Start sends the
+ * current panel config (and `maxSteps` from the URL).
  * Must not import: zustand, recharts, tfjs.
  */
 import { useState } from 'react';
@@ -8,6 +9,7 @@ import { useShareLink } from '../../hooks/useUrlConfig';
 import { useRunCommands } from '../../hooks/useTrainer';
 import { selectControls } from '../../store/selectors';
 import { useAppStoreShallow } from '../../store/useAppStore';
+import { ExportMetrics } from '../ExportMetrics/ExportMetrics';
 import styles from './Controls.module.css';
 
 /** Props of Controls. */
@@ -56,6 +58,7 @@ export function Controls({ maxSteps }: ControlsProps) {
           Copy share link
         </button>
       </div>
+      <ExportMetrics />
       {c.startBlockedReason ? <p className={styles.note} data-testid="start-blocked">{c.startBlockedReason}</p> : null}
       {maxSteps !== null ? (
         <p className={styles.note}>This page was opened with <code>maxSteps={maxSteps}</code>: runs stop after step {maxSteps}.</p>

@@ -5,6 +5,7 @@
  */
 import type { HvpMode } from '../../../core/config/runConfig';
 import { selectShownConfig } from '../../store/selectors';
+import { selectViewedProbe } from '../../store/stepScrub';
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { Panel } from '../Panel/Panel';
 import { ProbeCard } from '../ProbeCard/ProbeCard';
@@ -19,7 +20,8 @@ const MODE_TEXT: Record<HvpMode, string> = {
 
 /** The view gallery of the latest probe snapshot. */
 export function Gallery() {
-  const probe = useAppStore((s) => s.probe);
+  const probe = useAppStore((s) => selectViewedProbe(s.probeHistory, s.probe, s.viewingStep));
+  const isScrubbing = useAppStore((s) => s.viewingStep !== null);
   const cfg = useAppStoreShallow((s) => {
     const c = selectShownConfig(s);
     return { hvpMode: c.hvpMode, probeEvery: c.probeEvery, numProbeImages: c.numProbeImages };
@@ -39,7 +41,7 @@ export function Gallery() {
       numPoints={probe ? probe.images.length : 0}
       isWide
       caption={caption}
-      aside={probe ? <span className={styles.step}>views at step {probe.step}</span> : null}
+      aside={probe ? <span className={styles.step} data-testid="gallery-step" data-step={probe.step}>views at step {probe.step}{isScrubbing ? ' (scrubbed back)' : ''}</span> : null}
     >
       {probe ? (
         <div className={styles.list}>

@@ -19,6 +19,7 @@ const SERIES: readonly SeriesSpec[] = [{ key: 'top1', label: 'kNN top-1 (%)', co
 /** kNN accuracy vs step. */
 export function KnnChart() {
   const knn = useAppStore((s) => s.knn);
+  const viewingStep = useAppStore((s) => s.viewingStep);
   const cfg = useAppStoreShallow((s) => {
     const c = selectShownConfig(s);
     return { knnEvery: c.knnEvery, totalSteps: c.totalSteps, knnK: c.knnK, numTestImages: c.numTestImages };
@@ -44,6 +45,7 @@ export function KnnChart() {
       title="kNN accuracy"
       testId="chart-knn"
       numPoints={rows.length}
+      pngFileName="hvp-knn"
       aside={aside}
       caption={
         <>
@@ -64,6 +66,7 @@ export function KnnChart() {
           formatY={(v) => `${v.toFixed(0)}`}
           height={200}
           ariaLabel="Weighted kNN top-1 accuracy in percent vs step"
+          markerStep={viewingStep}
         />
       )}
     </Panel>

@@ -31,6 +31,7 @@ export function LossChart() {
   const latest = useAppStore((s) => s.latestMetrics);
   const logEvery = useAppStore((s) => selectShownConfig(s).logEvery);
   const method = useAppStore((s) => selectShownConfig(s).method);
+  const viewingStep = useAppStore((s) => s.viewingStep);
   const rows = useMemo(() => toLossRows(selectPlottedSteps(steps, latest)), [steps, latest]);
 
   const aside = latest ? (
@@ -45,13 +46,14 @@ export function LossChart() {
       title="Loss"
       testId="chart-loss"
       numPoints={rows.length}
+      pngFileName="hvp-loss"
       aside={aside}
       caption={`${LOSS_MEANING[method]}. Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass.`}
     >
       {rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>The loss appears after the first logged step (every {logEvery} step{logEvery > 1 ? 's' : ''}).</p>
       ) : (
-        <SeriesChart data={rows} series={SERIES} ariaLabel="Loss of the selected pair and mean loss over all pairs vs step" />
+        <SeriesChart data={rows} series={SERIES} ariaLabel="Loss of the selected pair and mean loss over all pairs vs step" markerStep={viewingStep} />
       )}
     </Panel>
   );

@@ -1,0 +1,44 @@
+/**
+ * PresetSelect: a "Presets" select that replaces the settings with one of the paper-finding
+ * presets (core/config/presets) and shows what to look for. Disabled while a run holds the
+ * config; the URL follows like for any config change (useUrlConfig).
+ * Must not import: zustand, recharts, tfjs.
+ */
+import { useState } from 'react';
+import { applyPreset, PAPER_PRESETS, presetById } from '../../../core/config/presets/paperPresets';
+import { selectCanEditConfig } from '../../store/selectors';
+import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
+import styles from './PresetSelect.module.css';
+
+/** The preset chooser with the chosen preset's description. */
+export function PresetSelect() {
+  const store = useAppStoreApi();
+  const canEdit = useAppStore(selectCanEditConfig);
+  const [appliedId, setAppliedId] = useState<string | null>(null);
+  const applied = appliedId !== null ? presetById(appliedId) : null;
+
+  const onChange = (id: string) => {
+    if (id === '' || !selectCanEditConfig(store.getState())) return;
+    const preset = presetById(id);
+    store.getState().loadConfig(applyPreset(preset, store.getState().config), []);
+    setAppliedId(id);
+  };
+
+  return (
+    <div className={styles.wrap}>
+      <label className={styles.label}>
+        Presets
+        <select data-testid="preset-select" value="" disabled={!canEdit} onChange={(e) => onChange(e.target.value)}
+          title="Replaces the settings (except dataset and backend) with a run that reproduces one of the paper's findings.">
+          <option value="">Apply a paper preset…</option>
+          {PAPER_PRESETS.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </select>
+      </label>
+      {applied ? (
+        <p className={styles.description} data-testid="preset-description">
+          <strong>{applied.name}:</strong> {applied.description}
+        </p>
+      ) : null}
+    </div>
+  );
+}
