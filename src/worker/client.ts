@@ -27,6 +27,8 @@ export interface TrainerCommands {
   resume(): number;
   stop(): number;
   evaluate(): number;
+  /** Trains a fresh linear probe on the current backbone (answered by `offlineProbe`). */
+  linearProbe(): number;
   /** Exports the run as a `.safetensors` checkpoint (answered by an `exported` message). */
   exportCheckpoint(): number;
   /** Exports the backbone as a tfjs LayersModel (model.json + weights). */
@@ -105,6 +107,10 @@ export class WorkerTrainerClient implements TrainerCommands {
     return this.send('evaluate');
   }
 
+  linearProbe(): number {
+    return this.send('linearProbe');
+  }
+
   exportCheckpoint(): number {
     return this.send('exportCheckpoint');
   }
@@ -160,7 +166,7 @@ export class WorkerTrainerClient implements TrainerCommands {
     this.listeners.clear();
   }
 
-  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves'): number {
+  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'linearProbe' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves'): number {
     const id = this.nextId++;
     this.post({ type, id });
     return id;

@@ -11,11 +11,13 @@ import type { BackendName, RunConfig } from '../core/config/runConfig';
 import { validateConfig } from '../core/config/schema';
 import { fingerprintDataset, fingerprintMismatch, type DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
+import { runOfflineProbe } from '../core/train/evaluateEmbeddings';
 import { createRunLoop, type LoopState, type RunEvent } from '../core/train/runLoop';
+import { nextMacrotask } from '../core/timing';
 import type { Trainer } from '../core/train/trainer';
 import type { TrainerSnapshot } from '../core/train/trainerState';
 import type { AutosaveStore } from './autosaveStore';
-import { PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
+import { OFFLINE_PROBE_STAGE, PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
 import { autosaveInfo, buildBackboneExport, buildCheckpoint, exactBuffer, newRunId, nonFiniteTensors, type RunSession } from './runCheckpoints';
 
 /** What the handler needs from its environment. */
@@ -59,6 +61,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
         return post({ type: 'state', state: e.state, step: e.step, message: e.message });
       case 'metrics': return post({ type: 'metrics', metrics: e.metrics });
       case 'knn': return post({ type: 'knn', knn: e.knn });
+      case 'evaluation': return post({ type: 'evaluation', evaluation: e.evaluation });
       case 'probe': return post({ type: 'probe', probe: e.probe });
       case 'done': return post({ type: 'done', step: e.step });
       case 'error': return post({ type: 'error', error: serializeError(e.error), isFatal: e.isFatal, hint: e.hint });
@@ -187,6 +190,31 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     }
   }
 
+  /** Offline linear probe: embeds between steps, trains in chunks while the run goes on. */
+  let isProbing = false;
+  async function offlineProbe(id: number): Promise<void> {
+    const s = session;
+    if (!s) return fail(new Error('Nothing to probe: no run has been started or loaded.'), 'Start a run (or load a checkpoint) first.', id);
+    if (isProbing) return warn(new Error('A linear probe is already training.'), 'Wait for its result; it shows in the linear-probe panel.', id);
+    isProbing = true;
+    post({ type: 'ack', id });
+    const stage = OFFLINE_PROBE_STAGE;
+    try {
+      const result = await runOfflineProbe(s.trainer, {
+        exclusive: (fn) => s.loop.betweenSteps(fn),
+        yieldToEvents: deps.yieldToEvents ?? nextMacrotask,
+        onProgress: (f) => post({ type: 'progress', stage, fraction: f }),
+        isCancelled: () => session !== s,
+      });
+      post({ type: 'offlineProbe', id, result });
+    } catch (e) {
+      warn(e, hintOf(e, 'The linear probe failed; training is unaffected. Try again.'), id);
+    } finally {
+      isProbing = false;
+      post({ type: 'progress', stage, fraction: 1 });
+    }
+  }
+
   async function readSource(source: CheckpointSource): Promise<{ bytes: Uint8Array; name: string }> {
     if (source.kind === 'file') return { bytes: new Uint8Array(source.bytes), name: source.name };
     if (!deps.autosaves) throw new Error('Autosaves are not available in this browser.');
@@ -265,6 +293,9 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
         if (!session) return fail(new Error('Nothing to evaluate: no run has been started.'), 'Press Start first.', msg.id);
         post({ type: 'ack', id: msg.id });
         session.loop.evaluateNow().catch((e) => fail(e, 'The evaluation failed; training is unaffected.', msg.id));
+        return;
+      case 'linearProbe':
+        void offlineProbe(msg.id);
         return;
       case 'exportCheckpoint':
         void exportCheckpoint(msg.id);

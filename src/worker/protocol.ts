@@ -5,11 +5,15 @@
  * Must not import: tfjs (type-only imports from core are fine), DOM, React.
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
+import type { EvaluationEvent, OfflineProbeResult } from '../core/train/evaluationMetrics';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
 import type { RunHistory } from '../core/train/runHistory';
 import type { AutosaveInfo } from './autosaveStore';
 
 export const PROTOCOL_VERSION = 2;
+
+/** `progress` stage of the offline linear probe (the UI shows it in the probe panel). */
+export const OFFLINE_PROBE_STAGE = 'Training the linear probe';
 
 /** Messages from the UI to the worker. */
 export type ToWorker =
@@ -19,6 +23,8 @@ export type ToWorker =
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number }
   | { type: 'evaluate'; id: number }
+  /** Train a fresh linear probe on the embedded train split (progress messages, then `offlineProbe`; the run goes on). */
+  | { type: 'linearProbe'; id: number }
   /** Export the current run as a checkpoint file (between steps; the run goes on). */
   | { type: 'exportCheckpoint'; id: number }
   /** Export the backbone as a tfjs LayersModel (model.json + weights.bin). */
@@ -66,6 +72,10 @@ export type FromWorker =
   | { type: 'progress'; stage: string; fraction: number }
   | { type: 'metrics'; metrics: StepMetrics }
   | { type: 'knn'; knn: KnnMetrics }
+  /** Online linear probe, collapse health and PCA map at an evaluation point. */
+  | { type: 'evaluation'; evaluation: EvaluationEvent }
+  /** Result of a `linearProbe` request. */
+  | { type: 'offlineProbe'; id: number; result: OfflineProbeResult }
   | { type: 'probe'; probe: ProbeSnapshot }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'error'; id?: number; error: SerializedError; isFatal: boolean; hint: string }

@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, METHOD_NAMES, BACKBONE_NAMES, type RunConfig } from '..
 import { validateConfig } from '../config/schema';
 import type { DatasetFingerprint } from '../data/fingerprint';
 import type { RngState } from '../random';
-import type { RunHistory } from '../train/runHistory';
+import { validEvaluations, type RunHistory } from '../train/runHistory';
 import type { TrainerProgress } from '../train/trainerState';
 import { CheckpointFormatError } from './checkpointFormatError';
 
@@ -92,6 +92,13 @@ export function parseRecord(raw: unknown): ParsedRecord {
   if (!isObject(ds) || typeof ds.name !== 'string' || !isCount(ds.numTrain) || !isCount(ds.numTest) || typeof ds.hash !== 'string') fail('the dataset fingerprint is missing');
   const h = raw.history;
   if (!isObject(h) || !Array.isArray(h.metrics) || !Array.isArray(h.knn)) fail('the metric history is missing');
+  const hist = h as Record<string, unknown>;
+  if (hist.evaluations !== undefined) {
+    // Optional since probe/health records were added; malformed ones are dropped, not fatal.
+    const { records, numDropped } = validEvaluations(hist.evaluations);
+    hist.evaluations = records;
+    if (numDropped) notes.push(`${numDropped} malformed evaluation record(s) in the history were ignored.`);
+  }
   const t = raw.tensors;
   if (!isObject(t) || !Array.isArray(t.model) || !Array.isArray(t.optimizer)) fail('the tensor list is missing');
   return {

@@ -6,9 +6,11 @@
  */
 import { createRng, deriveSeed, rngFromState, type RngState } from '../random';
 import { nextMacrotask, nowMs } from '../timing';
-import { captureProbe, evaluateKnn } from './evaluate';
+import { captureProbe } from './evaluate';
+import { evaluateEmbeddings, type OnlineProbeHolder } from './evaluateEmbeddings';
+import type { EvaluationEvent } from './evaluationMetrics';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from './metrics';
-import { emptyHistory, pushMetrics, type RunHistory } from './runHistory';
+import { emptyHistory, pushEvaluation, pushMetrics, type RunHistory } from './runHistory';
 import type { Trainer } from './trainer';
 
 /** States the loop moves through. */
@@ -19,6 +21,8 @@ export type RunEvent =
   | { type: 'state'; state: LoopState; step: number; message?: string }
   | { type: 'metrics'; metrics: StepMetrics }
   | { type: 'knn'; knn: KnnMetrics }
+  /** Online linear probe, collapse health and PCA map, at every kNN point (also for unlabelled sets). */
+  | { type: 'evaluation'; evaluation: EvaluationEvent }
   | { type: 'probe'; probe: ProbeSnapshot }
   | { type: 'done'; step: number }
   | { type: 'error'; error: unknown; isFatal: boolean; hint: string };
@@ -99,11 +103,18 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     state = s;
     emit({ type: 'state', state: s, step: trainer.step, message });
   };
+  // The online linear probe lives as long as the loop (see evaluateEmbeddings.ts); thumbnails go once.
+  const online: OnlineProbeHolder = { probe: null };
+  let isThumbnailsSent = false;
   const knn = async () => {
-    if (!trainer.dataset.train.labels || !trainer.dataset.test.labels) return;
-    const k = await evaluateKnn(trainer);
-    history.knn.push(k);
-    emit({ type: 'knn', knn: k });
+    const { knn: k, evaluation } = await evaluateEmbeddings(trainer, online, !isThumbnailsSent);
+    isThumbnailsSent = true;
+    if (k) {
+      history.knn.push(k);
+      emit({ type: 'knn', knn: k });
+    }
+    pushEvaluation(history, { step: evaluation.step, linearProbe: evaluation.linearProbe, health: evaluation.health });
+    emit({ type: 'evaluation', evaluation });
   };
   const probe = async () => emit({ type: 'probe', probe: await captureProbe(trainer, probeRng) });
   // Probes outside the schedule (a resumed run's first gallery, the last step's) use a side stream, so
@@ -186,6 +197,10 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
       } catch (e) {
         emit({ type: 'error', error: e, isFatal: true, hint: deps.hintFor?.(e) ?? 'Stop the run and start again with a smaller batch, width or view size.' });
         setState('failed', e instanceof Error ? e.message : String(e));
+      } finally {
+        // An evaluation after the run ended (evaluateNow) starts a fresh probe.
+        online.probe?.dispose();
+        online.probe = null;
       }
     },
     pause() {

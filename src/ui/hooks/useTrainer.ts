@@ -23,6 +23,8 @@ export interface RunCommands {
   resume(): void;
   stop(): void;
   evaluate(): void;
+  /** Trains a fresh linear probe on the current backbone (the run goes on). */
+  linearProbe(): void;
   exportCheckpoint(): void;
   exportBackbone(): void;
   /** Reads a checkpoint file and asks the worker to load it as a paused run. */
@@ -62,6 +64,7 @@ export function useRunCommands(): RunCommands {
     resume: () => { store.getState().notePending(trainer.resume(), 'resume'); },
     stop: () => { store.getState().notePending(trainer.stop(), 'stop'); },
     evaluate: () => { store.getState().notePending(trainer.evaluate(), 'evaluate'); },
+    linearProbe: () => { store.getState().noteOfflineProbeRequest(trainer.linearProbe()); },
     exportCheckpoint: () => { store.getState().notePending(trainer.exportCheckpoint(), 'exportCheckpoint'); },
     exportBackbone: () => { store.getState().notePending(trainer.exportBackbone(), 'exportBackbone'); },
     importCheckpoint: async (file, maxSteps) => {

@@ -12,7 +12,9 @@ import { DEFAULT_CONFIG, type RunConfig } from '../../core/config/runConfig';
 import { checkField, fieldSpec } from '../../core/config/schema';
 import { initialCheckpointSlice } from './checkpointSlice';
 import { initialDatasetSlice, reduceDatasetMessage } from './datasetSlice';
+import { initialEvaluationSlice } from './evaluationSlice';
 import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
+import { clampViewingStep, selectScrubRange } from './stepScrub';
 import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, MetricsSlice, RunSlice } from './storeTypes';
 import { ACTIVE_STATES, addError, reduceWorkerMessage, type ReducerLimits } from './workerReducer';
 
@@ -61,6 +63,8 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
       ...emptyMetrics(),
       ...initialDatasetSlice(),
       ...initialCheckpointSlice(),
+      ...initialEvaluationSlice(),
+      noteOfflineProbeRequest: (id) => set((s) => ({ offlineProbe: { ...s.offlineProbe, requestId: id, failure: null } })),
 
       dismissAutosaveOffer: () => set({ isAutosaveOfferDismissed: true }),
       takeDownload: (seq) => set((s) => ({ downloads: s.downloads.filter((d) => d.seq !== seq) })),
@@ -114,6 +118,7 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
 
       beginRun: (config, maxSteps) => set({
         ...emptyMetrics(),
+        ...initialEvaluationSlice(),
         runConfig: { ...config },
         maxSteps,
         step: 0,
@@ -129,13 +134,15 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
 
       dismissBackendNote: () => set({ isBackendNoteDismissed: true }),
 
+      setViewingStep: (step) => set((s) => ({ viewingStep: clampViewingStep(step, selectScrubRange(s)) })),
+
       reportUiError: (name, message, hint) => set((s) => addError(s, limits, { requestId: null, name, message, hint, isFatal: false })),
     };
   });
 }
 
 function emptyMetrics(): MetricsSlice {
-  return { steps: emptyHistory(), latestMetrics: null, knn: emptyHistory(), probe: null };
+  return { steps: emptyHistory(), latestMetrics: null, knn: emptyHistory(), probe: null, probeHistory: emptyHistory(), viewingStep: null, pairStatsWindow: [] };
 }
 
 function without<V>(record: Partial<Record<ConfigKey, V>>, key: ConfigKey): Partial<Record<ConfigKey, V>> {

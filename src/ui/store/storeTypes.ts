@@ -7,9 +7,11 @@
  */
 import type { RunConfig } from '../../core/config/runConfig';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../../core/train/metrics';
+import type { PairStats } from '../../core/train/pairStats';
 import type { BackendInfo, FromWorker, RunState, ToWorker } from '../../worker/protocol';
 import type { CheckpointActions, CheckpointSlice } from './checkpointSlice';
 import type { DatasetActions, DatasetSlice } from './datasetSlice';
+import type { EvaluationActions, EvaluationSlice } from './evaluationSlice';
 import type { CappedHistory } from './history';
 
 /** A config key. */
@@ -89,6 +91,12 @@ export interface MetricsSlice {
   latestMetrics: StepMetrics | null;
   knn: CappedHistory<KnnMetrics>;
   probe: ProbeSnapshot | null;
+  /** Kept gallery snapshots for the step slider (≤ PROBE_HISTORY_CAP, decimated; stepScrub.ts). */
+  probeHistory: CappedHistory<ProbeSnapshot>;
+  /** Step the panels show while scrubbing back, or null to follow the run (live). */
+  viewingStep: number | null;
+  /** Pair-property histograms of the last logged steps, oldest first (pairStatsWindow.ts). */
+  pairStatsWindow: readonly PairStats[];
 }
 
 /** Everything the store can do. */
@@ -116,10 +124,13 @@ export interface AppActions {
   /** Shows an error the page itself found (e.g. an empty file chosen), as a non-fatal banner. */
   reportUiError(name: string, message: string, hint: string): void;
   dismissBackendNote(): void;
+  /** Scrubs the panels to `step` (clamped to the recorded range), or back to live with null
+   * or a step at or past the run's current step. */
+  setViewingStep(step: number | null): void;
 }
 
 /** The full store state. */
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & AppActions & DatasetActions & CheckpointActions;
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & EvaluationSlice & AppActions & DatasetActions & CheckpointActions & EvaluationActions;
 
 /** Options of `createAppStore`. */
 export interface AppStoreOptions {

@@ -6,7 +6,10 @@
 import { PROTOCOL_VERSION, type FromWorker, type RunState } from '../../worker/protocol';
 import { WORKER_CRASH_ERROR_NAME } from '../../worker/client';
 import { reduceCheckpointMessage } from './checkpointSlice';
-import { appendCapped } from './history';
+import { reduceEvaluationMessage } from './evaluationSlice';
+import { appendCapped, emptyHistory } from './history';
+import { appendPairStats, windowFromHistory } from './pairStatsWindow';
+import { appendProbe } from './stepScrub';
 import type { AppState, ErrorEntry, LogEntry } from './storeTypes';
 
 /** Limits the reducer needs. */
@@ -60,17 +63,22 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
         steps: appendCapped(state.steps, msg.metrics, limits.historyCap),
         latestMetrics: msg.metrics,
         step: Math.max(state.step, msg.metrics.step),
+        pairStatsWindow: appendPairStats(state.pairStatsWindow, msg.metrics, state.runConfig?.hvpMode ?? null),
       };
     case 'knn':
       return { knn: appendCapped(state.knn, msg.knn, limits.historyCap) };
+    case 'evaluation':
+    case 'offlineProbe':
+      return reduceEvaluationMessage(state, msg, limits.historyCap);
     case 'probe':
-      return { probe: msg.probe };
+      return { probe: msg.probe, probeHistory: appendProbe(state.probeHistory, msg.probe) };
     case 'log':
       return addLog(state, limits, msg.level, msg.message);
     case 'error': {
       const isCrash = msg.error.name === WORKER_CRASH_ERROR_NAME;
       const isActive = ACTIVE_STATES.includes(state.runState);
       const changes: Partial<AppState> = {
+        ...reduceEvaluationMessage(state, msg, limits.historyCap),
         ...addError(state, limits, {
           requestId: msg.id ?? null, name: msg.error.name, message: msg.error.message,
           hint: msg.hint, isFatal: msg.isFatal,
@@ -95,6 +103,10 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
     case 'loaded':
       return {
         ...reduceCheckpointMessage(state, msg, limits.historyCap),
+        ...reduceEvaluationMessage(state, msg, limits.historyCap),
+        probeHistory: emptyHistory(),
+        viewingStep: null,
+        pairStatsWindow: windowFromHistory(msg.history.metrics, msg.config.hvpMode),
         ...addLog(state, limits, 'info', `Loaded ${msg.sourceName} at step ${msg.step}${msg.notes.length ? ` (${msg.notes.join(' ')})` : ''}. Press Resume to continue it.`),
       };
     default: {

@@ -1,7 +1,7 @@
 /**
  * App: the page layout and its providers. Header with title and StatusLine, banners, a left
  * column with Controls, the event log, the CheckpointPanel, the DatasetPanel and the ConfigPanel, and a right column of live panels
- * (loss, IoU, kNN, view gallery). The store and the worker client are created in main.tsx and
+ * (the step slider, then loss, IoU, what HVP picks, kNN, linear probe, collapse health, PCA map, view gallery). The store and the worker client are created in main.tsx and
  * passed in, so tests and the page share one wiring.
  * Must not import: zustand, recharts, tfjs.
  */
@@ -21,9 +21,14 @@ import { DatasetPanel } from '../DatasetPanel/DatasetPanel';
 import { EventLog } from '../EventLog/EventLog';
 import { Gallery } from '../Gallery/Gallery';
 import { IouChart } from '../IouChart/IouChart';
+import { EmbeddingMap } from '../EmbeddingMap/EmbeddingMap';
+import { HealthPanel } from '../HealthPanel/HealthPanel';
 import { KnnChart } from '../KnnChart/KnnChart';
 import { LossChart } from '../LossChart/LossChart';
+import { PairStatsPanel } from '../PairStatsPanel/PairStatsPanel';
+import { ProbeChart } from '../ProbeChart/ProbeChart';
 import { StatusLine } from '../StatusLine/StatusLine';
+import { StepSlider } from '../StepSlider/StepSlider';
 import styles from './App.module.css';
 
 /** Props of App. */
@@ -57,9 +62,14 @@ function Layout() {
           <ConfigPanel />
         </aside>
         <div className={styles.right}>
+          <StepSlider />
           <LossChart />
           <IouChart />
+          <PairStatsPanel />
           <KnnChart />
+          <ProbeChart />
+          <HealthPanel />
+          <EmbeddingMap />
           <Gallery />
         </div>
       </main>
