@@ -29,6 +29,8 @@ export interface TrainerCommands {
   evaluate(): number;
   /** Trains a fresh linear probe on the current backbone (answered by `offlineProbe`). */
   linearProbe(): number;
+  /** Takes the next step of a paused run explained (answered by `explained`). */
+  explainStep(): number;
   /** Exports the run as a `.safetensors` checkpoint (answered by an `exported` message). */
   exportCheckpoint(): number;
   /** Exports the backbone as a tfjs LayersModel (model.json + weights). */
@@ -111,6 +113,10 @@ export class WorkerTrainerClient implements TrainerCommands {
     return this.send('linearProbe');
   }
 
+  explainStep(): number {
+    return this.send('explainStep');
+  }
+
   exportCheckpoint(): number {
     return this.send('exportCheckpoint');
   }
@@ -166,7 +172,7 @@ export class WorkerTrainerClient implements TrainerCommands {
     this.listeners.clear();
   }
 
-  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'linearProbe' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves'): number {
+  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'linearProbe' | 'explainStep' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves'): number {
     const id = this.nextId++;
     this.post({ type, id });
     return id;

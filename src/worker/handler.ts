@@ -1,7 +1,7 @@
 /**
  * The worker's message handler, built from injected dependencies so it runs in Node tests with
  * a fake `post` and no Worker: start (backend → dataset → trainer → run loop), pause, resume,
- * stop, evaluate, and checkpoints (export, load as a paused run, autosave, list/delete autosaves).
+ * stop, evaluate, explain the next step (paused runs only), and checkpoints (export, load as a paused run, autosave, list/delete autosaves).
  * Every failure becomes an `error` message with a hint; the UI keeps its data, and a checkpoint that
  * cannot be loaded leaves the current run untouched.
  * Must not import: ui/, DOM.
@@ -251,6 +251,21 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     await runSession({ runId, config: loaded.record.config, trainer, dataset: ds.fingerprint, backendName: info.name }, { maxSteps, loaded });
   }
 
+  /** Images of the batch an explained step shows (stages 1–3). */
+  const EXPLAIN_NUM_SHOWN = 4;
+  async function explainStep(id: number): Promise<void> {
+    const s = session;
+    if (!s) return fail(new Error('Nothing to explain: no run has been started or loaded.'), 'Start a run (or load a checkpoint), pause it, then explain the next step.', id);
+    if (s.loop.state !== 'paused') return warn(new Error(`Only a paused run can explain its next step (the run is ${s.loop.state}).`), s.loop.state === 'running' ? 'Pause the run first, then press "Explain the next step".' : 'Start a new run (or load a checkpoint) to explain its steps.', id);
+    post({ type: 'ack', id });
+    try {
+      const explanation = await s.loop.explainStep(EXPLAIN_NUM_SHOWN);
+      post({ type: 'explained', id, explanation });
+    } catch (e) {
+      warn(e, 'The step could not be explained; press Resume to go on training.', id);
+    }
+  }
+
   async function listAutosaves(id: number): Promise<void> {
     if (!deps.autosaves) return post({ type: 'autosaves', entries: [] });
     try {
@@ -308,6 +323,9 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
         return;
       case 'listAutosaves':
         void listAutosaves(msg.id);
+        return;
+      case 'explainStep':
+        void explainStep(msg.id);
         return;
       case 'deleteAutosave':
         void deleteAutosave(msg.id, msg.runId);

@@ -6,11 +6,12 @@
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
 import type { EvaluationEvent, OfflineProbeResult } from '../core/train/evaluationMetrics';
+import type { StepExplanation } from '../core/train/explainStep';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
 import type { RunHistory } from '../core/train/runHistory';
 import type { AutosaveInfo } from './autosaveStore';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** `progress` stage of the offline linear probe (the UI shows it in the probe panel). */
 export const OFFLINE_PROBE_STAGE = 'Training the linear probe';
@@ -32,6 +33,8 @@ export type ToWorker =
   /** Load a checkpoint (file bytes, transferred, or an autosave) as a paused run; refused while a run is active. */
   | { type: 'loadCheckpoint'; id: number; source: CheckpointSource; maxSteps?: number }
   | { type: 'listAutosaves'; id: number }
+  /** Take the next training step explained (teaching mode); only while paused, the run stays paused at step + 1. */
+  | { type: 'explainStep'; id: number }
   | { type: 'deleteAutosave'; id: number; runId: string };
 
 /** Where a checkpoint to load comes from. */
@@ -77,6 +80,8 @@ export type FromWorker =
   /** Result of a `linearProbe` request. */
   | { type: 'offlineProbe'; id: number; result: OfflineProbeResult }
   | { type: 'probe'; probe: ProbeSnapshot }
+  /** Result of an `explainStep` request: the four stages of the step just taken (its metrics come as usual). */
+  | { type: 'explained'; id: number; explanation: StepExplanation }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'error'; id?: number; error: SerializedError; isFatal: boolean; hint: string }
   | { type: 'done'; step: number }

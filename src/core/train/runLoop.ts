@@ -7,11 +7,12 @@
 import { createRng, deriveSeed, rngFromState, type RngState } from '../random';
 import { nextMacrotask, nowMs } from '../timing';
 import { captureProbe } from './evaluate';
+import { readExplanation, type StepExplanation } from './explainStep';
 import { evaluateEmbeddings, type OnlineProbeHolder } from './evaluateEmbeddings';
 import type { EvaluationEvent } from './evaluationMetrics';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from './metrics';
 import { emptyHistory, pushEvaluation, pushMetrics, type RunHistory } from './runHistory';
-import type { Trainer } from './trainer';
+import type { PendingStep, Trainer } from './trainer';
 
 /** States the loop moves through. */
 export type LoopState = 'running' | 'paused' | 'stopped' | 'done' | 'failed';
@@ -32,6 +33,14 @@ export class NonFiniteLossError extends Error {
   constructor(step: number, loss: number) {
     super(`The training loss became ${loss} at step ${step}.`);
     this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Thrown by explainStep when the loop is not paused, or has no step left. */
+export class ExplainRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExplainRefusedError';
   }
 }
 
@@ -68,6 +77,12 @@ export interface RunLoop {
   evaluateNow(): Promise<void>;
   /** Runs `fn` between steps (or now, when paused or finished), e.g. a checkpoint export. */
   betweenSteps<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * While paused: takes the next training step explained (explainStep.ts) — the very step a resume
+   * would take, with its metrics, kNN, probe and autosave as usual — and stays paused at step + 1.
+   * Throws ExplainRefusedError when not paused or when no step is left.
+   */
+  explainStep(numShown: number): Promise<StepExplanation>;
   readonly state: LoopState;
   /** Metric records so far (including a resumed run's earlier ones). */
   readonly history: RunHistory;
@@ -87,6 +102,8 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   let state: LoopState = 'running';
   let pauseRequested = deps.isStartPaused ?? false;
   let stopRequested = false;
+  /** Set when an explained step (taken while paused) failed: the paused loop ends as failed. */
+  let isExplainFailed = false;
   let wake: (() => void) | null = null;
   // One lock orders the steps and everything that must not overlap one (kNN now, checkpoint export).
   let lock: Promise<void> = Promise.resolve();
@@ -126,11 +143,11 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   };
 
   /** One training step and what follows it (metrics, kNN, probe, autosave), under the lock. */
-  async function oneStep(lastLog: number, stepsSinceLog: number): Promise<'logged' | 'unlogged' | 'failed'> {
-    const pending = trainer.trainStep();
+  async function oneStep(lastLog: number, stepsSinceLog: number, queue: () => Promise<PendingStep> | PendingStep = () => trainer.trainStep(), isLogForced = false): Promise<'logged' | 'unlogged' | 'failed'> {
+    const pending = await queue();
     const done = trainer.step;
     let outcome: 'logged' | 'unlogged' = 'unlogged';
-    if (done % cfg.logEvery === 0 || done === limit) {
+    if (isLogForced || done % cfg.logEvery === 0 || done === limit) {
       const read = await trainer.readStepMetrics(pending, now() - lastLog, stepsSinceLog);
       // Timed after the read: on WebGPU the step's work only finishes when its values arrive.
       const msPerStep = (now() - lastLog) / Math.max(1, stepsSinceLog);
@@ -170,6 +187,7 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
         setState('paused');
         await new Promise<void>((r) => (wake = r));
         wake = null;
+        if (isExplainFailed) return;
         if (!stopRequested) setState('running');
         lastLog = now();
         stepsSinceLog = 0;
@@ -216,6 +234,26 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
       wake?.();
     },
     evaluateNow: () => exclusive(knn),
+    explainStep(numShown) {
+      if (state !== 'paused') return Promise.reject(new ExplainRefusedError(`Only a paused run can explain its next step (the run is ${state}).`));
+      return exclusive(async () => {
+        if (state !== 'paused') throw new ExplainRefusedError(`Only a paused run can explain its next step (the run is ${state}).`);
+        if (trainer.step >= limit) throw new ExplainRefusedError(`The run has no step left to explain (it ends at step ${limit}).`);
+        let explanation: StepExplanation | null = null;
+        const queue = async () => {
+          const ex = trainer.trainStepExplained(numShown);
+          explanation = await readExplanation(trainer, ex);
+          return ex.pending;
+        };
+        const outcome = await oneStep(now(), 1, queue, true);
+        if (outcome === 'failed') {
+          isExplainFailed = true;
+          setState('failed', 'loss is not finite');
+          wake?.();
+        } else setState('paused');
+        return explanation!;
+      });
+    },
     betweenSteps: exclusive,
     get state() {
       return state;

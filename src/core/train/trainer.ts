@@ -16,6 +16,7 @@ import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
 import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
+import type { ExplainedPending } from './explainStep';
 import type { StepMetrics } from './metrics';
 import type { Optimizer } from './optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from './optimizerSpec';
@@ -56,6 +57,12 @@ export interface Trainer {
   readonly step: number;
   /** Queues one training step on the device. */
   trainStep(): PendingStep;
+  /**
+   * Queues the next training step exactly as trainStep (same batch, views, selection, update, streams)
+   * and also keeps what "Explain the next step" shows (explainStep.ts): the first `numShown` images'
+   * rendered views and the eval-mode pair losses of all views before and after the update.
+   */
+  trainStepExplained(numShown: number): ExplainedPending;
   /** sync point: awaits the step's scalar reads. NOTE: disposes the step's tensors. */
   readStepMetrics(p: PendingStep, elapsedMs: number, stepsSinceLog: number): Promise<StepMetrics>;
   /** Disposes a step's tensors without reading them. */
@@ -129,6 +136,42 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     return { plan: { kind: 'fixed', pairIdx: new Int32Array(M) }, renderViews: 2 };
   }
 
+  /** trainStep's work; with numShown > 0 also what an explained step shows (trainStepExplained). */
+  function queueStep(numShown: number): ExplainedPending {
+    const lr = cosineWithWarmup(step, config.learningRate, config.totalSteps, config.warmupSteps);
+    const idx = sampler.nextBatch();
+    const M = idx.length;
+    const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);
+    const { plan, renderViews: numRendered } = planStep(step, M);
+    const K = Math.min(numShown, M);
+    const out = tf.tidy(() => {
+      const idxT = tf.tensor1d(idx, 'int32');
+      const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalize: true }); // [V, S, S, 3]
+      // Explained steps only: eval-mode pair losses (no state change, no draws) around the update.
+      const evalBefore = K > 0 ? model.probePairLosses(views, numRendered) : null; // [M, P]
+      const stepT = hvpTrainStep(model, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
+      if (K === 0) return { stepT } as unknown as tf.TensorContainerObject;
+      const evalAfter = model.probePairLosses(views, numRendered); // [M, P]
+      const shownParams = Array.from({ length: numRendered * K }, (_, v) => params[Math.floor(v / K) * M + (v % K)]!);
+      const shownViews = renderViews(images.train, idxT.slice(0, K), shownParams, config.imageSize).mul(255).round().clipByValue(0, 255); // [V·K, S, S, 3] view-major
+      return { stepT, evalBefore, evalAfter, shownViews } as unknown as tf.TensorContainerObject;
+    }) as unknown as { stepT: StepTensors; evalBefore?: tf.Tensor2D; evalAfter?: tf.Tensor2D; shownViews?: tf.Tensor4D };
+    const tensors = out.stepT;
+    const pending: PendingStep = {
+      step,
+      tensors,
+      params,
+      numViews,
+      numImages: M,
+      isSelectionStep: plan.kind === 'select',
+      cpuPairs: plan.kind === 'fixed' ? plan.pairIdx : null,
+      learningRate: lr,
+    };
+    step += 1;
+    if (K === 0) return { pending, shown: null };
+    return { pending, shown: { imageIdx: idx.slice(0, K), numRendered, views: out.shownViews!, evalBefore: out.evalBefore!, evalAfter: out.evalAfter! } };
+  }
+
   return {
     config,
     dataset,
@@ -138,28 +181,10 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       return step;
     },
     trainStep() {
-      const lr = cosineWithWarmup(step, config.learningRate, config.totalSteps, config.warmupSteps);
-      const idx = sampler.nextBatch();
-      const M = idx.length;
-      const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);
-      const { plan, renderViews: numRendered } = planStep(step, M);
-      const tensors = tf.tidy(() => {
-        const idxT = tf.tensor1d(idx, 'int32');
-        const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalize: true }); // [V, S, S, 3]
-        return hvpTrainStep(model, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps }) as unknown as tf.TensorContainerObject;
-      }) as unknown as StepTensors;
-      const pending: PendingStep = {
-        step,
-        tensors,
-        params,
-        numViews,
-        numImages: M,
-        isSelectionStep: plan.kind === 'select',
-        cpuPairs: plan.kind === 'fixed' ? plan.pairIdx : null,
-        learningRate: lr,
-      };
-      step += 1;
-      return pending;
+      return queueStep(0).pending;
+    },
+    trainStepExplained(numShown) {
+      return queueStep(Math.max(1, numShown));
     },
     async readStepMetrics(p, elapsedMs, stepsSinceLog) {
       const { loss, pairLosses, selected } = p.tensors;

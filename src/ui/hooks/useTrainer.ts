@@ -25,6 +25,8 @@ export interface RunCommands {
   evaluate(): void;
   /** Trains a fresh linear probe on the current backbone (the run goes on). */
   linearProbe(): void;
+  /** Takes the next step of a paused run explained (ExplainPanel shows it). */
+  explainStep(): void;
   exportCheckpoint(): void;
   exportBackbone(): void;
   /** Reads a checkpoint file and asks the worker to load it as a paused run. */
@@ -65,6 +67,11 @@ export function useRunCommands(): RunCommands {
     stop: () => { store.getState().notePending(trainer.stop(), 'stop'); },
     evaluate: () => { store.getState().notePending(trainer.evaluate(), 'evaluate'); },
     linearProbe: () => { store.getState().noteOfflineProbeRequest(trainer.linearProbe()); },
+    explainStep: () => {
+      const id = trainer.explainStep();
+      store.getState().noteExplainRequest(id);
+      store.getState().notePending(id, 'explainStep');
+    },
     exportCheckpoint: () => { store.getState().notePending(trainer.exportCheckpoint(), 'exportCheckpoint'); },
     exportBackbone: () => { store.getState().notePending(trainer.exportBackbone(), 'exportBackbone'); },
     importCheckpoint: async (file, maxSteps) => {

@@ -13,6 +13,7 @@ import { checkField, fieldSpec } from '../../core/config/schema';
 import { initialCheckpointSlice } from './checkpointSlice';
 import { initialDatasetSlice, reduceDatasetMessage } from './datasetSlice';
 import { initialEvaluationSlice } from './evaluationSlice';
+import { initialExplainSlice } from './explainSlice';
 import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
 import { clampViewingStep, selectScrubRange } from './stepScrub';
 import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, MetricsSlice, RunSlice } from './storeTypes';
@@ -64,6 +65,8 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
       ...initialDatasetSlice(),
       ...initialCheckpointSlice(),
       ...initialEvaluationSlice(),
+      ...initialExplainSlice(),
+      noteExplainRequest: (id) => set((s) => ({ explain: { ...s.explain, requestId: id, failure: null } })),
       noteOfflineProbeRequest: (id) => set((s) => ({ offlineProbe: { ...s.offlineProbe, requestId: id, failure: null } })),
 
       dismissAutosaveOffer: () => set({ isAutosaveOfferDismissed: true }),
@@ -119,6 +122,7 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
       beginRun: (config, maxSteps) => set({
         ...emptyMetrics(),
         ...initialEvaluationSlice(),
+        ...initialExplainSlice(),
         runConfig: { ...config },
         maxSteps,
         step: 0,

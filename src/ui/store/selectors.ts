@@ -32,6 +32,8 @@ export interface ControlAvailability {
   canResume: boolean;
   canStop: boolean;
   canEvaluate: boolean;
+  /** "Explain the next step": only a paused run, no request in flight. */
+  canExplain: boolean;
   /** Why Start is disabled, or null when it is enabled or a run is active. */
   startBlockedReason: string | null;
 }
@@ -59,6 +61,7 @@ export function selectControls(
     canResume: alive && s.runState === 'paused',
     canStop: alive && isActive,
     canEvaluate: alive && (s.runState === 'running' || s.runState === 'paused'),
+    canExplain: alive && s.runState === 'paused',
     startBlockedReason,
   };
 }

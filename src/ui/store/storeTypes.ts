@@ -12,6 +12,7 @@ import type { BackendInfo, FromWorker, RunState, ToWorker } from '../../worker/p
 import type { CheckpointActions, CheckpointSlice } from './checkpointSlice';
 import type { DatasetActions, DatasetSlice } from './datasetSlice';
 import type { EvaluationActions, EvaluationSlice } from './evaluationSlice';
+import type { ExplainActions, ExplainSlice } from './explainSlice';
 import type { CappedHistory } from './history';
 
 /** A config key. */
@@ -130,7 +131,7 @@ export interface AppActions {
 }
 
 /** The full store state. */
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & EvaluationSlice & AppActions & DatasetActions & CheckpointActions & EvaluationActions;
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & EvaluationSlice & ExplainSlice & AppActions & DatasetActions & CheckpointActions & EvaluationActions & ExplainActions;
 
 /** Options of `createAppStore`. */
 export interface AppStoreOptions {

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, type FromWorker, type RunState } from '../../worker/p
 import { WORKER_CRASH_ERROR_NAME } from '../../worker/client';
 import { reduceCheckpointMessage } from './checkpointSlice';
 import { reduceEvaluationMessage } from './evaluationSlice';
+import { reduceExplainMessage } from './explainSlice';
 import { appendCapped, emptyHistory } from './history';
 import { appendPairStats, windowFromHistory } from './pairStatsWindow';
 import { appendProbe } from './stepScrub';
@@ -72,6 +73,8 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
       return reduceEvaluationMessage(state, msg, limits.historyCap);
     case 'probe':
       return { probe: msg.probe, probeHistory: appendProbe(state.probeHistory, msg.probe) };
+    case 'explained':
+      return reduceExplainMessage(state, msg);
     case 'log':
       return addLog(state, limits, msg.level, msg.message);
     case 'error': {
@@ -79,6 +82,7 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
       const isActive = ACTIVE_STATES.includes(state.runState);
       const changes: Partial<AppState> = {
         ...reduceEvaluationMessage(state, msg, limits.historyCap),
+        ...reduceExplainMessage(state, msg),
         ...addError(state, limits, {
           requestId: msg.id ?? null, name: msg.error.name, message: msg.error.message,
           hint: msg.hint, isFatal: msg.isFatal,
@@ -104,6 +108,7 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
       return {
         ...reduceCheckpointMessage(state, msg, limits.historyCap),
         ...reduceEvaluationMessage(state, msg, limits.historyCap),
+        ...reduceExplainMessage(state, msg),
         probeHistory: emptyHistory(),
         viewingStep: null,
         pairStatsWindow: windowFromHistory(msg.history.metrics, msg.config.hvpMode),

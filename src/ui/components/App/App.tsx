@@ -1,7 +1,7 @@
 /**
  * App: the page layout and its providers. Header with title and StatusLine, banners, a left
  * column with Controls, the event log, the CheckpointPanel, the DatasetPanel and the ConfigPanel, and a right column of live panels
- * (the step slider, then loss, IoU, what HVP picks, kNN, linear probe, collapse health, PCA map, view gallery). The store and the worker client are created in main.tsx and
+ * (the step slider, the explained step when asked for, then loss, IoU, what HVP picks, kNN, linear probe, collapse health, PCA map, view gallery). The store and the worker client are created in main.tsx and
  * passed in, so tests and the page share one wiring.
  * Must not import: zustand, recharts, tfjs.
  */
@@ -19,6 +19,7 @@ import { ConfigPanel } from '../ConfigPanel/ConfigPanel';
 import { Controls } from '../Controls/Controls';
 import { DatasetPanel } from '../DatasetPanel/DatasetPanel';
 import { EventLog } from '../EventLog/EventLog';
+import { ExplainPanel } from '../ExplainPanel/ExplainPanel';
 import { Gallery } from '../Gallery/Gallery';
 import { IouChart } from '../IouChart/IouChart';
 import { EmbeddingMap } from '../EmbeddingMap/EmbeddingMap';
@@ -63,6 +64,7 @@ function Layout() {
         </aside>
         <div className={styles.right}>
           <StepSlider />
+          <ExplainPanel />
           <LossChart />
           <IouChart />
           <PairStatsPanel />

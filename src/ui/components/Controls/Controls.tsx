@@ -1,6 +1,6 @@
 /**
  * Controls: Start / Pause / Resume / Stop (enabled by run state), "Evaluate kNN now", and a
- * "Copy share link" button, and the metric export buttons (ExportMetrics). Start sends the
+ * "Copy share link" button, "Explain the next step" (paused runs; ExplainPanel shows it), and the metric export buttons (ExportMetrics). Start sends the
  * current panel config (and `maxSteps` from the URL).
  * Must not import: zustand, recharts, tfjs.
  */
@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useShareLink } from '../../hooks/useUrlConfig';
 import { useRunCommands } from '../../hooks/useTrainer';
 import { selectControls } from '../../store/selectors';
-import { useAppStoreShallow } from '../../store/useAppStore';
+import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { ExportMetrics } from '../ExportMetrics/ExportMetrics';
 import styles from './Controls.module.css';
 
@@ -23,6 +23,7 @@ export function Controls({ maxSteps }: ControlsProps) {
   const commands = useRunCommands();
   const { copy } = useShareLink();
   const c = useAppStoreShallow(selectControls);
+  const isExplaining = useAppStore((s) => s.explain.requestId !== null);
   const [shareNote, setShareNote] = useState<string | null>(null);
 
   const onShare = () => {
@@ -56,6 +57,10 @@ export function Controls({ maxSteps }: ControlsProps) {
         <button type="button" className={styles.secondary} data-testid="btn-share" onClick={onShare}
           title="Copies a link to this page with the current settings (seed included).">
           Copy share link
+        </button>
+        <button type="button" className={styles.secondary} data-testid="btn-explain" disabled={!c.canExplain || isExplaining} onClick={commands.explainStep}
+          title="Pause first. Takes the next training step and shows its stages: sampled views, pair losses, the chosen pair, the loss before and after the update.">
+          {isExplaining ? 'Explaining…' : 'Explain the next step'}
         </button>
       </div>
       <ExportMetrics />

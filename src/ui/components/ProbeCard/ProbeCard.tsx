@@ -32,8 +32,8 @@ function putRgb(canvas: HTMLCanvasElement, rgb: Uint8Array, pixelOffset: number,
   ctx.putImageData(new ImageData(rgbToRgba(rgb, pixelOffset, size * size), size, size), 0, 0);
 }
 
-/** Draws the upscaled source and the crop boxes (selected pair thicker). */
-function drawSource(canvas: HTMLCanvasElement, image: ProbeImage): void {
+/** Draws the upscaled source and the crop boxes (selected pair thicker). Also used by ExplainPanel. */
+export function drawSource(canvas: HTMLCanvasElement, image: ProbeImage): void {
   const size = image.sourceSize;
   const scale = Math.max(1, Math.floor(SOURCE_PX / size));
   const small = document.createElement('canvas');
@@ -70,7 +70,8 @@ function drawSource(canvas: HTMLCanvasElement, image: ProbeImage): void {
   });
 }
 
-function ViewTile({ image, k, isSelected }: { image: ProbeImage; k: number; isSelected: boolean }) {
+/** One rendered view with its caption (selected: thick border + badge). Also used by ExplainPanel. */
+export function ViewTile({ image, k, isSelected }: { image: ProbeImage; k: number; isSelected: boolean }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const s = image.viewSize;
   useEffect(() => {

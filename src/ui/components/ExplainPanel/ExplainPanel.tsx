@@ -1,0 +1,130 @@
+/**
+ * ExplainPanel (teaching mode): the last "Explain the next step" result as four stacked stages, each
+ * with a caption saying what happens there — (1) the sampled views of the first images of the batch
+ * (crop boxes on the source and the rendered views), (2) the selection forward's per-pair loss matrix
+ * of each image, (3) the pair each image keeps with its loss and IoU, (4) the chosen pairs' loss just
+ * before and just after the optimizer update. Hidden until the user asks for an explanation.
+ * Must not import: zustand, recharts, tfjs.
+ */
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { ExplainedImage, StepExplanation } from '../../../core/train/explainStep';
+import { useAppStore } from '../../store/useAppStore';
+import { viewPairIdx } from '../../store/viewPairs';
+import { viewName } from '../Gallery/galleryMath';
+import { PairMatrix } from '../PairMatrix/PairMatrix';
+import { Panel } from '../Panel/Panel';
+import { drawSource, ViewTile } from '../ProbeCard/ProbeCard';
+import styles from './ExplainPanel.module.css';
+
+function SourceWithBoxes({ image }: { image: ExplainedImage }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (ref.current) drawSource(ref.current, image);
+  }, [image]);
+  return <canvas ref={ref} className={styles.source} aria-label={`Training image ${image.imageIdx} with the crop boxes of its views`} />;
+}
+
+function Stage({ n, title, caption, testId, children }: { n: number; title: string; caption: string; testId: string; children: ReactNode }) {
+  return (
+    <section className={styles.stage} data-testid={testId}>
+      <h4 className={styles.stageTitle}><span className={styles.num}>{n}</span>{title}</h4>
+      <p className={styles.caption}>{caption}</p>
+      {children}
+    </section>
+  );
+}
+
+const signed = (d: number) => `${d <= 0 ? '−' : '+'}${Math.abs(d).toFixed(4)}`;
+
+function Stages({ e }: { e: StepExplanation }) {
+  const N = e.numViews;
+  const K = e.images.length;
+  const delta = e.meanLossAfter - e.meanLossBefore;
+  return (
+    <div className={styles.stages} data-testid="explain-stages" data-step={e.step}>
+      <p className={styles.lead}>
+        Step {e.step + 1} of the run, explained: {e.numImagesInBatch} images in the batch, {N} views each; the first {K} are shown.
+        This was the run’s real next step — a run that is explained trains exactly as one that is not.
+      </p>
+      <Stage n={1} title="Sample the views" testId="explain-stage-views"
+        caption={`Each image gets ${N} random crops (boxes on the source, same colour as the view) with flips and colour changes; each crop is rendered at ${e.images[0]?.viewSize ?? 0}×${e.images[0]?.viewSize ?? 0} px.`}>
+        {e.images.map((img) => (
+          <div key={img.imageIdx} className={styles.row}>
+            <SourceWithBoxes image={img} />
+            <div className={styles.views}>
+              {Array.from({ length: N }, (_, k) => <ViewTile key={k} image={img} k={k} isSelected={false} />)}
+            </div>
+          </div>
+        ))}
+      </Stage>
+      <Stage n={2} title="Score every pair" testId="explain-stage-losses"
+        caption={e.isSelectionStep
+          ? 'The selection forward runs all views through the model (no gradients) and computes the loss of every pair of views of each image: one matrix per image, darker = higher loss.'
+          : `No selection forward this step (${e.selectionRule}); the matrices show each pair's loss under the current model (BatchNorm in eval mode) for comparison.`}>
+        <div className={styles.matrices}>
+          {e.images.map((img) => (
+            <figure key={img.imageIdx} className={styles.matrixFig}>
+              <PairMatrix image={img} numViews={N} />
+              <figcaption className={styles.small}>image #{img.imageIdx}</figcaption>
+            </figure>
+          ))}
+        </div>
+      </Stage>
+      <Stage n={3} title="Pick the pair to train on" testId="explain-stage-choice"
+        caption={`Rule: ${e.selectionRule}. Hard pairs usually overlap little (low IoU): the two crops show different parts of the image.`}>
+        <ul className={styles.list}>
+          {e.images.map((img) => {
+            const [k, l] = img.selectedPair;
+            const p = viewPairIdx(k, l, N);
+            return (
+              <li key={img.imageIdx} data-testid="explain-choice">
+                image #{img.imageIdx}: <b>{viewName(k)}–{viewName(l)}</b>, loss {img.pairLosses[p]!.toFixed(4)}, IoU {img.pairIous[p]!.toFixed(2)}
+                <span className={styles.pairViews}>
+                  <ViewTile image={img} k={k} isSelected />
+                  <ViewTile image={img} k={l} isSelected />
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      </Stage>
+      <Stage n={4} title="Update the model" testId="explain-stage-update"
+        caption={`One optimizer step (learning rate ${e.learningRate.toPrecision(3)}) on the chosen pairs; training loss ${e.trainingLoss.toFixed(4)}. Below: each chosen pair's loss just before and just after the update, both measured the same way (BatchNorm in eval mode, no state changed), so the difference is the update alone.`}>
+        <table className={styles.table}>
+          <thead>
+            <tr><th scope="col">image</th><th scope="col">pair</th><th scope="col">loss before</th><th scope="col">loss after</th><th scope="col">change</th></tr>
+          </thead>
+          <tbody>
+            {e.images.map((img) => (
+              <tr key={img.imageIdx}>
+                <td>#{img.imageIdx}</td>
+                <td>{viewName(img.selectedPair[0])}–{viewName(img.selectedPair[1])}</td>
+                <td>{img.lossBefore.toFixed(4)}</td>
+                <td>{img.lossAfter.toFixed(4)}</td>
+                <td>{signed(img.lossAfter - img.lossBefore)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className={styles.summary} data-testid="explain-update-summary">
+          Mean over all {e.numImagesInBatch} chosen pairs: {e.meanLossBefore.toFixed(4)} → {e.meanLossAfter.toFixed(4)} ({signed(delta)}
+          {delta < 0 ? ', the step reduced it' : ', the step did not reduce it this time — one step with momentum and BatchNorm is noisy'}).
+        </p>
+      </Stage>
+    </div>
+  );
+}
+
+/** The explained step, when there is one (or one is being computed). */
+export function ExplainPanel() {
+  const explain = useAppStore((s) => s.explain);
+  if (!explain.explanation && explain.requestId === null && !explain.failure) return null;
+  return (
+    <Panel title="Explain one step" testId="panel-explain" isWide
+      caption="One HVP training step, broken into its stages. Press “Explain the next step” again for the following step, or Resume to train on.">
+      {explain.requestId !== null ? <p className={styles.note} role="status">Taking the next step…</p> : null}
+      {explain.failure ? <p className={styles.error} role="alert">{explain.failure}</p> : null}
+      {explain.explanation ? <Stages e={explain.explanation} /> : null}
+    </Panel>
+  );
+}
