@@ -20,21 +20,12 @@ import type { HostTensor } from '../src/core/train/hostTensor';
 import { createSimSiamModel } from '../src/core/models/simsiamModel';
 import { perturbBatchNorms, readModelState } from './helpers/modelState';
 import { tinyConfig } from './helpers/tinyConfig';
+import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
 
 const SCRIPT = join(import.meta.dirname, 'python', 'torch_features.py');
 
-/** First interpreter that imports torch and torchvision, or null. */
-function findTorchPython(): string | null {
-  const candidates = process.env.HVP_PYTHON ? [process.env.HVP_PYTHON] : ['python3', '/usr/bin/python3'];
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore', timeout: 60_000 });
-    if (r.status === 0) return python;
-  }
-  return null;
-}
-
 const python = findTorchPython();
-const MISSING = 'no Python with torch + torchvision (set HVP_PYTHON, or apt-get install python3-torch python3-torchvision)';
+const MISSING = TORCH_MISSING;
 if (!python && !process.env.CI) console.warn(`torchInterop: skipped, ${MISSING}`);
 
 interface TorchResult {
