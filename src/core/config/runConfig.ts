@@ -11,9 +11,10 @@
 export type HvpMode = 'off' | 'hard' | 'easy' | 'random';
 export const HVP_MODES: readonly HvpMode[] = ['off', 'hard', 'easy', 'random'];
 
-/** SSL methods that train on one pair of views per image. */
-export type MethodName = 'simsiam' | 'simclr' | 'byol';
-export const METHOD_NAMES: readonly MethodName[] = ['simsiam', 'simclr', 'byol'];
+/** SSL methods: simsiam, simclr, byol train on one pair of views per image (methods/pairMethod.ts);
+ * dino and ibot on 2 global + local views (methods/multiCropMethod.ts). */
+export type MethodName = 'simsiam' | 'simclr' | 'byol' | 'dino' | 'ibot';
+export const METHOD_NAMES: readonly MethodName[] = ['simsiam', 'simclr', 'byol', 'dino', 'ibot'];
 
 /** Optimizers; 'auto' = the method's own (SimSiam SGD, SimCLR and BYOL LARS). */
 export type OptimizerName = 'auto' | 'sgd' | 'lars' | 'adamw';

@@ -20,6 +20,8 @@ export const METHOD_OPTIMIZER: Record<MethodName, Exclude<OptimizerName, 'auto'>
   simsiam: 'sgd',
   simclr: 'lars',
   byol: 'lars',
+  dino: 'adamw',
+  ibot: 'adamw',
 };
 
 /** LARS trust coefficient (solo-learn's CIFAR configs). */

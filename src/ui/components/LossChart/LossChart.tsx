@@ -18,6 +18,8 @@ const LOSS_MEANING: Record<MethodName, string> = {
   simsiam: 'SimSiam negative cosine loss (−1 is perfect agreement)',
   simclr: 'SimCLR NT-Xent loss (lower is better; the other images of the batch are the negatives, so its floor depends on the batch size)',
   byol: 'BYOL loss 2 − 2·cos between online predictions and target projections (0 is perfect agreement)',
+  dino: 'DINO loss: cross-entropy between the teacher distribution of each global view and the student distribution of every other view (≥ 0; it falls as the student matches the sharpened, centred teacher)',
+  ibot: 'iBOT loss: DINO-style CLS cross-entropy plus the masked-patch cross-entropy of the two global views (≥ 0, lower is better)',
 };
 
 const SERIES: readonly SeriesSpec[] = [
