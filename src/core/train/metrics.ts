@@ -57,12 +57,37 @@ export interface ProbeImage {
   /** Rendered views before normalisation, uint8 RGB, N × [S, S, 3] concatenated. */
   views: Uint8Array;
   viewSize: number;
-  /** Per-pair losses in pair order (0,1),(0,2),…,(N-2,N-1). */
+  /** Per-pair losses in pair order (0,1),(0,2),…,(N-2,N-1) (multi-crop: see `multiCrop`). */
   pairLosses: number[];
   /** Selected pair (k, l), k < l. */
   selectedPair: [number, number];
   /** IoU of each pair, same order as pairLosses. */
   pairIous: number[];
+  /** DINO / iBOT only: the local views and the scored combinations. For these methods `params`
+   * and `views` hold the G global views, `pairLosses` per global pair the loss of the best-scoring
+   * (hard: highest, easy: lowest) candidate combination using it, or NaN where no candidate uses
+   * that pair (two globals of the same parity; the gallery must skip NaN cells), and `selectedPair` the chosen combination's globals. */
+  multiCrop?: MultiCropProbe;
+}
+
+/** What the gallery shows of a multi-crop method's views for one probe image (see ProbeImage). */
+export interface MultiCropProbe {
+  /** Global (G) and local (L) views rendered for the image. */
+  numGlobals: number;
+  numLocals: number;
+  /** Side of the local views in pixels (globals: ProbeImage.viewSize). */
+  localSize: number;
+  /** Local views' parameters (crop boxes on the source). */
+  localParams: ViewParams[];
+  /** Local views before normalisation, uint8 RGB, L × [localSize, localSize, 3] concatenated. */
+  localViews: Uint8Array;
+  /** Per-sample loss term of teacher global q (row) vs student view v (column: G globals then L
+   * locals), G × (G + L) row-major (MultiCropMethod.probeCombos). */
+  terms: number[];
+  /** The candidate combinations scored this time (global ids [even, odd], local ids), their loss. */
+  combos: { globals: [number, number]; locals: number[]; loss: number }[];
+  /** Index into `combos` of the chosen combination. */
+  selectedCombo: number;
 }
 
 export interface ProbeSnapshot {
