@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import type { PairKernelResults } from '../harness/pairKernel';
 
-test('pair-select kernel matches the reference on WebGPU (losses, argmax/argmin, ties, NaN)', async ({ page }) => {
+test('pair-select kernel matches the reference on WebGPU (losses, argmax/argmin, ties, NaN; SimSiam, DINO, SimCLR scores)', async ({ page }) => {
   test.setTimeout(8 * 60_000);
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
@@ -36,8 +36,9 @@ test('pair-select kernel matches the reference on WebGPU (losses, argmax/argmin,
   expect(results.backend).toBe('webgpu');
   expect(results.adapter, 'navigator.gpu adapter').not.toBeNull();
   expect(results.gpuErrors).toEqual([]);
-  // 27 random shapes × 2 scores × 2 modes + 7 tie/NaN cases × 2 modes: a skipped group would show here.
-  expect(results.checks.length).toBe(27 * 2 * 2 + 7 * 2);
+  // 27 random shapes × 2 scores × 2 modes + 9 random SimCLR logit cases × 2 modes + 9 tie/NaN cases
+  // × 2 modes: a skipped group would show here.
+  expect(results.checks.length).toBe(27 * 2 * 2 + 9 * 2 + 9 * 2);
   for (const c of results.checks) {
     expect.soft(c.pass, `${c.name}: max abs err ${c.maxAbsErr} vs tolerance ${c.tolerance} (${c.note})`).toBe(true);
   }

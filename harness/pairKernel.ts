@@ -13,6 +13,12 @@
  *   crossEntropy: the cross term is the q-weighted mean of (a − max a), the log-partition is ≤ log K,
  *                 so errors scale with the student-logit range R of the case: tol = 2·bound·(R + log K)
  *                 (≈ 3.5e-4 for the harness's R ≈ 30, K = 2048).
+ *   ntXentLogits: the inputs are logits G = normalize(Z)·normalize(Z)ᵀ / T (|G| ≤ R = 1/T), built in
+ *                 float64 and rounded to f32, so both sides see the same G. A row loss is
+ *                 h + log s − G_pos with h, G_pos ≤ R (rounding R·ε each) and s a sum of ⌈M/WG⌉ + log2 WG
+ *                 terms exp(x), x ∈ [−2R, 0], whose WGSL accuracy is (3 + 2|x|) ulp (spec):
+ *                 tol = 4·(bound' + (3 + 4R)·ε) with bound' the bound above over M instead of D
+ *                 (≈ 1.4e-5 at T = 0.1, M = 64).
  * The tfjs reference has errors of the same order (its own matmul order), so it is held to the same
  * tolerance. Selection: the kernel's pick must equal the reference's, except where the two picked
  * pairs' float64 losses are within the tolerance (a near-tie, counted and reported); and it must equal
@@ -75,6 +81,11 @@ function randomValues(seed: number, n: number, scale: number): Float32Array {
 /** Tolerance of a case (see the file header). */
 function toleranceFor(score: PairScore, numViews: number, a: Float32Array, dim: number): number {
   const wg = pairLossWorkgroupSize(numViews);
+  if (score === 'ntXentLogits') {
+    const bound = (Math.ceil(dim / numViews / wg) + Math.log2(wg) + 8) * EPS_F32; // M = dim / N columns per block
+    const maxLogit = a.reduce((r, v) => (Number.isFinite(v) ? Math.max(r, Math.abs(v)) : r), 0);
+    return 4 * (bound + (3 + 4 * maxLogit) * EPS_F32);
+  }
   const bound = (Math.ceil(dim / wg) + Math.log2(wg) + 8) * EPS_F32;
   if (score === 'negCosine') return 4 * bound;
   let range = 0;
@@ -184,6 +195,39 @@ function randomCases(): CaseInput[] {
   return out;
 }
 
+/**
+ * SimCLR's logits G = normalize(Z)·normalize(Z)ᵀ / T of view-major rows z [R·D], in float64, rounded
+ * to f32: [R·R], the input of the 'ntXentLogits' score (both sides of a check see the same G).
+ */
+function ntXentLogitsOf(z: Float32Array, rows: number, dim: number, temperature: number): Float32Array {
+  const norms = Array.from({ length: rows }, (_, r) => {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += z[r * dim + d]! ** 2;
+    return Math.max(Math.sqrt(s), 1e-12);
+  });
+  const g = new Float32Array(rows * rows);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < rows; j++) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += z[i * dim + d]! * z[j * dim + d]!;
+      g[i * rows + j] = s / (norms[i]! * norms[j]! * temperature);
+    }
+  }
+  return g;
+}
+
+/** Random SimCLR cases: logits of random projections (D = 128), N ∈ {2, 4, 8} × M ∈ {1, 5, 64}; T = 0.5 at M = 5, else 0.1. */
+function ntXentCases(): CaseInput[] {
+  const out: CaseInput[] = [];
+  let seed = 500;
+  for (const N of [2, 4, 8]) for (const M of [1, 5, 64]) {
+    const temperature = M === 5 ? 0.5 : 0.1;
+    const g = ntXentLogitsOf(randomValues(seed++, N * M * 128, 1), N * M, 128, temperature);
+    out.push({ name: `random N=${N} M=${M} T=${temperature}`, attrs: { numViews: N, numImages: M, score: 'ntXentLogits' }, dim: N * M, a: g, b: g });
+  }
+  return out;
+}
+
 /** Rows of a view-major [N·M, D] array where view k of image m is `rowOf(k, m)`. */
 function viewMajor(N: number, M: number, D: number, rowOf: (k: number, m: number) => Float32Array): Float32Array {
   const out = new Float32Array(N * M * D);
@@ -226,6 +270,21 @@ function tieCases(): CaseInput[] {
       expected: { hard: Array.from(selectPairsNaive(naive, 3, 'hard')), easy: Array.from(selectPairsNaive(naive, 3, 'easy')) },
     });
   }
+  // SimCLR: logits of identical views (all pair losses of an image bit-identical → pair 0), and of
+  // views (y, y, x) (pairs (0,2) and (1,2) reduce the same blocks → tied maxima at 1 and 2).
+  const same = viewMajor(4, M, D, (_, m) => x(m));
+  const gSame = ntXentLogitsOf(same, 4 * M, D, 0.2);
+  out.push({
+    name: 'tie identical views N=4',
+    attrs: { numViews: 4, numImages: M, score: 'ntXentLogits' },
+    dim: 4 * M,
+    a: gSame,
+    b: gSame,
+    expected: { hard: new Array(M).fill(0), easy: new Array(M).fill(0) },
+    allEqualPerImage: true,
+  });
+  const gTwo = ntXentLogitsOf(viewMajor(3, M, D, (k, m) => (k < 2 ? y(m) : x(m))), 3 * M, D, 0.2);
+  out.push({ name: 'tie two maxima N=3', attrs: { numViews: 3, numImages: M, score: 'ntXentLogits' }, dim: 3 * M, a: gTwo, b: gTwo, expected: { hard: new Array(M).fill(1) } });
   // Tied minima (negCosine, a = b): views (1,1), (1,−1), (1,0) → losses [0, −1/√2, −1/√2] → easy picks 1.
   const w = viewMajor(3, M, 2, (k) => new Float32Array([[1, 1], [1, -1], [1, 0]][k]!));
   out.push({ name: 'tie two minima N=3', attrs: { numViews: 3, numImages: M, score: 'negCosine' }, dim: 2, a: w, b: w, expected: { hard: new Array(M).fill(0), easy: new Array(M).fill(1) } });
@@ -260,7 +319,7 @@ async function main(): Promise<void> {
     backend.device.addEventListener('uncapturederror', (e) => results.gpuErrors.push((e as GPUUncapturedErrorEvent).error.message));
     registerGpuKernels();
     if (!hasPairSelectKernel()) throw new Error('registerGpuKernels() did not register a kernel for the active backend');
-    for (const c of [...tieCases(), ...randomCases()]) results.checks.push(...(await runCase(c)));
+    for (const c of [...tieCases(), ...randomCases(), ...ntXentCases()]) results.checks.push(...(await runCase(c)));
     await backend.device.queue.onSubmittedWorkDone();
   } catch (e) {
     results.error = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e);

@@ -2,7 +2,9 @@
  * Pair-select benchmark page (bench/pairKernel/index.html; run with bench/runBench.mjs, see README.md):
  * times the WGSL kernel 'HvpPairSelect' (core `pairSelect` after registerGpuKernels) against the same
  * computation composed of tfjs ops on the same WebGPU backend — SimSiam's `simsiamPairLosses` +
- * `selectPairs` for negCosine, `pairSelectReference` for crossEntropy — for N = 4, M = 64 and
+ * `selectPairs` for negCosine, `pairSelectReference` for crossEntropy, and for SimCLR (ntXentLogits)
+ * the logit matmul + kernel against `simclrPairLosses` + `selectPairs` (what SimCLR's selection ran
+ * before the op; inputs: a = projections z [N·M, D]) — for N = 4, M = 64 and
  * D ∈ {256, 2048}, all in one page load so the ratio is measured under identical conditions.
  *
  * Per variant: `warmup` calls (pipeline compilation), then `rounds` rounds that alternate the two
@@ -15,12 +17,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { ntXentLogits, simclrPairLosses } from '../../src/core/methods/simclr';
 import { simsiamPairLosses } from '../../src/core/methods/simsiam';
 import { hasPairSelectKernel, pairSelect, pairSelectReference, type PairScore } from '../../src/core/ops/pairSelect';
 import { selectPairs } from '../../src/core/train/selection';
 import { registerGpuKernels } from '../../src/gpu/register';
 
+/**
+ * What one row times: a score of the op, or 'ntXentLogits@G', the SimCLR op alone on precomputed
+ * logits G (kernel vs `pairSelectReference`, i.e. without the logit matmul that both sides share).
+ */
+type Variant = PairScore | 'ntXentLogits@G';
+const VARIANTS: readonly Variant[] = ['negCosine', 'crossEntropy', 'ntXentLogits', 'ntXentLogits@G'];
+
 interface Row {
+  variant: Variant;
   score: PairScore;
   numViews: number;
   numImages: number;
@@ -37,6 +48,9 @@ interface Row {
 }
 
 type Run = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor[];
+
+/** SimCLR's NT-Xent temperature in the ntXentLogits variant (the value does not change the work). */
+const SIMCLR_TEMPERATURE = 0.1;
 
 /** Runs `run` once per warmup call and awaits it (pipeline compilation). sync point: awaits data(). */
 async function warm(run: Run, a: tf.Tensor2D, b: tf.Tensor2D, warmup: number): Promise<void> {
@@ -70,12 +84,40 @@ async function timeRun(run: Run, a: tf.Tensor2D, b: tf.Tensor2D, reps: number): 
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
-function variants(score: PairScore, numViews: number, numImages: number): { kernel: Run; tfjsOps: Run } {
+function variants(variant: Variant, numViews: number, numImages: number): { kernel: Run; tfjsOps: Run } {
+  const score: PairScore = variant === 'ntXentLogits@G' ? 'ntXentLogits' : variant;
   const attrs = { numViews, numImages, score, mode: 'hard' as const };
+  if (variant === 'ntXentLogits@G') {
+    // a = b = the logits G [N·M, N·M] of the projections, computed once outside the timing.
+    return {
+      kernel: (g) => {
+        const r = pairSelect(g, g, attrs);
+        return [r.pairLosses, r.selected];
+      },
+      tfjsOps: (g) => {
+        const r = pairSelectReference(g, g, attrs);
+        return [r.pairLosses, r.selected];
+      },
+    };
+  }
   const kernel: Run = (a, b) => {
     const r = pairSelect(a, b, attrs);
     return [r.pairLosses, r.selected];
   };
+  if (score === 'ntXentLogits') {
+    // a plays SimCLR's projections z [N·M, D]; b is unused. Kernel: one matmul for the logits + the op.
+    return {
+      kernel: (a) => {
+        const g = ntXentLogits(a, SIMCLR_TEMPERATURE); // [N·M, N·M]
+        const r = pairSelect(g, g, attrs);
+        return [r.pairLosses, r.selected];
+      },
+      tfjsOps: (a) => {
+        const losses = simclrPairLosses(a.reshape([numViews, numImages, a.shape[1]]) as tf.Tensor3D, SIMCLR_TEMPERATURE); // [M, P]
+        return [losses, selectPairs(losses, 'hard')];
+      },
+    };
+  }
   const tfjsOps: Run =
     score === 'negCosine'
       ? (a, b) => {
@@ -98,6 +140,9 @@ async function main(): Promise<void> {
   const reps = Number(q.get('reps') ?? 10);
   const warmup = Number(q.get('warmup') ?? 3);
   const rounds = Number(q.get('rounds') ?? 3);
+  const only = (q.get('variants') ?? VARIANTS.join(',')).split(',') as Variant[];
+  const unknown = only.filter((v) => !VARIANTS.includes(v));
+  if (unknown.length) throw new Error(`unknown variants=${unknown.join(',')} (expected a comma list of ${VARIANTS.join(', ')})`);
   const numViews = 4;
   const numImages = 64;
   if (!(await tf.setBackend('webgpu'))) throw new Error('The WebGPU backend did not initialise');
@@ -108,24 +153,27 @@ async function main(): Promise<void> {
   for (const dim of [256, 2048]) {
     const a = tf.randomNormal([numViews * numImages, dim], 0, 1, 'float32', 1) as tf.Tensor2D; // [N·M, D]
     const b = tf.randomNormal([numViews * numImages, dim], 0, 1, 'float32', 2) as tf.Tensor2D; // [N·M, D]
-    for (const score of ['negCosine', 'crossEntropy'] as const) {
-      const v = variants(score, numViews, numImages);
-      await warm(v.kernel, a, b, warmup);
-      await warm(v.tfjsOps, a, b, warmup);
+    const g = ntXentLogits(a, SIMCLR_TEMPERATURE); // [N·M, N·M], for 'ntXentLogits@G'
+    for (const variant of only) {
+      const v = variants(variant, numViews, numImages);
+      const [x, y] = variant === 'ntXentLogits@G' ? [g, g] : [a, b];
+      await warm(v.kernel, x, y, warmup);
+      await warm(v.tfjsOps, x, y, warmup);
       const k: Array<[number, number]> = [];
       const o: Array<[number, number]> = [];
       for (let r = 0; r < rounds; r++) {
-        k.push(await timeRun(v.kernel, a, b, reps));
-        o.push(await timeRun(v.tfjsOps, a, b, reps));
+        k.push(await timeRun(v.kernel, x, y, reps));
+        o.push(await timeRun(v.tfjsOps, x, y, reps));
       }
+      const score: PairScore = variant === 'ntXentLogits@G' ? 'ntXentLogits' : variant;
       const [kernelMs, kernelSyncedMs] = [median(k.map((x) => x[0])), median(k.map((x) => x[1]))];
       const [tfjsOpsMs, tfjsOpsSyncedMs] = [median(o.map((x) => x[0])), median(o.map((x) => x[1]))];
       rows.push({
-        score, numViews, numImages, dim, kernelMs, tfjsOpsMs, speedup: tfjsOpsMs / kernelMs,
+        variant, score, numViews, numImages, dim, kernelMs, tfjsOpsMs, speedup: tfjsOpsMs / kernelMs,
         kernelSyncedMs, tfjsOpsSyncedMs, syncedSpeedup: tfjsOpsSyncedMs / kernelSyncedMs,
       });
     }
-    tf.dispose([a, b]);
+    tf.dispose([a, b, g]);
   }
   const adapter = await navigator.gpu?.requestAdapter();
   const info = adapter?.info;

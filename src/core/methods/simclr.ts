@@ -9,7 +9,9 @@
  * the positive rolled by M, cross_entropy with label 0).
  *   training loss          = mean over the 2M rows                      (authors' forward, 'mean')
  *   pair loss of views (k, l) of image m = ½·(row(k_m) + row(l_m)), negatives only from the 2M
- *                            views of that pair (authors' acs_fwd on z_k, z_l).
+ *                            views of that pair (authors' acs_fwd on z_k, z_l). Selection computes
+ *                            it with the pair op from the logits of all views (ntXentLogits below);
+ *                            simclrPairLosses is the batched per-pair definition.
  * Deviation: acs_fwd SUMS the two rows; we halve the sum. Multiplying by ½ is exact in floating
  * point, so the selected pair (ties included) is identical, and the pair losses are on the scale
  * of the training loss: the mean of a pair's per-sample losses over the M images IS the batch
@@ -57,6 +59,19 @@ export function ntXentRowLosses(za: tf.Tensor3D, zb: tf.Tensor3D, temperature: n
 /** SimCLR training loss: mean NT-Xent over the 2M rows of views z1, z2 [M, D]. */
 export function ntXentLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number): tf.Scalar {
   return tf.tidy(() => tf.mean(ntXentRowLosses(tf.expandDims(z1, 0) as tf.Tensor3D, tf.expandDims(z2, 0) as tf.Tensor3D, temperature)) as tf.Scalar);
+}
+
+/**
+ * Similarity logits of all views, the input of the pair op's 'ntXentLogits' score (core/ops/pairSelect):
+ * G = normalize(Z)·normalize(Z)ᵀ / T, the same per-entry computation as ntXentRowLosses' `sim`.
+ * z: [R, D] (R = N·M, view-major rows) → [R, R].
+ */
+export function ntXentLogits(z: tf.Tensor2D, temperature: number): tf.Tensor2D {
+  checkTemperature(temperature);
+  return tf.tidy(() => {
+    const zn = l2NormalizeRows(z); // [R, D]
+    return tf.div(tf.matMul(zn, zn, false, true), temperature) as tf.Tensor2D; // [R, R]
+  });
 }
 
 /**

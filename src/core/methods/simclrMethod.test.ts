@@ -18,7 +18,7 @@ const views = (seed: number): tf.Tensor4D => tf.randomUniform([N * M, 8, 8, 3], 
 const values = (m: Map<string, tf.Variable>): Map<string, number[]> => new Map([...m].map(([k, v]) => [k, Array.from(v.dataSync())]));
 
 describe('SimCLR method', () => {
-  it('selectPairs = simclrPairLosses of one training-mode forward of all views; hard = argmax; running stats updated', () => {
+  it('selectPairs = simclrPairLosses of one training-mode forward of all views (via the pair op); hard = argmax; running stats updated', () => {
     const method = createSimClrMethod(config, 7);
     const ref = createSimClrModel(config, 7);
     const x = views(1);
@@ -30,6 +30,8 @@ describe('SimCLR method', () => {
     got.forEach((row, m) => row.forEach((v, p) => expect(v).toBeCloseTo(expected[m]![p]!, 5)));
     const sel = Array.from(selected.dataSync());
     got.forEach((row, m) => expect(sel[m]).toBe(row.indexOf(Math.max(...row))));
+    // The selection the per-pair definition gives (what selectPairs ran before the pair op), exactly.
+    expect(sel).toEqual(expected.map((row) => row.indexOf(Math.max(...row))));
     ref.updateRunningStats(out.bnStats);
     const after = values(method.buffers);
     for (const [k, v] of ref.buffers) Array.from(v.dataSync()).forEach((x0, i) => expect(after.get(k)![i], k).toBeCloseTo(x0, 5));

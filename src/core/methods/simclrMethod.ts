@@ -8,8 +8,9 @@
  *               highest (hard) / lowest (easy), ties to the earlier pair;
  *   training  — the two chosen views concatenated in one forward (authors:
  *               model(torch.cat(images)).chunk(2)), loss = mean NT-Xent over the 2M rows.
- * Selection uses selectPairs on the [M, P] losses rather than the pair op (core/ops/pairSelect):
- * NT-Xent's negatives couple the images of a batch, which the op's per-image scores cannot express.
+ * Selection runs the pair op (core/ops/pairSelect, score 'ntXentLogits': the WGSL kernel on WebGPU):
+ * the logits of all N·M views come from one tfjs matmul, G = normalize(Z)·normalize(Z)ᵀ / T, and the
+ * op reduces every pair's NT-Xent rows (negatives from that pair's 2M views) and selects.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,9 +18,9 @@ import type { RunConfig } from '../config/runConfig';
 import { keepStats } from '../models/bnRegistry';
 import type { BnStat } from '../models/layers';
 import { createSimClrModel } from '../models/simclrModel';
-import { selectPairs } from '../train/selection';
-import { modelFields, viewMajor, type PairMethod } from './pairMethod';
-import { ntXentLoss, simclrPairLosses } from './simclr';
+import { pairSelect } from '../ops/pairSelect';
+import { modelFields, type PairMethod } from './pairMethod';
+import { ntXentLogits, ntXentLoss } from './simclr';
 
 /** SimCLR with weights from `seed`; NT-Xent temperature config.temperature. */
 export function createSimClrMethod(config: RunConfig, seed: number): PairMethod {
@@ -36,15 +37,21 @@ export function createSimClrMethod(config: RunConfig, seed: number): PairMethod 
       const result = tf.tidy(() => {
         const out = model.forward(views, true);
         stats = keepStats(out.bnStats);
-        const pairLosses = simclrPairLosses(viewMajor(out.z, numViews), temperature); // [M, P]
-        return { pairLosses, selected: selectPairs(pairLosses, mode) };
+        const numImages = out.z.shape[0] / numViews;
+        const g = ntXentLogits(out.z, temperature); // [N·M, N·M], view-major
+        const { pairLosses, selected } = pairSelect(g, g, { numViews, numImages, score: 'ntXentLogits', mode });
+        return { pairLosses, selected }; // [M, P], int32 [M]
       });
       model.updateRunningStats(stats);
       return result;
     },
     probePairLosses(views, numViews) {
       // Eval-mode BN; the negatives are the other probe images (with one probe image there are none and every loss is 0).
-      return tf.tidy(() => simclrPairLosses(viewMajor(model.forward(views, false).z, numViews), temperature)); // [M, P]
+      return tf.tidy(() => {
+        const z = model.forward(views, false).z; // [N·M, D]
+        const g = ntXentLogits(z, temperature); // [N·M, N·M]
+        return pairSelect(g, g, { numViews, numImages: z.shape[0] / numViews, score: 'ntXentLogits', mode: 'hard' }).pairLosses; // [M, P]
+      });
     },
     trainingLoss(x1, x2) {
       const M = x1.shape[0];

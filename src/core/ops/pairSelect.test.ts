@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ntXentLogits, simclrPairLosses } from '../methods/simclr';
 import { simsiamPairLosses } from '../methods/simsiam';
 import { createRng } from '../random';
 import { selectPairs } from '../train/selection';
@@ -63,6 +64,63 @@ describe('pairSelect (reference on cpu)', () => {
       expect(maxAbsDiff(out.pairLosses.dataSync(), naive)).toBeLessThan(1e-5 * Math.max(1, scale));
       expect(Array.from(out.selected.dataSync())).toEqual(Array.from(selectPairsNaive(naive, (N * (N - 1)) / 2, mode)));
     }
+  });
+
+  it.each(CASES)('ntXentLogits equals simclrPairLosses + selectPairs and the naive loop (N=%i, M=%i, D=%i)', (N, M, D) => {
+    const zVals = randomValues(N * 31 + D, N * M * D);
+    const z = tf.tensor2d(zVals, [N * M, D]); // view-major projections
+    for (const temperature of [0.5, 0.1, 0.02]) {
+      const g = ntXentLogits(z, temperature); // [N·M, N·M]
+      const gVals = g.dataSync();
+      const naive = pairLossesNaive(gVals, gVals, { numViews: N, numImages: M, dim: N * M }, 'ntXentLogits');
+      const perPair = simclrPairLosses(z.reshape([N, M, D]), temperature); // the batched per-pair definition
+      const scale = Math.max(1, ...Array.from(naive, Math.abs));
+      for (const mode of ['hard', 'easy'] as const) {
+        const out = pairSelect(g, g, { numViews: N, numImages: M, score: 'ntXentLogits', mode });
+        expect(out.pairLosses.shape).toEqual([M, (N * (N - 1)) / 2]);
+        expect(maxAbsDiff(out.pairLosses.dataSync(), naive)).toBeLessThan(2e-6 * scale);
+        expect(maxAbsDiff(out.pairLosses.dataSync(), perPair.dataSync())).toBeLessThan(2e-6 * scale);
+        const sel = Array.from(out.selected.dataSync());
+        expect(sel).toEqual(Array.from(selectPairsNaive(naive, (N * (N - 1)) / 2, mode)));
+        expect(sel).toEqual(Array.from(selectPairs(perPair, mode).dataSync()));
+      }
+    }
+  });
+
+  it('ntXentLogits by hand (N = 2, M = 2) and zero loss without negatives (M = 1)', () => {
+    // G rows/cols: v0 = view 0 img 0, v1 = view 0 img 1, v2 = view 1 img 0, v3 = view 1 img 1.
+    const G = [
+      [9, 0.3, 0.8, -0.2],
+      [0.3, 9, 0.1, 0.5],
+      [0.8, 0.1, 9, 0.4],
+      [-0.2, 0.5, 0.4, 9],
+    ];
+    const lse = (xs: number[]) => Math.log(xs.reduce((s, x) => s + Math.exp(x), 0));
+    // image 0: row(0→1) anchors v0: negatives v1 (same view), v2 (positive) and v3; row(1→0) anchors v2.
+    const r01 = -G[0]![2]! + lse([G[0]![1]!, G[0]![2]!, G[0]![3]!]);
+    const r10 = -G[2]![0]! + lse([G[2]![3]!, G[2]![0]!, G[2]![1]!]);
+    const g = tf.tensor2d(G);
+    const out = pairSelect(g, g, { numViews: 2, numImages: 2, score: 'ntXentLogits', mode: 'hard' });
+    expect(out.pairLosses.dataSync()[0]).toBeCloseTo(0.5 * (r01 + r10), 5);
+    const one = tf.tensor2d([[10, 3, -1], [3, 10, 2], [-1, 2, 10]]); // N = 3 views of one image
+    const single = pairSelect(one, one, { numViews: 3, numImages: 1, score: 'ntXentLogits', mode: 'hard' });
+    expect(Array.from(single.pairLosses.dataSync())).toEqual([0, 0, 0]);
+    expect(single.selected.dataSync()[0]).toBe(0);
+  });
+
+  it('ntXentLogits ties keep the earlier pair: views (y, y, x) of every image tie pairs (0,2) and (1,2)', () => {
+    const M = 3, D = 4;
+    const y = (m: number) => Array.from(randomValues(40 + m, D));
+    const x = (m: number) => Array.from(randomValues(50 + m, D));
+    const rows = [0, 1, 2].flatMap((k) => Array.from({ length: M }, (_, m) => (k < 2 ? y(m) : x(m)))); // view-major
+    const g = ntXentLogits(tf.tensor2d(rows), 0.2);
+    const hard = pairSelect(g, g, { numViews: 3, numImages: M, score: 'ntXentLogits', mode: 'hard' });
+    const l = hard.pairLosses.arraySync();
+    for (const row of l) {
+      expect(row[1]).toBe(row[2]);
+      expect(row[0]).toBeLessThan(row[1]!); // (0,1) has the positive cos = 1
+    }
+    expect(Array.from(hard.selected.dataSync())).toEqual([1, 1, 1]);
   });
 
   it('crossEntropy of one pair by hand: f(x, y) = −Σ softmax(y)·log_softmax(x), symmetrised', () => {
@@ -133,6 +191,7 @@ describe('pairSelect (reference on cpu)', () => {
     expect(() => pairSelect(a, a, { ...attrs, numImages: 3 })).toThrow(/a must be \[N·M = 9/);
     expect(() => pairSelect(a, a, { ...attrs, numViews: 1, numImages: 6 })).toThrow(PairSelectError);
     expect(() => pairSelect(a, a, { ...attrs, score: 'ntXent' as never })).toThrow(/unknown score/);
+    expect(() => pairSelect(a, a, { ...attrs, score: 'ntXentLogits' })).toThrow(/square logit matrix G \[N·M = 6, N·M = 6\]/);
   });
 });
 

@@ -19,19 +19,18 @@
  *                    The authors' select_forward SUMS the two terms (no ½); halving does not change
  *                    the argmax. DINO's even × odd global-pair restriction and local-crop subsets are
  *                    not expressed here: all C(N, 2) pairs of the N views passed are scored.
+ *   - 'ntXentLogits' (SimCLR): a = b = G, the similarity logits of all views, computed once by the
+ *                    caller with a tfjs matmul: G = normalize(Z)·normalize(Z)ᵀ / T, [N·M, N·M] (so D = N·M,
+ *                    G[km, lm'] is the logit of view k of image m against view l of image m'). Per image m
+ *                    and pair (k, l) the op reduces the authors' NT-Xent row losses with negatives only
+ *                    from the 2M views of that pair (automl/hvp simclr branch, acs_fwd):
+ *                      row(k→l) = −G[km, lm] + log(Σ_{m'≠m} exp G[km, km'] + Σ_{m'} exp G[km, lm'])
+ *                      pairLoss = ½·(row(k→l) + row(l→k))   (authors: the sum; same argmax)
+ *                    The positive G[km, lm] is read from b, the denominators from a (pass the same G);
+ *                    with M = 1 there are no negatives and every loss is 0. The same numbers as
+ *                    methods/simclr.ts simclrPairLosses, up to f32 summation order.
  *   selected[m] = argmax_p (mode 'hard') or argmin_p ('easy') of pairLosses[m, :], the EARLIER pair
  *   on ties (authors' strict comparison), and pair 0 when the row contains a NaN (selection.ts).
- *
- * SimCLR (planned third score, 'ntXentLogits'): the caller computes the similarity logits of all
- * views once with a tfjs matmul, G = normalize(Z)·normalize(Z)ᵀ / T, [N·M, N·M], and passes a = b = G.
- * The op then reduces per image m and pair (k, l) the authors' NT-Xent row losses restricted to the
- * negatives of views k and l (automl/hvp simclr branch, acs_fwd):
- *   row(k→l) = −G[km, lm] + log(Σ_{m'≠m} exp G[km, km'] + Σ_{m'} exp G[km, lm'])
- *   pairLoss = ½·(row(k→l) + row(l→k))   (authors: the sum, same argmax).
- * Adding it is a small change: the attrs keep their meaning (D becomes N·M), the reference gains
- * one branch of block sums ([N·M, N·M] → [N, M, N] via reshape + sum), and the WGSL kernel's
- * per-image reduction reduces the N² block sums plus N row maxima over M columns instead of D,
- * with the same epilogue (symmetric pair losses) and the same selection program.
  *
  * The op has no gradient: use it in the no-tape selection forward only.
  * Paper: Hard View Pretraining, arXiv 2310.03940; authors' code automl/hvp.
@@ -46,7 +45,7 @@ import { selectPairs } from '../train/selection';
 export const PAIR_SELECT = 'HvpPairSelect';
 
 /** Per-pair score function f (see the file header for what the caller passes as a and b). */
-export type PairScore = 'negCosine' | 'crossEntropy';
+export type PairScore = 'negCosine' | 'crossEntropy' | 'ntXentLogits';
 
 /** hard = highest pair loss (HVP), easy = lowest. */
 export type PairSelectMode = 'hard' | 'easy';
@@ -77,7 +76,7 @@ export class PairSelectError extends Error {
   }
 }
 
-const SCORES: readonly PairScore[] = ['negCosine', 'crossEntropy'];
+const SCORES: readonly PairScore[] = ['negCosine', 'crossEntropy', 'ntXentLogits'];
 
 /**
  * Checks shapes and attrs of the op (shared by the reference and the GPU kernel).
@@ -99,6 +98,9 @@ export function checkPairSelect(
   }
   if (bShape.length !== 2 || bShape[0] !== aShape[0] || bShape[1] !== aShape[1]) {
     throw new PairSelectError(`b must have the shape of a [${aShape}], got [${bShape}]`);
+  }
+  if (score === 'ntXentLogits' && aShape[1] !== rows) {
+    throw new PairSelectError(`ntXentLogits needs the square logit matrix G [N·M = ${rows}, N·M = ${rows}] as a and b, got [${aShape}]`);
   }
   return { dim: aShape[1]!, numPairs: numPairs(numViews) };
 }
@@ -131,8 +133,35 @@ function crossEntropyMatrix(a3: tf.Tensor3D, b3: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
+ * Logit of a masked-out entry (the authors use −inf). Finite so that 0·mask stays 0; exp(−1e9 − max)
+ * is exactly 0 in float32 for any logit |G| ≤ 1/T.
+ */
+const SELF_MASK = -1e9;
+
+/**
+ * NT-Xent row losses of every ordered view pair from the logits of all views (score 'ntXentLogits').
+ * g (denominators), pos (positives): [N·M, N·M] view-major logits, the same G → F [M, N, N], F[m, k, l] = row(k→l) of image m (the file header):
+ * block log-sum-exps L[k, m, l] = log Σ_{m'} exp G[km, lm'] (self masked), then per pair
+ * log(exp L[k,m,k] + exp L[k,m,l]) − G[km, lm]. Entries with k = l are finite but unused.
+ */
+function ntXentMatrix(g: tf.Tensor2D, pos: tf.Tensor2D, numViews: number, numImages: number): tf.Tensor3D {
+  const [N, M] = [numViews, numImages];
+  return tf.tidy(() => {
+    const masked = tf.add(g, tf.mul(tf.eye(N * M), SELF_MASK)); // [N·M, N·M], G[km, km] → −1e9
+    const g4 = tf.reshape(masked, [N, M, N, M]); // [k, m, l, m']
+    const blockLse = tf.logSumExp(g4, 3); // [N, M, N]: L[k, m, l]
+    const ownLse = tf.sum(tf.mul(blockLse, tf.reshape(tf.eye(N), [N, 1, N])), 2, true); // [N, M, 1]: L[k, m, k]
+    const hi = tf.maximum(ownLse, blockLse); // [N, M, N]
+    const lse = tf.add(hi, tf.log(tf.add(tf.exp(tf.sub(ownLse, hi)), tf.exp(tf.sub(blockLse, hi))))); // [N, M, N]
+    const positive = tf.sum(tf.mul(tf.reshape(pos, [N, M, N, M]), tf.reshape(tf.eye(M), [1, M, 1, M])), 3); // [N, M, N]: G[km, lm]
+    return tf.transpose(tf.sub(lse, positive), [1, 0, 2]) as tf.Tensor3D; // [M, N, N]
+  });
+}
+
+/**
  * The op composed of plain tfjs ops (any backend): SimSiam's `simsiamPairLosses` for 'negCosine',
- * softmax / log_softmax + a batched matmul for 'crossEntropy', then `selectPairs`.
+ * softmax / log_softmax + a batched matmul for 'crossEntropy', block log-sum-exps of the logits for
+ * 'ntXentLogits' (a supplies the denominators, b the positives), then `selectPairs`.
  * a, b: [N·M, D] view-major → {pairLosses [M, P], selected int32 [M]}.
  */
 export function pairSelectReference(a: tf.Tensor2D, b: tf.Tensor2D, attrs: PairSelectAttrs): PairSelectResult {
@@ -142,7 +171,11 @@ export function pairSelectReference(a: tf.Tensor2D, b: tf.Tensor2D, attrs: PairS
     const a3 = tf.reshape(a, [numViews, numImages, dim]) as tf.Tensor3D; // [N, M, D], a3[k, m] = row k·M + m
     const b3 = tf.reshape(b, [numViews, numImages, dim]) as tf.Tensor3D; // [N, M, D]
     const pairLosses =
-      attrs.score === 'negCosine' ? simsiamPairLosses(a3, b3) : symmetricPairLosses(crossEntropyMatrix(a3, b3));
+      attrs.score === 'negCosine'
+        ? simsiamPairLosses(a3, b3)
+        : symmetricPairLosses(
+            attrs.score === 'crossEntropy' ? crossEntropyMatrix(a3, b3) : ntXentMatrix(a, b, numViews, numImages),
+          );
     return { pairLosses, selected: selectPairs(pairLosses, attrs.mode) };
   });
 }

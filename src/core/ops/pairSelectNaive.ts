@@ -51,7 +51,25 @@ function crossEntropy(student: Values, is: number, teacher: Values, it: number, 
 }
 
 /**
- * pairLosses[m·P + p] = ½·(f(a_km, b_lm) + f(a_lm, b_km)) for pair p = (k, l) in pairList order.
+ * SimCLR's NT-Xent row loss of anchor view k of image m against view l (score 'ntXentLogits'), from the
+ * logit matrix G [R, R], R = N·M, view-major: denominators from g, the positive from pos:
+ *   −pos[km, lm] + log(Σ_{m'≠m} exp g[km, km'] + Σ_{m'} exp g[km, lm']), stabilised by its maximum.
+ */
+function ntXentRow(g: Values, pos: Values, k: number, l: number, m: number, numViews: number, numImages: number): number {
+  const row = (k * numImages + m) * numViews * numImages;
+  const terms: number[] = [];
+  for (let j = 0; j < numImages; j++) {
+    if (j !== m) terms.push(g[row + k * numImages + j]!);
+    terms.push(g[row + l * numImages + j]!);
+  }
+  const max = Math.max(...terms);
+  const lse = max + Math.log(terms.reduce((s, v) => s + Math.exp(v - max), 0));
+  return lse - pos[row + l * numImages + m]!;
+}
+
+/**
+ * pairLosses[m·P + p] = ½·(f(a_km, b_lm) + f(a_lm, b_km)) for pair p = (k, l) in pairList order;
+ * for 'ntXentLogits' ½·(row(k→l) + row(l→k)) of the logit matrix (dim = N·M, see pairSelect.ts).
  * @returns float64 [M·P]
  */
 export function pairLossesNaive(a: Values, b: Values, shape: NaiveShape, score: PairScore): Float64Array {
@@ -59,7 +77,19 @@ export function pairLossesNaive(a: Values, b: Values, shape: NaiveShape, score: 
   if (a.length !== numViews * numImages * dim || b.length !== a.length) {
     throw new RangeError(`pairLossesNaive: expected ${numViews * numImages * dim} values, got ${a.length} and ${b.length}`);
   }
+  if (score === 'ntXentLogits' && dim !== numViews * numImages) {
+    throw new RangeError(`pairLossesNaive: ntXentLogits needs dim = N·M = ${numViews * numImages}, got ${dim}`);
+  }
   const pairs = pairList(numViews);
+  if (score === 'ntXentLogits') {
+    const out = new Float64Array(numImages * pairs.length);
+    for (let m = 0; m < numImages; m++) {
+      pairs.forEach(([k, l], p) => {
+        out[m * pairs.length + p] = 0.5 * (ntXentRow(a, b, k, l, m, numViews, numImages) + ntXentRow(a, b, l, k, m, numViews, numImages));
+      });
+    }
+    return out;
+  }
   const f = score === 'negCosine' ? negCosine : crossEntropy;
   const out = new Float64Array(numImages * pairs.length);
   const row = (k: number, m: number): number => (k * numImages + m) * dim;

@@ -15,6 +15,9 @@
  *                      f(a_k, b_l) = log Za_k − E[k,l] / Zb_l  (= −Σ softmax(b_l)·log_softmax(a_k)).
  *                      Shifting a by its max bounds the terms by log K and by the logit range R
  *                      (log Za ∈ [0, log K], E/Zb ∈ [−R, 0]), so large logits do not cancel.
+ *        ntXentLogits: a = b = G [N·M, N·M] (SimCLR's logits from a tfjs matmul); per image the N²
+ *                      block maxima and block sums of exp over M columns (ntXentLossProgram), then
+ *                      the pair's two NT-Xent rows (contract in core/ops/pairSelect.ts).
  *   2. select: one thread per image scans its P losses with a strict comparison (ties → earlier
  *      pair; a NaN anywhere in the row → pair 0, as the reference), writing int32 [M].
  * Packing both results into one float32 output would need slice + cast dispatches to split it
@@ -71,7 +74,7 @@ interface ScoreSnippets {
   f: string;
 }
 
-function scoreSnippets(score: PairScore): ScoreSnippets {
+function scoreSnippets(score: Exclude<PairScore, 'ntXentLogits'>): ScoreSnippets {
   if (score === 'negCosine') {
     return {
       prePass: () => '',
@@ -106,7 +109,13 @@ function scoreSnippets(score: PairScore): ScoreSnippets {
  * unrolled over the N views (N is baked in), so the N² + 2N accumulators are scalar registers, not a
  * dynamically indexed private array; rows are read as vec4 when D is a multiple of 4.
  */
-function pairLossProgram(numViews: number, numImages: number, numPairs: number, dim: number, score: PairScore): WebGPUProgram {
+function pairLossProgram(
+  numViews: number,
+  numImages: number,
+  numPairs: number,
+  dim: number,
+  score: Exclude<PairScore, 'ntXentLogits'>,
+): WebGPUProgram {
   const wg = pairLossWorkgroupSize(numViews);
   const nq = numQuantities(numViews);
   const c = dim % 4 === 0 ? 4 : 1;
@@ -182,6 +191,98 @@ function pairLossProgram(numViews: number, numImages: number, numPairs: number, 
   };
 }
 
+/**
+ * Program 1 for score 'ntXentLogits' (SimCLR): pair losses [M, P] from the logit matrix G [N·M, N·M],
+ * one workgroup per image m. Image m's N rows G[km, ·] split into N blocks of M columns (block l =
+ * views l of all images); threads stride over the M columns j of every block at once (unrolled over
+ * the N² blocks, the self column j = m of block k excluded):
+ *   pass 1: block maxima  X[k,l] = max_j G[km, lM + j];
+ *   pass 2: block sums    S[k,l] = Σ_j exp(G[km, lM + j] − X[k,l]);
+ * each followed by one workgroup tree reduction of all N² quantities. Thread p then writes pair p:
+ *   row(k→l) = h + log(exp(X[k,k] − h)·S[k,k] + exp(X[k,l] − h)·S[k,l]) − G[km, lm],  h = max(X[k,k], X[k,l])
+ *   loss = ½·(row(k→l) + row(l→k)), the positive G[km, lm] read from b.
+ * Shifting each block by its own maximum keeps every exp ≤ 1 and the larger block's sum ≥ 1, so no
+ * temperature underflows (logits span 2/T). With M = 1 block (k, k) is empty: X = lowest f32, S = 0.
+ */
+function ntXentLossProgram(numViews: number, numImages: number, numPairs: number): WebGPUProgram {
+  const wg = pairLossWorkgroupSize(numViews);
+  const nn = numViews * numViews;
+  const blocks = Array.from({ length: numViews }, (_, k) => Array.from({ length: numViews }, (_, l) => [k, l] as const)).flat();
+  /** G[km, lM + j] of block (k, l), or `skip` for the self column of a diagonal block. */
+  const load = (k: number, l: number, skip: string, f: (v: string) => string): string =>
+    k === l ? `select(${skip}, ${f(`a[r${k} + ${l} * M + j]`)}, j != m)` : f(`a[r${k} + ${l} * M + j]`);
+  return {
+    variableNames: ['a', 'b'],
+    outputShape: [numImages, numPairs],
+    shaderKey: `hvpPairLosses_ntXentLogits_n${numViews}_wg${wg}`,
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [numImages, 1, 1],
+    workgroupSize: [wg, 1, 1],
+    getUserCode: () => `
+      const NV = ${numViews};
+      const NN = ${nn};
+      const NP = ${numPairs};
+      const WG = ${wg};
+      const LOWEST = bitcast<f32>(0xff7fffffu); // lowest finite f32
+      var<workgroup> red: array<f32, ${nn * wg}>; // [block, thread]
+      var<workgroup> blockMax: array<f32, ${nn}>;
+
+      // Reduces red[q·WG + 0..WG) into red[q·WG] for q < count, all quantities in each tree level.
+      fn reduceWorkgroup(count : i32, isMax : bool) {
+        workgroupBarrier();
+        let t = i32(localIndex);
+        for (var s = WG / 2; s > 0; s = s / 2) {
+          for (var i = t; i < count * s; i = i + WG) {
+            let j = (i / s) * WG + i % s;
+            if (isMax) { red[j] = max(red[j], red[j + s]); } else { red[j] = red[j] + red[j + s]; }
+          }
+          workgroupBarrier();
+        }
+      }
+
+      // NT-Xent row loss of anchor view k of image m against view l (reduced maxima and sums ready).
+      fn rowLoss(k : i32, l : i32, m : i32, M : i32, R : i32) -> f32 {
+        let xkk = blockMax[k * NV + k];
+        let xkl = blockMax[k * NV + l];
+        let h = max(xkk, xkl);
+        let s = exp(xkk - h) * red[(k * NV + k) * WG] + exp(xkl - h) * red[(k * NV + l) * WG];
+        return h + log(s) - b[(k * M + m) * R + l * M + m];
+      }
+
+      fn main(index : i32) {
+        let t = i32(localIndex);
+        let M = uniforms.outShape.x;
+        let R = uniforms.aShape.y; // N·M
+        let image = i32(workgroupId.x);
+        let m = min(image, M - 1); // dispatch is exactly [M, 1, 1]; the clamp only keeps loads in bounds
+        ${each(numViews, (k) => `let r${k} = (${k} * M + m) * R;`)}
+        ${blocks.map(([k, l]) => `var x${k}_${l} = LOWEST;`).join(' ')}
+        for (var j = t; j < M; j = j + WG) {
+          ${blocks.map(([k, l]) => `x${k}_${l} = max(x${k}_${l}, ${load(k, l, 'LOWEST', (v) => v)});`).join('\n')}
+        }
+        ${blocks.map(([k, l]) => `red[${k * numViews + l} * WG + t] = x${k}_${l};`).join(' ')}
+        reduceWorkgroup(NN, true);
+        for (var q = t; q < NN; q = q + WG) { blockMax[q] = red[q * WG]; }
+        ${blocks.map(([k, l]) => `let h${k}_${l} = red[${k * numViews + l} * WG];`).join(' ')}
+        workgroupBarrier(); // the maxima are read and copied before red is reused
+        ${blocks.map(([k, l]) => `var s${k}_${l} = 0.0;`).join(' ')}
+        for (var j = t; j < M; j = j + WG) {
+          ${blocks.map(([k, l]) => `s${k}_${l} = s${k}_${l} + ${load(k, l, '0.0', (v) => `exp(${v} - h${k}_${l})`)};`).join('\n')}
+        }
+        ${blocks.map(([k, l]) => `red[${k * numViews + l} * WG + t] = s${k}_${l};`).join(' ')}
+        reduceWorkgroup(NN, false);
+        for (var p = t; p < NP; p = p + WG) {
+          // pair p = (k, l), k < l, in combinations order
+          var k = 0;
+          var rest = p;
+          while (rest >= NV - 1 - k) { rest = rest - (NV - 1 - k); k = k + 1; }
+          let l = k + 1 + rest;
+          if (image < M) { result[image * NP + p] = 0.5 * (rowLoss(k, l, m, M, R) + rowLoss(l, k, m, M, R)); }
+        }
+      }`,
+  };
+}
+
 /** Program 2: selected pair per image, int32 [M]. */
 function selectProgram(numImages: number, mode: PairSelectMode): WebGPUProgram {
   const layout = { x: [0] };
@@ -225,7 +326,10 @@ function pairSelectKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknow
   if (attrs.numImages > MAX_IMAGES) {
     throw new PairSelectError(`${PAIR_SELECT} on WebGPU supports at most ${MAX_IMAGES} images, got ${attrs.numImages}`);
   }
-  const program = pairLossProgram(attrs.numViews, attrs.numImages, numPairs, dim, attrs.score);
+  const program =
+    attrs.score === 'ntXentLogits'
+      ? ntXentLossProgram(attrs.numViews, attrs.numImages, numPairs)
+      : pairLossProgram(attrs.numViews, attrs.numImages, numPairs, dim, attrs.score);
   const losses = backend.runWebGPUProgram(program, [a, b], 'float32');
   const selected = backend.runWebGPUProgram(selectProgram(attrs.numImages, attrs.mode), [losses], 'int32');
   return [losses, selected];
