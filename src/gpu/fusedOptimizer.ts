@@ -57,7 +57,8 @@ class StateStore {
   }
 }
 
-type UpdateFn = (name: string, w: tf.Variable, g: tf.Tensor, lr: number) => void;
+/** One parameter's update; `weightDecay` is the step's override (Optimizer.apply), if any. */
+type UpdateFn = (name: string, w: tf.Variable, g: tf.Tensor, lr: number, weightDecay: number | undefined) => void;
 
 /** How saved state is loaded: slot shapes, and a hook for per-parameter host-side values (AdamW's step). */
 interface StateLayout {
@@ -68,11 +69,11 @@ interface StateLayout {
 
 function makeOptimizer(store: StateStore, update: UpdateFn, layout: StateLayout): Optimizer {
   return {
-    apply(params, grads, lr) {
+    apply(params, grads, lr, stepWeightDecay) {
       for (const [name, g] of grads) {
         const w = params.get(name);
         if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
-        tf.tidy(() => update(name, w, g, lr));
+        tf.tidy(() => update(name, w, g, lr, stepWeightDecay));
         g.dispose();
       }
     },
@@ -109,8 +110,8 @@ function assertWebGpuReady(kernelNames: string[]): void {
 
 function fusedSgd(opts: SgdOptions): Optimizer {
   const store = new StateStore();
-  return makeOptimizer(store, (name, w, g, lr) => {
-    const weightDecay = opts.isNoDecay?.(name) ? 0 : opts.weightDecay;
+  return makeOptimizer(store, (name, w, g, lr, stepWd) => {
+    const weightDecay = opts.isNoDecay?.(name) ? 0 : (stepWd ?? opts.weightDecay);
     const key = momentumKey(name);
     const [w2, buf2] = sgdMomentumUpdate(w, g, store.get(key), { lr, momentum: opts.momentum, weightDecay });
     w.assign(w2);
@@ -121,7 +122,7 @@ function fusedSgd(opts: SgdOptions): Optimizer {
 function fusedLars(opts: LarsOptions): Optimizer {
   const o = { ...LARS_DEFAULTS, ...opts };
   const store = new StateStore();
-  return makeOptimizer(store, (name, w, g, lr) => {
+  return makeOptimizer(store, (name, w, g, lr, stepWd) => {
     const key = momentumKey(name);
     const buf = store.get(key);
     const [w2, buf2] = o.isExcluded(name, w)
@@ -129,7 +130,7 @@ function fusedLars(opts: LarsOptions): Optimizer {
       : larsUpdate(w, g, buf, {
           lr,
           momentum: o.momentum,
-          weightDecay: o.weightDecay,
+          weightDecay: stepWd ?? o.weightDecay,
           eta: o.eta,
           eps: o.eps,
           clipLr: o.clipLr,
@@ -143,7 +144,7 @@ function fusedAdamw(opts: AdamwOptions): Optimizer {
   const o = { ...ADAMW_DEFAULTS, ...opts };
   const store = new StateStore();
   const steps = new Map<string, number>();
-  return makeOptimizer(store, (name, w, g, lr) => {
+  return makeOptimizer(store, (name, w, g, lr, stepWd) => {
     const keys = { m: `${name}.exp_avg`, v: `${name}.exp_avg_sq`, step: `${name}.step` };
     if (!store.get(keys.m)) {
       store.put(keys.m, tf.zerosLike(w));
@@ -151,7 +152,7 @@ function fusedAdamw(opts: AdamwOptions): Optimizer {
     }
     const step = (steps.get(name) ?? 0) + 1;
     steps.set(name, step);
-    const weightDecay = o.isNoDecay?.(name) ? 0 : o.weightDecay;
+    const weightDecay = o.isNoDecay?.(name) ? 0 : (stepWd ?? o.weightDecay);
     const [w2, m2, v2] = adamwUpdate(w, g, store.get(keys.m)!, store.get(keys.v)!, {
       lr,
       weightDecay,

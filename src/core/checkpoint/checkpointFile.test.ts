@@ -96,8 +96,8 @@ describe('checkpoint file', () => {
   it('refuses a newer format version, another method and another backbone with what to do', () => {
     const newer = rewrite(saved, (_, r) => { r.version = 99; });
     expect(() => decodeCheckpoint(newer)).toThrow(/format version 99.*Update the app/);
-    const dino = rewrite(saved, (_, r) => { (r.config as Record<string, unknown>).method = 'dino'; });
-    expect(() => decodeCheckpoint(dino)).toThrow(/method "dino", which this version .* does not have/);
+    const swav = rewrite(saved, (_, r) => { (r.config as Record<string, unknown>).method = 'swav'; });
+    expect(() => decodeCheckpoint(swav)).toThrow(/method "swav", which this version .* does not have/);
     const vit = rewrite(saved, (_, r) => { (r.config as Record<string, unknown>).backbone = 'vit_tiny'; });
     expect(() => decodeCheckpoint(vit)).toThrow(/backbone "vit_tiny"/);
     // A resnet18 record over resnet10 tensors: decodes, but building the trainer names the mismatch.

@@ -5,8 +5,8 @@
  *   everything else (BN vectors, biases, scalars, the ViT's rank-3 cls_token / pos_embed) is the
  *   same in both.
  * In this model family the rank alone tells the kind (rank 4 = conv kernel, rank 2 = linear
- * weight; see models/paramStore.ts), so the same rule also serves tensors shaped like them,
- * e.g. optimizer momentum buffers. The tensor name is used in messages only.
+ * weight; see models/paramStore.ts; the one exception is the DINO/iBOT `center` [1, K], kept as it
+ * is), so the same rule also serves tensors shaped like them, e.g. optimizer momentum buffers. The tensor name is used in messages only.
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
 import type { HostTensor } from '../train/hostTensor';
@@ -65,8 +65,16 @@ export function transpose2d<T extends Float32Array | Int32Array>(data: T, shape:
   return { data: out, shape: [cols, rows] };
 }
 
+/**
+ * The one rank-2 tensor that is not a linear weight: DINO's / iBOT's `center` buffer, [1, K] in both
+ * (register_buffer("center", torch.zeros(1, out_dim))). (iBOT's masked_embed, torch [1, D], is
+ * stored [D, 1] by models/vit.ts so the linear rule maps it right.)
+ */
+const isKeptRank2 = (name: string): boolean => /(^|\.)center$/.test(name);
+
 /** One of our tensors in PyTorch layout. Rank 1 / 0 tensors are returned as they are (same object). */
 export function toTorchLayout(name: string, t: HostTensor): HostTensor {
+  if (isKeptRank2(name)) return t;
   if (t.shape.length === 4) return { dtype: t.dtype, ...hwioToOihw(t.data, t.shape, `"${name}"`) };
   if (t.shape.length === 2) return { dtype: t.dtype, ...transpose2d(t.data, t.shape, `"${name}"`) };
   return t;
@@ -74,6 +82,7 @@ export function toTorchLayout(name: string, t: HostTensor): HostTensor {
 
 /** A PyTorch-layout tensor in our layout. Rank 1 / 0 tensors are returned as they are (same object). */
 export function fromTorchLayout(name: string, t: HostTensor): HostTensor {
+  if (isKeptRank2(name)) return t;
   if (t.shape.length === 4) return { dtype: t.dtype, ...oihwToHwio(t.data, t.shape, `"${name}"`) };
   if (t.shape.length === 2) return { dtype: t.dtype, ...transpose2d(t.data, t.shape, `"${name}"`) };
   return t;

@@ -61,8 +61,47 @@ export interface RunConfig {
   hvpEvery: number;
   /** SimCLR NT-Xent temperature τ (logits = cos/τ). */
   temperature: number;
-  /** BYOL base EMA momentum τ_base of the target network (cosine ramp to 1 over the run). */
+  /** Base EMA momentum τ_base of the target (BYOL) / teacher (DINO, iBOT) network (cosine ramp to 1 over the run). */
   emaMomentum: number;
+  // --- multi-crop methods (DINO, iBOT; methods/multiCropMethod.ts) ---
+  /** Local views per image in a training step (l; 0 = globals only). */
+  numLocalViews: number;
+  /** Side of the local views in pixels (≤ imageSize). */
+  localSize: number;
+  /** Local crops' area fraction range (the globals use cropScaleMin/Max). */
+  localScaleMin: number;
+  localScaleMax: number;
+  /** DINO head output dim K (prototypes). */
+  dinoOutDim: number;
+  /** DINO head MLP hidden width. */
+  dinoHiddenDim: number;
+  /** DINO head bottleneck dim (input of the weight-normalised last layer). */
+  dinoBottleneckDim: number;
+  /** Teacher temperature after the warm-up. */
+  teacherTemp: number;
+  /** Teacher temperature at step 0 (linear warm-up to teacherTemp). */
+  teacherTempWarmup: number;
+  /** Steps of the teacher-temperature warm-up (0 = teacherTemp from the start). */
+  teacherTempWarmupSteps: number;
+  /** Momentum of the teacher-output center. */
+  centerMomentum: number;
+  /** Student softmax temperature. */
+  studentTemp: number;
+  /** Weight decay at the end of the run (cosine from weightDecay; DINO's wd schedule). */
+  weightDecayEnd: number;
+  /** Epochs with the head's last layer frozen (DINO's freeze_last_layer). */
+  freezeLastLayerEpochs: number;
+  /** Most candidate combinations compared per selection step (drawn by the seeded generator). */
+  comboCap: number;
+  // --- iBOT only (methods/ibot*.ts) ---
+  /** Fraction of a global view's patch tokens masked for the student (iBOT pred_ratio; block-wise masks). */
+  maskRatio: number;
+  /** Output dim Kp of iBOT's patch head (last_layer2; the CLS head uses dinoOutDim). */
+  patchOutDim: number;
+  /** Final teacher temperature of the patch outputs (after the same warm-up as teacherTemp). */
+  teacherPatchTemp: number;
+  /** Weight λ2 of the masked-patch loss (iBOT lambda2; the CLS loss has weight 1). */
+  patchLossWeight: number;
   // --- data ---
   dataset: DatasetRef;
   datasetSeed: number;
@@ -129,6 +168,25 @@ export const DEFAULT_CONFIG: RunConfig = {
   hvpEvery: 1,
   temperature: 0.2,
   emaMomentum: 0.99,
+  numLocalViews: 2,
+  localSize: 16,
+  localScaleMin: 0.05,
+  localScaleMax: 0.4,
+  dinoOutDim: 256,
+  dinoHiddenDim: 256,
+  dinoBottleneckDim: 64,
+  teacherTemp: 0.04,
+  teacherTempWarmup: 0.04,
+  teacherTempWarmupSteps: 0,
+  centerMomentum: 0.9,
+  studentTemp: 0.1,
+  weightDecayEnd: 0.4,
+  freezeLastLayerEpochs: 1,
+  comboCap: 128,
+  maskRatio: 0.3,
+  patchOutDim: 256,
+  teacherPatchTemp: 0.07,
+  patchLossWeight: 1,
   dataset: BUILTIN_DATASET_REF,
   datasetSeed: 1,
   numTrainImages: 5000,

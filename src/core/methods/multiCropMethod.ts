@@ -8,7 +8,8 @@
  * Views of a step, per image m of M:
  *   rendered  — G global views (size Sg) and L local views (size Sl). Without selection G = 2 and
  *               L = l (= config.numLocalViews); on a selection step G = config.numViews (even) and
- *               L = (G/2)·l: "twice the global and local views" at the paper's N = 4.
+ *               L = (G/2)·l: "twice the global and local views" at the paper's N = 4 (DINO; iBOT
+ *               keeps L = l and selects among global pairs only, as the authors' iBOT code).
  *   candidate — a combination = one even global id × one odd global id (the authors pair even with
  *               odd loader indices to keep DINO's asymmetric gt1/gt2 augmentations) × l of the L
  *               local ids; at most config.comboCap of them per step, drawn by the run's seeded
@@ -86,6 +87,6 @@ export interface MultiCropMethod {
 }
 
 /** Whether a method object is a multi-crop one (the trainer branches on this). */
-export function isMultiCropMethod(m: { readonly kind?: string }): m is MultiCropMethod {
-  return m.kind === 'multiCrop';
+export function isMultiCropMethod(m: object): m is MultiCropMethod {
+  return 'kind' in m && m.kind === 'multiCrop';
 }

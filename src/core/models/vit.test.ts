@@ -106,8 +106,8 @@ describe('vit', () => {
     expect(() => createVit(store, { ...TINY, dropPath: 1 })).toThrow(/drop_path must be in \[0, 1\)/);
     expect(() => createBackbone(store, { backbone: 'vit', backboneWidth: 2 })).toThrow(/needs "imageSize"/);
     const vit = createVit(store, TINY);
-    const x = tf.zeros([1, 8, 8, 3]) as tf.Tensor4D;
-    expect(() => vit.forward(x, false, null)).toThrow(/expects \[B, 16, 16, 3\].*got \[1,8,8,3\]/);
+    const x = tf.zeros([1, 10, 10, 3]) as tf.Tensor4D;
+    expect(() => vit.forward(x, false, null)).toThrow(/multiple of the patch size 4.*got \[1,10,10,3\]/);
     store.dispose();
   });
 });

@@ -9,10 +9,12 @@ import { pairIous } from '../data/iou';
 import { augmentFromConfig, sampleBatchViewParams } from '../data/viewParams';
 import { embedImages } from '../eval/embed';
 import { knnAccuracy } from '../eval/knn';
+import { isMultiCropMethod } from '../methods/multiCropMethod';
 import { renderViews } from '../ops/renderViewsOp';
 import { normalizeViews } from '../ops/renderViewsTf';
 import type { Rng } from '../random';
 import type { KnnMetrics, ProbeImage, ProbeSnapshot } from './metrics';
+import { captureMultiCropProbe } from './multiCropProbe';
 import { numPairs, pairList } from './pairs';
 import { randomPairs, selectPairs } from './selection';
 import type { Trainer } from './trainer';
@@ -41,7 +43,9 @@ export async function evaluateKnn(trainer: Trainer): Promise<KnnMetrics> {
  * current model (eval-mode BN) and picks the pair the run's HVP mode would pick.
  * sync point: awaits the views and losses. */
 export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<ProbeSnapshot> {
-  const { config, dataset, model, images } = trainer;
+  if (isMultiCropMethod(trainer.model)) return captureMultiCropProbe(trainer, trainer.model, probeRng); // DINO / iBOT: globals, locals, combinations
+  const { config, dataset, images } = trainer;
+  const model = trainer.model;
   const N = config.hvpMode === 'off' ? 2 : config.numViews;
   const M = Math.min(config.numProbeImages, dataset.test.numImages);
   const S = config.imageSize;

@@ -10,7 +10,9 @@ export interface StepMetrics {
   step: number;
   /** Training loss on the selected pairs (SimSiam: in [-1, 1], lower is better). */
   loss: number;
-  /** Mean per-sample loss over all C(N,2) pairs of the selection forward; null when no selection ran. */
+  /** Mean per-sample loss over all C(N,2) pairs of the selection forward; null when no selection ran.
+   * DINO / iBOT: the mean score over the candidate combinations (DINO's is a SUM over the
+   * combination's teacher–student terms, as the authors' select_forward; LossChart rescales it). */
   meanPairLoss: number | null;
   /** Mean IoU of the selected pairs' crop boxes. */
   selectedIou: number;

@@ -9,8 +9,14 @@ import type { HostTensor } from './hostTensor';
 
 /** An optimizer over named variables. */
 export interface Optimizer {
-  /** Applies one update with learning rate `lr`. NOTE: disposes every gradient tensor in `grads`. */
-  apply(params: ReadonlyMap<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void;
+  /**
+   * Applies one update with learning rate `lr`. Only parameters with a gradient in `grads` change
+   * (a frozen parameter is left out: no update, no decay, no state step, as torch with grad None).
+   * `weightDecay`, when given, replaces the spec's weight decay for this step (DINO's cosine weight
+   * decay schedule); parameters without decay (isNoDecay) keep none.
+   * NOTE: disposes every gradient tensor in `grads`.
+   */
+  apply(params: ReadonlyMap<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number, weightDecay?: number): void;
   /** Named state tensors (e.g. `layer1.0.conv1.weight.momentum`), for checkpoints. */
   state(): Map<string, tf.Variable>;
   /**

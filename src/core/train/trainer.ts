@@ -2,6 +2,7 @@
  * The trainer: owns the dataset on the device, the model, the optimizer and the seeded streams,
  * and runs one training step at a time. Reads top to bottom: schedule → data → views → HVP step.
  * Metric reads are separate (`readStepMetrics`) so the caller throttles them.
+ * Multi-crop methods (DINO, iBOT) take their own branch per step (multiCropTrainer.ts).
  * Used in-process by the worker, the CLI and the tests; implements no I/O itself.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
@@ -10,6 +11,7 @@ import type { RunConfig } from '../config/runConfig';
 import type { Dataset, ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
 import { createMethod } from '../methods/createMethod';
+import { isMultiCropMethod, type MultiCropMethod } from '../methods/multiCropMethod';
 import type { PairMethod } from '../methods/pairMethod';
 import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
 import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
@@ -18,6 +20,7 @@ import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTenso
 import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
 import type { ExplainedPending } from './explainStep';
 import type { StepMetrics } from './metrics';
+import { checkMultiCropConfig, localAugment, multiCropStepTelemetry, queueMultiCropStep, type MultiCropPending } from './multiCropTrainer';
 import type { Optimizer } from './optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from './optimizerSpec';
 import { computePairStats } from './pairStats';
@@ -38,6 +41,12 @@ export interface PendingStep {
   /** Pair indices chosen on the CPU (random or fixed pairs), or null when the GPU selected them. */
   cpuPairs: Int32Array | null;
   learningRate: number;
+  /**
+   * Multi-crop methods (DINO, iBOT) only: the step's locals and combination table. Then `params`
+   * and `numViews` are the sampled GLOBAL views, `tensors.pairLosses` the candidate combinations'
+   * scores [M, C] and `tensors.selected` / `cpuPairs` index `multiCrop.combos` (multiCropTrainer.ts).
+   */
+  multiCrop?: MultiCropPending;
 }
 
 /** Device-resident dataset images (packed uint8 where the backend has the view kernel, else float32 0..255). */
@@ -50,8 +59,8 @@ export interface DeviceImages {
 export interface Trainer {
   readonly config: RunConfig;
   readonly dataset: Dataset;
-  /** The SSL method: its model, losses and state. */
-  readonly model: PairMethod;
+  /** The SSL method: its model, losses and state (a pair method, or a multi-crop one: DINO, iBOT). */
+  readonly model: PairMethod | MultiCropMethod;
   readonly images: DeviceImages;
   /** Steps completed so far. */
   readonly step: number;
@@ -76,7 +85,7 @@ export interface Trainer {
 }
 
 /** Assigns saved weights and buffers to `model` after checking every name and shape. */
-function restoreModel(model: PairMethod, saved: ReadonlyMap<string, HostTensor>): void {
+function restoreModel(model: PairMethod | MultiCropMethod, saved: ReadonlyMap<string, HostTensor>): void {
   const vars = new Map([...model.params, ...model.buffers]);
   checkStateShapes('model', new Map([...vars].map(([k, v]) => [k, v.shape])), saved);
   for (const [k, v] of vars) tf.tidy(() => v.assign(fromHost(saved.get(k)!)));
@@ -103,6 +112,7 @@ async function hostMap(vars: ReadonlyMap<string, tf.Variable>): Promise<Map<stri
  */
 export function createTrainer(config: RunConfig, dataset: Dataset, options: TrainerOptions = {}): Trainer {
   const resume = options.resumeFrom;
+  if (config.method === 'dino' || config.method === 'ibot') checkMultiCropConfig(config);
   const model = createMethod(config, deriveSeed(config.seed, 'init'));
   const spec = optimizerSpecFor(config, (name) => model.isNoDecay(name));
   const optimizer: Optimizer = (options.makeOptimizer ?? createReferenceOptimizer)(spec);
@@ -124,6 +134,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
   const viewRng: Rng = resume ? rngFromState(resume.progress.viewRng) : createRng(deriveSeed(config.seed, 'views'));
   const selectRng: Rng = resume ? rngFromState(resume.progress.selectRng) : createRng(deriveSeed(config.seed, 'select'));
   const aug: AugmentOptions = augmentFromConfig(config);
+  const augLocal: AugmentOptions | null = isMultiCropMethod(model) ? localAugment(config) : null;
   const numViews = config.hvpMode === 'off' ? 2 : config.numViews;
   let step = resume ? resume.progress.step : 0;
 
@@ -138,9 +149,19 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
 
   /** trainStep's work; with numShown > 0 also what an explained step shows (trainStepExplained). */
   function queueStep(numShown: number): ExplainedPending {
+    if (isMultiCropMethod(model) && numShown > 0) {
+      throw new Error(`"Explain the next step" is not available for ${config.method} yet: it explains pair selection, and ${config.method} selects combinations of global and local views. Resume the run; the gallery shows the scored combinations.`);
+    }
     const lr = cosineWithWarmup(step, config.learningRate, config.totalSteps, config.warmupSteps);
     const idx = sampler.nextBatch();
     const M = idx.length;
+    if (isMultiCropMethod(model)) {
+      const q = queueMultiCropStep({ config, method: model, optimizer, images: images.train, viewRng, selectRng }, idx, step, lr, aug, augLocal!);
+      const pending: PendingStep = { step, learningRate: lr, ...q };
+      step += 1;
+      return { pending, shown: null };
+    }
+    const method = model;
     const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);
     const { plan, renderViews: numRendered } = planStep(step, M);
     const K = Math.min(numShown, M);
@@ -148,10 +169,10 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       const idxT = tf.tensor1d(idx, 'int32');
       const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalize: true }); // [V, S, S, 3]
       // Explained steps only: eval-mode pair losses (no state change, no draws) around the update.
-      const evalBefore = K > 0 ? model.probePairLosses(views, numRendered) : null; // [M, P]
-      const stepT = hvpTrainStep(model, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
+      const evalBefore = K > 0 ? method.probePairLosses(views, numRendered) : null; // [M, P]
+      const stepT = hvpTrainStep(method, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
       if (K === 0) return { stepT } as unknown as tf.TensorContainerObject;
-      const evalAfter = model.probePairLosses(views, numRendered); // [M, P]
+      const evalAfter = method.probePairLosses(views, numRendered); // [M, P]
       const shownParams = Array.from({ length: numRendered * K }, (_, v) => params[Math.floor(v / K) * M + (v % K)]!);
       const shownViews = renderViews(images.train, idxT.slice(0, K), shownParams, config.imageSize).mul(255).round().clipByValue(0, 255); // [V·K, S, S, 3] view-major
       return { stepT, evalBefore, evalAfter, shownViews } as unknown as tf.TensorContainerObject;
@@ -196,15 +217,21 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       ]);
       meanPair?.dispose();
       this.releaseStep(p);
-      const iou = summarizeIou(p.params, p.numViews, p.numImages, selV);
+      const H = dataset.train.height;
+      const W = dataset.train.width;
+      const telemetry = p.multiCrop
+        ? multiCropStepTelemetry(p.multiCrop, p.params, p.numImages, selV, config.seed, p.step + 1, H, W)
+        : {
+          ...summarizeIou(p.params, p.numViews, p.numImages, selV),
+          randomPairIou: randomPairIou(p.params, p.numViews, p.numImages, config.seed, p.step + 1),
+          pairStats: computePairStats(p.params, p.numViews, p.numImages, selV, H, W),
+        };
       const msPerStep = elapsedMs / Math.max(1, stepsSinceLog);
       return {
         step: p.step + 1, // steps completed after this one, as the run state counts
         loss: lossV[0]!,
         meanPairLoss: meanV ? meanV[0]! : null,
-        ...iou,
-        randomPairIou: randomPairIou(p.params, p.numViews, p.numImages, config.seed, p.step + 1),
-        pairStats: computePairStats(p.params, p.numViews, p.numImages, selV, dataset.train.height, dataset.train.width),
+        ...telemetry,
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,
         imagesPerSec: msPerStep > 0 ? (1000 * p.numImages) / msPerStep : 0,

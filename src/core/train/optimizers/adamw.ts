@@ -75,7 +75,7 @@ export function createAdamw(opts: AdamwOptions): Optimizer {
   const o = resolveAdamwOptions(opts);
   const states = new Map<string, AdamwState>();
   return {
-    apply(params, grads, lr) {
+    apply(params, grads, lr, stepWeightDecay) {
       for (const [name, g] of grads) {
         const w = params.get(name);
         if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
@@ -92,7 +92,7 @@ export function createAdamw(opts: AdamwOptions): Optimizer {
         }
         const st = s;
         st.t += 1;
-        const wd = o.isNoDecay?.(name) ? 0 : o.weightDecay;
+        const wd = o.isNoDecay?.(name) ? 0 : (stepWeightDecay ?? o.weightDecay);
         const k = adamwScalars(o, lr, st.t);
         tf.tidy(() => {
           const decayed = wd > 0 ? w.mul(1 - lr * wd) : w;

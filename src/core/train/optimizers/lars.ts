@@ -70,11 +70,12 @@ export function createLars(opts: LarsOptions): Optimizer {
   const isExcluded = opts.isExcluded ?? larsDefaultExcluded;
   const buffers = createMomentumBuffers(opts.momentum);
   return {
-    apply(params, grads, lr) {
+    apply(params, grads, lr, stepWeightDecay) {
+      const o = stepWeightDecay === undefined ? opts : { ...opts, weightDecay: stepWeightDecay };
       for (const [name, g] of grads) {
         const w = params.get(name);
         if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
-        tf.tidy(() => buffers.step(name, w, isExcluded(name, w) ? g : larsDirection(w, g, lr, opts), lr));
+        tf.tidy(() => buffers.step(name, w, isExcluded(name, w) ? g : larsDirection(w, g, lr, o), lr));
         g.dispose();
       }
     },

@@ -80,11 +80,11 @@ export function createMomentumBuffers(momentum: number): MomentumBuffers {
 export function createSgd(opts: SgdOptions): Optimizer {
   const buffers = createMomentumBuffers(opts.momentum);
   return {
-    apply(params, grads, lr) {
+    apply(params, grads, lr, stepWeightDecay) {
       for (const [name, g] of grads) {
         const w = params.get(name);
         if (!w) throw new Error(`Optimizer got a gradient for unknown parameter "${name}"`);
-        const wd = opts.isNoDecay?.(name) ? 0 : opts.weightDecay;
+        const wd = opts.isNoDecay?.(name) ? 0 : (stepWeightDecay ?? opts.weightDecay);
         tf.tidy(() => buffers.step(name, w, wd > 0 ? g.add(w.mul(wd)) : g, lr));
         g.dispose();
       }
