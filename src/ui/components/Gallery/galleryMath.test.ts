@@ -63,3 +63,19 @@ describe('describeView', () => {
     expect(d.title).toContain('b 1.20');
   });
 });
+
+describe('pairMatrix with multi-crop NaN cells', () => {
+  it('leaves pairs without a loss empty and out of the colour scale', () => {
+    const image: ProbeImage = {
+      imageIdx: 0, label: 0, className: 'disk', source: new Uint8Array(0), sourceSize: 32, params: [view(), view(), view(), view()], views: new Uint8Array(0),
+      // pairs (0,1) (0,2) (0,3) (1,2) (1,3) (2,3); same-parity pairs (0,2) and (1,3) are no candidate
+      viewSize: 16, pairLosses: [2, NaN, 4, 3, NaN, 6], selectedPair: [2, 3], pairIous: [0.5, 0.4, 0.3, 0.2, 0.1, 0.6],
+    };
+    const m = pairMatrix(image, 4);
+    expect(m[0]![2]).toBeNull();
+    expect(m[3]![1]).toBeNull();
+    expect(m[0]![1]).toMatchObject({ loss: 2, heat: 0 });
+    expect(m[2]![3]).toMatchObject({ loss: 6, heat: 1, isSelected: true });
+    expect(m[0]![3]!.heat).toBeCloseTo(0.5);
+  });
+});

@@ -51,11 +51,13 @@ export interface PairCell {
   heat: number;
 }
 
-/** The N×N matrix of a probe image: `cells[k][l]` for k ≠ l, null on the diagonal. */
+/** The N×N matrix of a probe image: `cells[k][l]` for k ≠ l, null on the diagonal and for pairs
+ * without a loss (NaN: a multi-crop method's global pair that no candidate combination uses). */
 export function pairMatrix(image: ProbeImage, numViews: number): Array<Array<PairCell | null>> {
   const losses = image.pairLosses;
-  const lo = Math.min(...losses);
-  const hi = Math.max(...losses);
+  const finite = losses.filter(Number.isFinite);
+  const lo = finite.length > 0 ? Math.min(...finite) : 0;
+  const hi = finite.length > 0 ? Math.max(...finite) : 0;
   const minIou = Math.min(...image.pairIous);
   const [sk, sl] = image.selectedPair;
   const rows: Array<Array<PairCell | null>> = [];
@@ -68,6 +70,10 @@ export function pairMatrix(image: ProbeImage, numViews: number): Array<Array<Pai
       }
       const p = viewPairIdx(k, l, numViews);
       const loss = losses[p]!;
+      if (!Number.isFinite(loss)) {
+        row.push(null);
+        continue;
+      }
       const iou = image.pairIous[p]!;
       row.push({
         k, l, loss, iou,

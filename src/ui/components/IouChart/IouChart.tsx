@@ -2,7 +2,8 @@
  * IouChart: does HVP pick pairs with little overlap? Plots the crop-box IoU of the selected pairs
  * against the mean IoU over all pairs and the IoU of a random pair (a seeded baseline,
  * core/train/telemetry.ts randomPairIou), and the running fraction of images whose selected pair
- * is their lowest-IoU pair, against the chance level 1 / C(N,2) of a random pick.
+ * is their lowest-IoU pair, against the chance level 1 / C(N,2) of a random pick. DINO / iBOT: the
+ * chosen combination's two global views among the (N/2)² even × odd candidate global pairs.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -28,23 +29,33 @@ export function IouChart() {
   const steps = useAppStore((s) => s.steps);
   const viewingStep = useAppStore((s) => s.viewingStep);
   const latest = useAppStore((s) => s.latestMetrics);
-  const { numViews, hvpMode } = useAppStoreShallow((s) => {
+  const { numViews, hvpMode, method } = useAppStoreShallow((s) => {
     const c = selectShownConfig(s);
-    return { numViews: c.numViews, hvpMode: c.hvpMode };
+    return { numViews: c.numViews, hvpMode: c.hvpMode, method: c.method };
   });
   const rows = useMemo(() => toIouRows(selectPlottedSteps(steps, latest)), [steps, latest]);
-  const chance = chanceOfLowestIou({ numViews, hvpMode });
+  const isMultiCrop = method === 'dino' || method === 'ibot';
+  // DINO / iBOT choose among the (N/2)² even × odd global pairs (core/train/multiCropTelemetry.ts).
+  const numCandidates = isMultiCrop ? Math.ceil(numViews / 2) * Math.floor(numViews / 2) : numViewPairs(numViews);
+  const chance = isMultiCrop ? (hvpMode === 'off' ? null : 1 / numCandidates) : chanceOfLowestIou({ numViews, hvpMode });
   const hitRate = lastRunningHitRate(rows);
-  const references: ReferenceSpec[] = chance !== null ? [{ y: chance, label: `chance 1/${numViewPairs(numViews)}`, color: '#17713a' }] : [];
+  const references: ReferenceSpec[] = chance !== null ? [{ y: chance, label: `chance 1/${numCandidates}`, color: '#17713a' }] : [];
 
-  const caption = chance !== null ? (
+  const caption = chance !== null && isMultiCrop ? (
+    <>
+      {method === 'dino' ? 'DINO' : 'iBOT'}: IoU of the two GLOBAL views of each image’s chosen combination (locals are not
+      counted), the mean over its candidate global pairs (even × odd view ids) and a random candidate pair. Green: running
+      share of images whose chosen pair is their lowest-overlap candidate; chance is 1/(N/2)² = 1/{numCandidates} ≈ {pct(chance)} with
+      N = {numViews} global views.
+    </>
+  ) : chance !== null ? (
     <>
       Green: running share of images whose selected pair is also their lowest-overlap pair. Chance is
       1 / C(N,2) = 1/{numViewPairs(numViews)} ≈ {pct(chance)} with N = {numViews} views — what a random pair
       would score. Well above chance means the selection prefers far-apart crops.
     </>
   ) : (
-    <>HVP is off: the model trains on two views and no selection runs, so there is no hit rate; the IoU lines show the overlap of the two views.</>
+    <>HVP is off: the model trains on two {isMultiCrop ? 'global ' : ''}views and no selection runs, so there is no hit rate; the IoU lines show the overlap of the two views.</>
   );
 
   const aside = hitRate !== null && chance !== null ? (

@@ -3,6 +3,7 @@
  * the learned representation is (DINO-style weighted vote over a bank of training embeddings).
  * The latest value is printed large; before the first evaluation the panel says when it comes.
  * For a dataset without usable labels (unlabelled, or a single class) it says why it is hidden.
+ * DINO / iBOT embed with the teacher backbone, which the caption says.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -22,8 +23,9 @@ export function KnnChart() {
   const viewingStep = useAppStore((s) => s.viewingStep);
   const cfg = useAppStoreShallow((s) => {
     const c = selectShownConfig(s);
-    return { knnEvery: c.knnEvery, totalSteps: c.totalSteps, knnK: c.knnK, numTestImages: c.numTestImages };
+    return { knnEvery: c.knnEvery, totalSteps: c.totalSteps, knnK: c.knnK, numTestImages: c.numTestImages, method: c.method };
   });
+  const isMultiCrop = cfg.method === 'dino' || cfg.method === 'ibot';
   const datasetRef = useAppStore((s) => selectShownConfig(s).dataset);
   const storedDatasets = useAppStore((s) => s.storedDatasets);
   const labels = useMemo(() => datasetLabelInfo(datasetRef, storedDatasets), [datasetRef, storedDatasets]);
@@ -51,6 +53,7 @@ export function KnnChart() {
         <>
           Weighted {cfg.knnK}-NN top-1 on {latest ? latest.numQueries : cfg.numTestImages} held-out images
           {latest ? ` with a bank of ${latest.numBank} training embeddings` : ''}. {schedule}
+          {isMultiCrop ? ` ${cfg.method === 'dino' ? 'DINO' : 'iBOT'}: features of the teacher backbone in eval mode (what DINO evaluates); the linear probe, health and PCA panels use the same features.` : ''}
         </>
       }
     >

@@ -1,7 +1,8 @@
 /**
  * LossChart: the training loss on the selected pairs and the mean loss over all C(N,2) pairs of
  * the selection forward, vs step. With HVP "hard" the selected-pair loss sits above the mean;
- * the gap is how much harder the chosen pairs are than an average pair.
+ * the gap is how much harder the chosen pairs are than an average pair. DINO / iBOT: the chosen
+ * combination of global and local views against the mean over the candidate combinations.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -26,6 +27,21 @@ const SERIES: readonly SeriesSpec[] = [
   { key: 'loss', label: 'selected pair (trained on)', color: '#d4380d', width: 1.8 },
   { key: 'meanPairLoss', label: 'mean over all pairs', color: '#1f54c4', isDashed: true },
 ];
+const MULTI_CROP_SERIES: readonly SeriesSpec[] = [
+  { key: 'loss', label: 'chosen combination (trained on)', color: '#d4380d', width: 1.8 },
+  { key: 'meanPairLoss', label: 'mean over all candidates', color: '#1f54c4', isDashed: true },
+];
+
+/** What red and blue are: one pair per image for the pair methods, one combination of 2 global
+ * and l local views for DINO / iBOT. */
+function seriesText(method: MethodName, numLocalViews: number): string {
+  if (method === 'dino') return `Red: the combinations actually trained on (mean over their ${dinoNumTerms(numLocalViews)} teacher–student terms); blue: the mean score of all candidate combinations from the selection pass, divided by the same ${dinoNumTerms(numLocalViews)} terms (HVP scores a combination by the sum of its terms) so both are per term.`;
+  if (method === 'ibot') return 'Red: the combinations actually trained on; blue: the mean score (CLS mean + patch mean, the same scale) of all candidate combinations from the selection pass.';
+  return 'Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass.';
+}
+
+/** DINO's teacher–student terms per combination: 2 teacher globals × (2 globals + l locals), minus q = v. */
+const dinoNumTerms = (numLocalViews: number): number => 2 * (2 + numLocalViews) - 2;
 
 /** Loss vs step. */
 export function LossChart() {
@@ -33,8 +49,15 @@ export function LossChart() {
   const latest = useAppStore((s) => s.latestMetrics);
   const logEvery = useAppStore((s) => selectShownConfig(s).logEvery);
   const method = useAppStore((s) => selectShownConfig(s).method);
+  const numLocalViews = useAppStore((s) => selectShownConfig(s).numLocalViews);
   const viewingStep = useAppStore((s) => s.viewingStep);
-  const rows = useMemo(() => toLossRows(selectPlottedSteps(steps, latest)), [steps, latest]);
+  // DINO's selection score is a sum over terms (the authors' select_forward), its loss a mean: scale
+  // the blue line to per term so the two lines compare (methods/dino.ts).
+  const meanScale = method === 'dino' ? 1 / dinoNumTerms(numLocalViews) : 1;
+  const rows = useMemo(
+    () => toLossRows(selectPlottedSteps(steps, latest)).map((r) => (meanScale === 1 || r.meanPairLoss === null ? r : { ...r, meanPairLoss: r.meanPairLoss * meanScale })),
+    [steps, latest, meanScale],
+  );
 
   const aside = latest ? (
     <div className={`${parts.latest} ${styles.accent}`}>
@@ -50,12 +73,12 @@ export function LossChart() {
       numPoints={rows.length}
       pngFileName="hvp-loss"
       aside={aside}
-      caption={`${LOSS_MEANING[method]}. Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass.`}
+      caption={`${LOSS_MEANING[method]}. ${seriesText(method, numLocalViews)}`}
     >
       {rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>The loss appears after the first logged step (every {logEvery} step{logEvery > 1 ? 's' : ''}).</p>
       ) : (
-        <SeriesChart data={rows} series={SERIES} ariaLabel="Loss of the selected pair and mean loss over all pairs vs step" markerStep={viewingStep} />
+        <SeriesChart data={rows} series={method === 'dino' || method === 'ibot' ? MULTI_CROP_SERIES : SERIES} ariaLabel="Loss of the selected pair (combination) and mean loss over all candidates vs step" markerStep={viewingStep} />
       )}
     </Panel>
   );

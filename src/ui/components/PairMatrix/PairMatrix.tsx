@@ -1,7 +1,8 @@
 /**
  * PairMatrix: the N×N per-pair loss of one probe image as a small heatmap table. Darker = higher
  * loss (harder pair); the selected pair is outlined, the lowest-IoU pair marked ◆, and each
- * cell's tooltip gives its loss and crop IoU.
+ * cell's tooltip gives its loss and crop IoU. Pairs without a loss (NaN: a multi-crop global pair
+ * that no candidate combination uses) show a dash and stay out of the colour scale.
  * Must not import: zustand, recharts, tfjs.
  */
 import type { ProbeImage } from '../../../core/train/metrics';
@@ -18,7 +19,8 @@ export interface PairMatrixProps {
 export function PairMatrix({ image, numViews }: PairMatrixProps) {
   const rows = pairMatrix(image, numViews);
   // Early in training all pairs score almost the same: show a third decimal so cells differ.
-  const spread = Math.max(...image.pairLosses) - Math.min(...image.pairLosses);
+  const finite = image.pairLosses.filter(Number.isFinite);
+  const spread = finite.length > 0 ? Math.max(...finite) - Math.min(...finite) : 0;
   const digits = spread < 0.1 ? 3 : 2;
   const names = Array.from({ length: numViews }, (_, k) => viewName(k));
   return (
@@ -40,7 +42,8 @@ export function PairMatrix({ image, numViews }: PairMatrixProps) {
               <span className={styles.swatch} style={{ background: viewColor(k) }} />{names[k]}
             </th>
             {row.map((cell, l) => {
-              if (!cell) return <td key={names[l]} className={styles.diag} aria-label="same view">·</td>;
+              if (!cell && k === l) return <td key={names[l]} className={styles.diag} aria-label="same view">·</td>;
+              if (!cell) return <td key={names[l]} className={styles.diag} title="No candidate combination uses this pair" aria-label="not a candidate pair">–</td>;
               const tip = `${viewName(cell.k)}–${viewName(cell.l)}: loss ${cell.loss.toFixed(3)}, IoU ${cell.iou.toFixed(2)}`
                 + `${cell.isSelected ? ' — selected pair' : ''}${cell.isLowestIou ? ' — lowest IoU' : ''}`;
               return (

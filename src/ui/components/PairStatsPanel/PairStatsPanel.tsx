@@ -2,6 +2,7 @@
  * PairStatsPanel ("What HVP picks"): over the last logged selection steps, how the selected pairs
  * differ from all pairs in crop scale, centre distance and colour-jitter distance — three paired
  * histograms of per-bin shares (core/train/pairStats.ts bins, summed in store/pairStatsWindow.ts).
+ * DINO / iBOT: over the global views only (core/train/multiCropTelemetry.ts), said in the caption.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -30,6 +31,8 @@ const PROPERTIES: ReadonlyArray<{ name: PairStatName; title: string; xLabel: str
 export function PairStatsPanel() {
   const pairWindow = useAppStore((s) => s.pairStatsWindow);
   const hvpMode = useAppStore((s) => selectShownConfig(s).hvpMode);
+  const method = useAppStore((s) => selectShownConfig(s).method);
+  const isMultiCrop = method === 'dino' || method === 'ibot';
   const charts = useMemo(
     () => PROPERTIES.map((p) => {
       const sum = sumHistograms(pairWindow, p.name);
@@ -43,16 +46,19 @@ export function PairStatsPanel() {
     [pairWindow],
   );
   const isSelecting = hvpMode === 'hard' || hvpMode === 'easy';
+  const multiCropNote = isMultiCrop
+    ? ` ${method === 'dino' ? 'DINO' : 'iBOT'}: pairs of GLOBAL views only — “selected” is the chosen combination’s global pair, “all” every pair of the N globals, including same-parity pairs that are never candidates; the local views are not counted.`
+    : '';
   const caption = isSelecting ? (
     <>
       Share of values per bin over the last {PAIR_STATS_WINDOW} logged selection steps: the pair the
       selection kept ({hvpMode}) vs all C(N,2) pairs of the same views. Where the orange bars lean away
-      from the blue ones, the selection prefers that kind of pair.
+      from the blue ones, the selection prefers that kind of pair.{multiCropNote}
     </>
   ) : (
     <>
       HVP selection is {hvpMode === 'off' ? 'off' : 'random'}: the “selected” pair is {hvpMode === 'off' ? 'the only pair' : 'a random pair'},
-      so both sides should look alike. Share of values per bin over the last {PAIR_STATS_WINDOW} logged steps.
+      so both sides should look alike. Share of values per bin over the last {PAIR_STATS_WINDOW} logged steps.{multiCropNote}
     </>
   );
   const aside = pairWindow.length > 0 ? (
