@@ -2,7 +2,8 @@
  * The training run behind `train` and `resume`: the core run loop (the same one the browser's
  * worker drives) with a progress bar, JSON-lines metrics, periodic atomic saves, and Ctrl-C handling
  * (finish the current step, save, exit 130; a second Ctrl-C quits without saving). Weights that hold
- * NaN or Infinity are never written over a good save.
+ * NaN or Infinity are never written over a good save. Every knnEvery steps the loop evaluates (kNN,
+ * online linear probe, collapse health) into the run history, so every save carries the records.
  * Must not import: worker/, ui/, gpu/ (backend.ts brings gpu/register).
  */
 import { resolve } from 'node:path';
@@ -13,6 +14,7 @@ import type { BackendPreference } from './backend';
 import { CliError, errorLine, EXIT_INTERRUPTED, EXIT_OK } from './cliError';
 import { writeFileAtomic } from './checkpointIo';
 import { describeBackbone } from './describeConfig';
+import { evaluationLine } from './evaluationRecords';
 import type { CliOutput } from './output';
 import { prepareRun, type CheckpointFile } from './runSetup';
 
@@ -88,6 +90,14 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
         out.event({ type: 'knn', ...e.knn });
         out.info(`step ${e.knn.step}: kNN top-1 ${pct(e.knn.top1)} (${e.knn.numQueries} held-out images)`);
         return;
+      case 'evaluation': {
+        // The online linear probe and collapse health of this kNN point (the run history keeps them, so the checkpoint does).
+        const { step, linearProbe, health } = e.evaluation;
+        out.event({ type: 'evaluation', step, linearProbe, health });
+        out.info(evaluationLine(e.evaluation));
+        if (health.collapse) out.warn(`the embeddings look collapsed at step ${step} (${health.collapse}); see the health numbers above. Lower the learning rate or check the augmentations.`);
+        return;
+      }
       case 'state':
         out.event({ type: 'state', state: e.state, step: e.step, ...(e.message ? { message: e.message } : {}) });
         return;

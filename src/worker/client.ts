@@ -41,6 +41,11 @@ export interface TrainerCommands {
   loadAutosave(runId: string, maxSteps?: number): number;
   listAutosaves(): number;
   deleteAutosave(runId: string): number;
+  /** Starts a twin run of `config` (HVP off and on, alternately; answered by `twinState` messages). */
+  twinStart(config: RunConfig, maxSteps?: number): number;
+  twinPause(): number;
+  twinResume(): number;
+  twinStop(): number;
 }
 
 /** Creates the real training worker (an ES-module worker bundled by Vite). */
@@ -149,6 +154,24 @@ export class WorkerTrainerClient implements TrainerCommands {
     return id;
   }
 
+  twinStart(config: RunConfig, maxSteps?: number): number {
+    const id = this.nextId++;
+    this.post(maxSteps === undefined ? { type: 'twinStart', id, config } : { type: 'twinStart', id, config, maxSteps });
+    return id;
+  }
+
+  twinPause(): number {
+    return this.send('twinPause');
+  }
+
+  twinResume(): number {
+    return this.send('twinResume');
+  }
+
+  twinStop(): number {
+    return this.send('twinStop');
+  }
+
   /** Adds a listener; returns the function that removes it. A crash that already happened is
    * delivered to the new listener on the next microtask. */
   subscribe(listener: WorkerListener): () => void {
@@ -172,7 +195,7 @@ export class WorkerTrainerClient implements TrainerCommands {
     this.listeners.clear();
   }
 
-  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'linearProbe' | 'explainStep' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves'): number {
+  private send(type: 'pause' | 'resume' | 'stop' | 'evaluate' | 'linearProbe' | 'explainStep' | 'exportCheckpoint' | 'exportBackbone' | 'listAutosaves' | 'twinPause' | 'twinResume' | 'twinStop'): number {
     const id = this.nextId++;
     this.post({ type, id });
     return id;

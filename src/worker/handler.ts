@@ -2,6 +2,8 @@
  * The worker's message handler, built from injected dependencies so it runs in Node tests with
  * a fake `post` and no Worker: start (backend → dataset → trainer → run loop), pause, resume,
  * stop, evaluate, explain the next step (paused runs only), and checkpoints (export, load as a paused run, autosave, list/delete autosaves).
+ * Twin runs (twinRun.ts) have their own trainers: while one is active the single run cannot start,
+ * resume, explain a step or load a checkpoint, and a twin cannot start while the single run runs.
  * Every failure becomes an `error` message with a hint; the UI keeps its data, and a checkpoint that
  * cannot be loaded leaves the current run untouched.
  * Must not import: ui/, DOM.
@@ -19,6 +21,7 @@ import type { TrainerSnapshot } from '../core/train/trainerState';
 import type { AutosaveStore } from './autosaveStore';
 import { OFFLINE_PROBE_STAGE, PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
 import { autosaveInfo, buildBackboneExport, buildCheckpoint, exactBuffer, newRunId, nonFiniteTensors, type RunSession } from './runCheckpoints';
+import { createTwinRunner } from './twinRun';
 
 /** What the handler needs from its environment. */
 export interface HandlerDeps {
@@ -135,9 +138,28 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     return running;
   }
 
+  // The twin run: refused while the single run runs or prepares; a paused single run stays paused, untouched.
+  const twin = createTwinRunner({
+    post,
+    prepare: async (config) => {
+      if (session && backend && config.backend !== backendPreference) {
+        throw Object.assign(new Error(`The twin run would switch the backend to ${config.backend} under the kept single run (on ${backend.name}).`), {
+          hint: `Set the preferred backend back to ${backendPreference}, or start the twin run after a page reload.`,
+        });
+      }
+      await ensureBackend(config.backend);
+      return (await ensureDataset(config)).value;
+    },
+    makeTrainer: (config, ds) => deps.makeTrainer(config, ds),
+    blockedReason: () => (isPreparing || (session?.loop.state === 'running' && running !== null) ? 'The single run is running, so the twin run was not started.' : null),
+    yieldToEvents: deps.yieldToEvents,
+  });
+  const TWIN_HINT = 'Stop the twin run first (Twin run panel); its curves stay in that panel.';
+
   async function start(id: number, config: RunConfig, maxSteps?: number): Promise<void> {
     const { issues } = validateConfig(config);
     if (issues.length > 0) return fail(new RangeError(issues.map((i) => i.message).join(' ')), 'Fix the highlighted settings and start again.', id);
+    if (twin.isActive) return warn(new Error('A twin run is in progress, so the single run was not started.'), TWIN_HINT, id);
     if (isRunActive()) return fail(new Error('A run is already in progress.'), 'Stop the current run before starting a new one.', id);
     post({ type: 'ack', id });
     post({ type: 'state', state: 'preparing', step: 0, message: 'initialising the backend' });
@@ -224,6 +246,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   }
 
   async function loadCheckpoint(id: number, source: CheckpointSource, maxSteps?: number): Promise<void> {
+    if (twin.isActive) return warn(new Error('A twin run is in progress, so no checkpoint was loaded.'), TWIN_HINT, id);
     if (isRunActive()) return warn(new Error('A run is in progress, so no checkpoint was loaded; the run is untouched.'), 'Stop the current run first, then load the checkpoint.', id);
     isPreparing = true;
     let loaded: LoadedCheckpoint;
@@ -256,6 +279,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   async function explainStep(id: number): Promise<void> {
     const s = session;
     if (!s) return fail(new Error('Nothing to explain: no run has been started or loaded.'), 'Start a run (or load a checkpoint), pause it, then explain the next step.', id);
+    if (twin.isActive) return warn(new Error('A twin run is in progress, so the single run takes no step now.'), TWIN_HINT, id);
     if (s.loop.state !== 'paused') return warn(new Error(`Only a paused run can explain its next step (the run is ${s.loop.state}).`), s.loop.state === 'running' ? 'Pause the run first, then press "Explain the next step".' : 'Start a new run (or load a checkpoint) to explain its steps.', id);
     post({ type: 'ack', id });
     try {
@@ -302,6 +326,7 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       case 'resume':
       case 'stop':
         if (!session) return fail(new Error(`Nothing to ${msg.type}: no run has been started.`), 'Press Start first.', msg.id);
+        if (msg.type === 'resume' && twin.isActive) return warn(new Error('A twin run is in progress, so the single run was not resumed.'), TWIN_HINT, msg.id);
         session.loop[msg.type]();
         return post({ type: 'ack', id: msg.id });
       case 'evaluate':
@@ -330,6 +355,14 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       case 'deleteAutosave':
         void deleteAutosave(msg.id, msg.runId);
         return;
+      case 'twinStart':
+        return twin.start(msg.id, msg.config, msg.maxSteps);
+      case 'twinPause':
+        return twin.pause(msg.id);
+      case 'twinResume':
+        return twin.resume(msg.id);
+      case 'twinStop':
+        return twin.stop(msg.id);
     }
   };
 }

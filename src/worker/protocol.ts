@@ -9,9 +9,10 @@ import type { EvaluationEvent, OfflineProbeResult } from '../core/train/evaluati
 import type { StepExplanation } from '../core/train/explainStep';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
 import type { RunHistory } from '../core/train/runHistory';
+import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../core/train/twinRecords';
 import type { AutosaveInfo } from './autosaveStore';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** `progress` stage of the offline linear probe (the UI shows it in the probe panel). */
 export const OFFLINE_PROBE_STAGE = 'Training the linear probe';
@@ -35,7 +36,12 @@ export type ToWorker =
   | { type: 'listAutosaves'; id: number }
   /** Take the next training step explained (teaching mode); only while paused, the run stays paused at step + 1. */
   | { type: 'explainStep'; id: number }
-  | { type: 'deleteAutosave'; id: number; runId: string };
+  | { type: 'deleteAutosave'; id: number; runId: string }
+  /** Twin run (worker/twinRun.ts): `config` trained with HVP off and on, alternately; refused while the single run is running. */
+  | { type: 'twinStart'; id: number; config: RunConfig; maxSteps?: number }
+  | { type: 'twinPause'; id: number }
+  | { type: 'twinResume'; id: number }
+  | { type: 'twinStop'; id: number };
 
 /** Where a checkpoint to load comes from. */
 export type CheckpointSource = { kind: 'file'; name: string; bytes: ArrayBuffer } | { kind: 'autosave'; runId: string };
@@ -90,7 +96,13 @@ export type FromWorker =
   /** A checkpoint was loaded: the run is paused at `step` with this config and history. */
   | { type: 'loaded'; id: number; config: RunConfig; step: number; history: RunHistory; notes: string[]; sourceName: string }
   /** The autosaves in this browser, newest first (after list, delete, and every autosave). */
-  | { type: 'autosaves'; entries: AutosaveInfo[] };
+  | { type: 'autosaves'; entries: AutosaveInfo[] }
+  /** Where the twin run is; `targetStep` = the step both twins stop at. */
+  | { type: 'twinState'; state: TwinState; step: number; targetStep: number; message?: string }
+  /** Both twins' records at a logged step, and the step wall time summed so far. */
+  | { type: 'twinMetrics'; row: TwinStepRow; timing: TwinTiming }
+  /** Both twins' kNN and online linear probe after the same step. */
+  | { type: 'twinEval'; row: TwinEvalRow };
 
 /** Turns any thrown value into a SerializedError (never toString()). */
 export function serializeError(e: unknown): SerializedError {

@@ -46,8 +46,11 @@ export function decodeConfig(search: string): { config: RunConfig; warnings: str
       continue;
     }
     const r = checkField(spec, raw);
-    if (r.issue) warnings.push(`${r.issue.message} Using the default ${String(DEFAULT_CONFIG[spec.key])}.`);
-    else (config as unknown as Record<string, unknown>)[key] = r.value;
+    if (r.issue) {
+      // The last occurrence of a key wins, so a bad repeat also resets an earlier good value: the note says the default is used.
+      (config as unknown as Record<string, unknown>)[key] = DEFAULT_CONFIG[spec.key];
+      warnings.push(`${r.issue.message} Using the default ${String(DEFAULT_CONFIG[spec.key])}.`);
+    } else (config as unknown as Record<string, unknown>)[key] = r.value;
   }
   for (const issue of crossFieldIssues(config)) {
     const key = issue.key as keyof RunConfig;

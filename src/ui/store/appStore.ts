@@ -14,6 +14,7 @@ import { initialCheckpointSlice } from './checkpointSlice';
 import { initialDatasetSlice, reduceDatasetMessage } from './datasetSlice';
 import { initialEvaluationSlice } from './evaluationSlice';
 import { initialExplainSlice } from './explainSlice';
+import { initialTwinSlice, isTwinActive } from './twinSlice';
 import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
 import { clampViewingStep, selectScrubRange } from './stepScrub';
 import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, MetricsSlice, RunSlice } from './storeTypes';
@@ -56,7 +57,8 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
   };
 
   return createStore<AppState>()((set, get) => {
-    const isLocked = (): boolean => ACTIVE_STATES.includes(get().runState);
+    // A single or twin run holds the config (the twin's backend and dataset must not change under it).
+    const isLocked = (): boolean => ACTIVE_STATES.includes(get().runState) || isTwinActive(get());
 
     return {
       ...initialConfig,
@@ -66,6 +68,8 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
       ...initialCheckpointSlice(),
       ...initialEvaluationSlice(),
       ...initialExplainSlice(),
+      ...initialTwinSlice(),
+      noteTwinRequest: (id, config) => set((s) => ({ twin: { ...s.twin, request: { id, config: { ...config } }, failure: null } })),
       noteExplainRequest: (id) => set((s) => ({ explain: { ...s.explain, requestId: id, failure: null } })),
       noteOfflineProbeRequest: (id) => set((s) => ({ offlineProbe: { ...s.offlineProbe, requestId: id, failure: null } })),
 

@@ -13,11 +13,12 @@ import { selectDatasetBlockedReason } from './datasetSelectors';
 import type { CappedHistory } from './history';
 import type { AppState, ErrorEntry } from './storeTypes';
 import { numViewPairs } from './viewPairs';
+import { isTwinActive } from './twinSlice';
 import { ACTIVE_STATES } from './workerReducer';
 
-/** Whether the config panel may be edited (no run holds the worker). */
-export function selectCanEditConfig(s: Pick<AppState, 'runState'>): boolean {
-  return !ACTIVE_STATES.includes(s.runState);
+/** Whether the config panel may be edited (no run, single or twin, holds the worker). */
+export function selectCanEditConfig(s: Pick<AppState, 'runState'> & Partial<Pick<AppState, 'twin'>>): boolean {
+  return !ACTIVE_STATES.includes(s.runState) && !(s.twin && isTwinActive({ twin: s.twin }));
 }
 
 /** Cross-field problems of a config (per-field problems never reach `config`). */
@@ -40,15 +41,18 @@ export interface ControlAvailability {
 
 /** Control availability from run state, pending request, worker health and config validity. */
 export function selectControls(
-  s: Pick<AppState, 'runState' | 'pending' | 'isWorkerAlive' | 'config' | 'fieldIssues' | 'storedDatasets' | 'datasetListError'>,
+  s: Pick<AppState, 'runState' | 'pending' | 'isWorkerAlive' | 'config' | 'fieldIssues' | 'storedDatasets' | 'datasetListError'> & Partial<Pick<AppState, 'twin'>>,
 ): ControlAvailability {
   const isBusy = s.pending !== null;
   const isActive = ACTIVE_STATES.includes(s.runState);
+  // A twin run holds the worker: the single run may not start, resume or take an explained step.
+  const isTwinBusy = s.twin !== undefined && isTwinActive({ twin: s.twin });
   const numFieldIssues = Object.keys(s.fieldIssues).length;
   const numCross = crossFieldIssues(s.config).length;
   const datasetBlocked = selectDatasetBlockedReason(s);
   let startBlockedReason: string | null = null;
   if (!s.isWorkerAlive) startBlockedReason = 'The training worker is not running; reload the page.';
+  else if (isTwinBusy) startBlockedReason = 'A twin run is in progress. Stop it (Twin run panel) to start or resume a single run; the single run\'s charts and model are kept meanwhile.';
   else if (isActive) startBlockedReason = null;
   else if (numFieldIssues > 0) startBlockedReason = `Fix or revert ${numFieldIssues} refused setting${numFieldIssues > 1 ? 's' : ''} first.`;
   else if (numCross > 0) startBlockedReason = `Resolve ${numCross} conflicting setting${numCross > 1 ? 's' : ''} first.`;
@@ -56,12 +60,12 @@ export function selectControls(
   else if (isBusy) startBlockedReason = s.pending?.type === 'init' ? 'Starting the compute backend…' : 'Waiting for the worker to answer…';
   const alive = s.isWorkerAlive && !isBusy;
   return {
-    canStart: alive && !isActive && numFieldIssues === 0 && numCross === 0 && datasetBlocked === null,
+    canStart: alive && !isTwinBusy && !isActive && numFieldIssues === 0 && numCross === 0 && datasetBlocked === null,
     canPause: alive && s.runState === 'running',
-    canResume: alive && s.runState === 'paused',
+    canResume: alive && !isTwinBusy && s.runState === 'paused',
     canStop: alive && isActive,
     canEvaluate: alive && (s.runState === 'running' || s.runState === 'paused'),
-    canExplain: alive && s.runState === 'paused',
+    canExplain: alive && !isTwinBusy && s.runState === 'paused',
     startBlockedReason,
   };
 }

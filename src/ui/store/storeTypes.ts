@@ -13,6 +13,7 @@ import type { CheckpointActions, CheckpointSlice } from './checkpointSlice';
 import type { DatasetActions, DatasetSlice } from './datasetSlice';
 import type { EvaluationActions, EvaluationSlice } from './evaluationSlice';
 import type { ExplainActions, ExplainSlice } from './explainSlice';
+import type { TwinActions, TwinSlice } from './twinSlice';
 import type { CappedHistory } from './history';
 
 /** A config key. */
@@ -131,7 +132,7 @@ export interface AppActions {
 }
 
 /** The full store state. */
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & EvaluationSlice & ExplainSlice & AppActions & DatasetActions & CheckpointActions & EvaluationActions & ExplainActions;
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & DatasetSlice & CheckpointSlice & EvaluationSlice & ExplainSlice & TwinSlice & AppActions & DatasetActions & CheckpointActions & EvaluationActions & ExplainActions & TwinActions;
 
 /** Options of `createAppStore`. */
 export interface AppStoreOptions {

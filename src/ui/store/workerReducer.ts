@@ -11,6 +11,7 @@ import { reduceExplainMessage } from './explainSlice';
 import { appendCapped, emptyHistory } from './history';
 import { appendPairStats, windowFromHistory } from './pairStatsWindow';
 import { appendProbe } from './stepScrub';
+import { reduceTwinMessage } from './twinSlice';
 import type { AppState, ErrorEntry, LogEntry } from './storeTypes';
 
 /** Limits the reducer needs. */
@@ -83,6 +84,7 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
       const changes: Partial<AppState> = {
         ...reduceEvaluationMessage(state, msg, limits.historyCap),
         ...reduceExplainMessage(state, msg),
+        ...reduceTwinMessage(state, msg, limits.historyCap),
         ...addError(state, limits, {
           requestId: msg.id ?? null, name: msg.error.name, message: msg.error.message,
           hint: msg.hint, isFatal: msg.isFatal,
@@ -99,6 +101,10 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
       }
       return changes;
     }
+    case 'twinState':
+    case 'twinMetrics':
+    case 'twinEval':
+      return reduceTwinMessage(state, msg, limits.historyCap);
     case 'done':
       return { runState: 'done', step: msg.step, pending: null, progress: null };
     case 'exported':

@@ -1,7 +1,7 @@
 /**
  * App: the page layout and its providers. Header with title and StatusLine, banners, a left
  * column with Controls, the event log, the CheckpointPanel, the DatasetPanel and the ConfigPanel, and a right column of live panels
- * (the step slider, the explained step when asked for, then loss, IoU, what HVP picks, kNN, linear probe, collapse health, PCA map, view gallery). The store and the worker client are created in main.tsx and
+ * (the step slider, the explained step when asked for, then loss, IoU, what HVP picks, the planned schedules, kNN, linear probe, collapse health, PCA map, view gallery, the twin run). The store and the worker client are created in main.tsx and
  * passed in, so tests and the page share one wiring.
  * Must not import: zustand, recharts, tfjs.
  */
@@ -28,8 +28,10 @@ import { KnnChart } from '../KnnChart/KnnChart';
 import { LossChart } from '../LossChart/LossChart';
 import { PairStatsPanel } from '../PairStatsPanel/PairStatsPanel';
 import { ProbeChart } from '../ProbeChart/ProbeChart';
+import { ScheduleChart } from '../ScheduleChart/ScheduleChart';
 import { StatusLine } from '../StatusLine/StatusLine';
 import { StepSlider } from '../StepSlider/StepSlider';
+import { TwinPanel } from '../TwinPanel/TwinPanel';
 import styles from './App.module.css';
 
 /** Props of App. */
@@ -48,7 +50,7 @@ function Layout() {
       <header className={styles.header}>
         <div className={styles.brand}>
           <h1 className={styles.title}>HVP Playground</h1>
-          <p className={styles.tagline}>Self-supervised learning (SimSiam, SimCLR, BYOL) with Hard View Pretraining, trained live in your browser</p>
+          <p className={styles.tagline}>Self-supervised learning (SimSiam, SimCLR, BYOL, DINO, iBOT) with Hard View Pretraining, trained live in your browser</p>
         </div>
         <StatusLine />
       </header>
@@ -68,11 +70,13 @@ function Layout() {
           <LossChart />
           <IouChart />
           <PairStatsPanel />
+          <ScheduleChart />
           <KnnChart />
           <ProbeChart />
           <HealthPanel />
           <EmbeddingMap />
           <Gallery />
+          <TwinPanel maxSteps={maxSteps} />
         </div>
       </main>
     </div>
