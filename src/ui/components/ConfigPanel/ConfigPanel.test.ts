@@ -23,7 +23,7 @@ function countMatches(html: string, re: RegExp): number {
   return (html.match(re) ?? []).length;
 }
 
-const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#x27;');
 
 describe('ConfigPanel markup', () => {
   it('shows basic rows by default, each with its help as title and as an ⓘ tooltip', () => {
