@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFastGrad } from '../ops/conv2dFastGrad';
+import { batchNormTrain } from '../ops/batchNormTrain';
 
 /** PyTorch BatchNorm eps. */
 export const BN_EPS = 1e-5;
@@ -89,12 +90,12 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
   if (!isTraining) {
     return tf.batchNorm(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, offset, scale, BN_EPS) as T;
   }
-  const axes = x.rank === 4 ? [0, 1, 2] : [0];
   const n = x.size / numChannels; // values per channel
   if (n < 2) throw new Error(`BatchNorm "${bn.name}" in training mode needs more than 1 value per channel (got ${n})`);
-  const { mean, variance } = tf.moments(x, axes); // [C] each, variance biased
-  const y = tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, offset, scale, BN_EPS) as T;
-  stats.push({ name: bn.name, mean: mean as tf.Tensor1D, variance: tf.mul(variance, n / (n - 1)) as tf.Tensor1D });
+  // one custom-gradient op with a closed-form backward instead of tf.moments + tf.batchNorm under
+  // autodiff (≈ 30 small kernels per layer in the backward; bench/README.md "What limits the step")
+  const { y, mean, variance } = batchNormTrain(x, scale, offset, BN_EPS); // variance biased, [C]
+  stats.push({ name: bn.name, mean, variance: tf.mul(variance, n / (n - 1)) as tf.Tensor1D });
   return y;
 }
 
