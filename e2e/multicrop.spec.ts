@@ -1,11 +1,13 @@
 // End-to-end: the multi-crop methods in Chromium with WebGPU (SwiftShader here). DINO on a width-4
-// ResNet-10 and iBOT on a tiny ViT, each with hard HVP over 4 global and (4/2)·1 local views, train a
+// ResNet-10 and iBOT on a tiny ViT, each with hard HVP over 4 global and (4/2)·1 (DINO) or 1 (iBOT) local views, train a
 // few steps of a longer planned run (maxSteps < totalSteps): the planned-schedule chart shows
 // learning rate, weight decay, teacher momentum and teacher temperature before the run and follows an
 // edit; paused mid-run it marks the current step; at the end the loss and IoU charts have a point per
 // step, the gallery shows every global and local view of each probe image with the chosen combination
 // outlined, the terms heatmap and the scored combinations, kNN has a value, the other panels render,
-// the step slider scrubs the gallery back, and nothing is logged to the console as an error.
+// the step slider scrubs the gallery back, and nothing is logged to the console as an error. While
+// paused, "Explain the next step" takes one step and shows its four stages, with the global and local
+// views of every shown image.
 import { expect, test, type Page } from '@playwright/test';
 import { tinyQuery, watchConsole } from './helpers';
 
@@ -69,9 +71,33 @@ for (const method of ['dino', 'ibot'] as const) {
     await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
     await expect(page.getByTestId('schedule-now-teacherTemp')).toContainText(/at step [1-6]$/);
     await expect(page.getByTestId('schedule-now-momentum')).toContainText('at step');
-    // "Explain the next step" shows pair selection only: disabled with the reason for multi-crop runs.
-    await expect(page.getByTestId('btn-explain')).toBeDisabled();
-    await expect(page.getByTestId('btn-explain')).toHaveAttribute('title', new RegExp(`Not available for ${method}`));
+    // "Explain the next step": one step, its four stages, the global and local views of 4 shown images.
+    // L locals per image: (4/2)·1 for DINO, 1 for iBOT (the authors' iBOT selects among global pairs only).
+    const numLocals = method === 'dino' ? 2 : 1;
+    await expect(page.getByTestId('btn-explain')).toBeEnabled();
+    await expect(page.getByTestId('btn-explain')).toHaveAttribute('title', /global and local views/);
+    const pausedAt = Number(await page.getByTestId('status-step').getAttribute('data-step'));
+    await page.getByTestId('btn-explain').click();
+    const stages = page.getByTestId('explain-stages');
+    await expect(stages).toBeVisible({ timeout: 120_000 });
+    await expect(stages).toHaveAttribute('data-step', String(pausedAt));
+    await expect(stages).toHaveAttribute('data-kind', 'multi-crop');
+    for (const id of ['explain-stage-views', 'explain-stage-losses', 'explain-stage-choice', 'explain-stage-update']) await expect(page.getByTestId(id)).toBeVisible();
+    // 4 shown images (batch 8) × (4 globals + L locals), each with its terms heatmap and 4·L scored combinations.
+    const views = page.getByTestId('explain-stage-views');
+    await expect(views.locator('[data-testid="gallery-probe"][data-kind="multi-crop"]')).toHaveCount(4);
+    await expect(views.getByTestId('multicrop-global')).toHaveCount(16);
+    await expect(views.getByTestId('multicrop-local')).toHaveCount(4 * numLocals);
+    await expect(views.locator('[data-testid="multicrop-global"][data-chosen="true"]')).toHaveCount(8);
+    await expect(views.getByTestId('multicrop-terms')).toHaveCount(4);
+    for (const combos of await views.getByTestId('multicrop-combos').all()) await expect(combos).toHaveAttribute('data-scored', String(4 * numLocals));
+    await expect(page.getByTestId('explain-scores')).toHaveCount(4);
+    await expect(page.getByTestId('explain-choice')).toHaveCount(4);
+    await expect(page.getByTestId('explain-choice').first()).toContainText(/g\d/);
+    await expect(page.getByTestId('explain-update-summary')).toContainText('→');
+    await expect.poll(async () => Number(await page.getByTestId('status-step').getAttribute('data-step'))).toBe(pausedAt + 1);
+    await expect(page.getByTestId('run-state')).toHaveText('paused');
+    await page.screenshot({ path: `test-results/multicrop-${method}-explain.png`, fullPage: true });
     await page.getByTestId('btn-resume').click();
     await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 300_000 });
 
@@ -80,17 +106,18 @@ for (const method of ['dino', 'ibot'] as const) {
     expect(await points(page, 'chart-iou')).toBe(6);
     await expect(page.getByTestId('chart-loss')).toContainText(method === 'dino' ? 'DINO loss' : 'iBOT loss');
 
-    // Gallery: 2 probe images × (4 globals + 2 locals); per image 2 chosen globals and 1 chosen local.
-    await expect(page.locator('[data-testid="gallery-probe"][data-kind="multi-crop"]')).toHaveCount(2);
-    await expect(page.getByTestId('multicrop-global')).toHaveCount(8);
-    await expect(page.getByTestId('multicrop-local')).toHaveCount(4);
-    await expect(page.locator('[data-testid="multicrop-global"][data-chosen="true"]')).toHaveCount(4);
-    await expect(page.locator('[data-testid="multicrop-local"][data-chosen="true"]')).toHaveCount(2);
-    await expect(page.getByTestId('multicrop-terms')).toHaveCount(2);
-    await expect(page.getByTestId('multicrop-chosen')).toHaveCount(2);
-    // Candidates: 2 even × 2 odd globals × C(2, 1) locals = 8, all scored (cap 128).
-    for (const combos of await page.getByTestId('multicrop-combos').all()) {
-      await expect(combos).toHaveAttribute('data-scored', '8');
+    // Gallery: 2 probe images × (4 globals + L locals); per image 2 chosen globals and 1 chosen local.
+    const gallery = page.getByTestId('gallery');
+    await expect(gallery.locator('[data-testid="gallery-probe"][data-kind="multi-crop"]')).toHaveCount(2);
+    await expect(gallery.getByTestId('multicrop-global')).toHaveCount(8);
+    await expect(gallery.getByTestId('multicrop-local')).toHaveCount(2 * numLocals);
+    await expect(gallery.locator('[data-testid="multicrop-global"][data-chosen="true"]')).toHaveCount(4);
+    await expect(gallery.locator('[data-testid="multicrop-local"][data-chosen="true"]')).toHaveCount(2);
+    await expect(gallery.getByTestId('multicrop-terms')).toHaveCount(2);
+    await expect(gallery.getByTestId('multicrop-chosen')).toHaveCount(2);
+    // Candidates: 2 even × 2 odd globals × C(L, 1) locals = 8 (DINO) / 4 (iBOT), all scored (cap 128).
+    for (const combos of await gallery.getByTestId('multicrop-combos').all()) {
+      await expect(combos).toHaveAttribute('data-scored', String(4 * numLocals));
       await expect(combos.locator('[data-chosen="true"]')).toHaveCount(1);
     }
     await expect(page.getByTestId('pair-matrix')).toHaveCount(0);
@@ -105,7 +132,7 @@ for (const method of ['dino', 'ibot'] as const) {
     // Step slider: back to step 2, the gallery shows that probe's multi-crop cards; Live returns.
     await page.getByTestId('step-slider-input').fill('2');
     await expect(page.getByTestId('gallery-step')).toHaveAttribute('data-step', '2');
-    await expect(page.locator('[data-testid="gallery-probe"][data-kind="multi-crop"]')).toHaveCount(2);
+    await expect(gallery.locator('[data-testid="gallery-probe"][data-kind="multi-crop"]')).toHaveCount(2);
     await page.getByTestId('step-slider-live').click();
     await expect(page.getByTestId('gallery-step')).toHaveAttribute('data-step', '6');
 

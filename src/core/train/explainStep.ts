@@ -9,12 +9,14 @@
  * Stage 4 measures both losses with BatchNorm in eval mode (method.probePairLosses): that changes no
  * state (no running-stat update, no generator draw), and both numbers use the same mode, so their
  * difference is the update alone. The step's own training loss (BN in training mode) is given too.
+ * DINO / iBOT select combinations of global and local views instead of pairs: multiCropExplain.ts.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { pairIous } from '../data/iou';
 import type { ViewParams } from '../data/types';
 import type { ProbeImage } from './metrics';
+import { readMultiCropExplanation } from './multiCropExplain';
 import { numPairs, pairList } from './pairs';
 import type { PendingStep, Trainer } from './trainer';
 
@@ -32,6 +34,17 @@ export interface ExplainedPending {
     /** Eval-mode per-sample pair losses of the whole batch before / after the update, [M, P]. */
     evalBefore: tf.Tensor2D;
     evalAfter: tf.Tensor2D;
+    /**
+     * Multi-crop methods (DINO, iBOT) only (multiCropExplain.ts): then `views` are the shown images'
+     * rendered GLOBALS, numRendered their count, and evalBefore / evalAfter the eval-mode scores of
+     * the step's combinations (PendingStep.multiCrop.combos), [M, C].
+     */
+    multiCrop?: {
+      /** Rendered locals of the shown images, 0..255, [Lr·K, Sl, Sl, 3] view-major. */
+      locals: tf.Tensor4D;
+      /** Eval-mode loss terms of the whole batch before the update, [M, Gr, Gr + Lr]. */
+      terms: tf.Tensor3D;
+    };
   } | null;
 }
 
@@ -76,6 +89,7 @@ function ruleOf(trainer: Trainer, isSelection: boolean): string {
 export async function readExplanation(trainer: Trainer, ex: ExplainedPending): Promise<StepExplanation> {
   const { pending: p, shown } = ex;
   if (!shown) throw new Error('readExplanation needs a step queued by trainStepExplained, not trainStep.');
+  if (p.multiCrop || shown.multiCrop) return readMultiCropExplanation(trainer, ex);
   const N = shown.numRendered;
   const M = p.numImages;
   const K = shown.imageIdx.length;

@@ -9,7 +9,8 @@
  *   random      — the same candidates, one chosen uniformly per image from the probe stream;
  *   off         — the single identity combination (globals 0, 1, locals 0…l−1).
  * ProbeImage.pairLosses per global pair: the best (hard / random / off: highest; easy: lowest)
- * score among the candidates using that pair, NaN where none does.
+ * score among the candidates using that pair, NaN where none does. The per-image record helpers at
+ * the end (imageViews, scoredCombos, bestPairScores) are shared with multiCropExplain.ts.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -20,7 +21,7 @@ import { renderViews } from '../ops/renderViewsOp';
 import { normalizeViews } from '../ops/renderViewsTf';
 import type { Rng } from '../random';
 import { candidateCombinations, identityCombinations, type ComboTable } from './combinations';
-import type { ProbeImage, ProbeSnapshot } from './metrics';
+import type { MultiCropProbe, ProbeImage, ProbeSnapshot } from './metrics';
 import { localAugment, sampledCropCounts } from './multiCropTrainer';
 import { numPairs, pairIndex, pairList } from './pairs';
 import { selectPairs } from './selection';
@@ -62,22 +63,13 @@ export async function captureMultiCropProbe(trainer: Trainer, method: MultiCropM
   const px = S * S * 3;
   const lpx = Sl * Sl * 3;
   const srcPx = src.height * src.width * 3;
-  const isBetter = (a: number, b: number) => (mode === 'easy' ? a < b : a > b);
   const imagesOut: ProbeImage[] = [];
+  const allRows = Array.from({ length: C }, (_, c) => c);
   for (let m = 0; m < M; m++) {
-    const views = new Uint8Array(G * px);
-    for (let k = 0; k < G; k++) views.set(gData!.subarray((k * M + m) * px, (k * M + m + 1) * px), k * px);
-    const localViews = new Uint8Array(L * lpx);
-    for (let k = 0; k < L; k++) localViews.set(lData!.subarray((k * M + m) * lpx, (k * M + m + 1) * lpx), k * lpx);
-    const combos = Array.from({ length: C }, (_, c) => {
-      const row = cands.table.subarray(c * width, (c + 1) * width);
-      return { globals: [row[0]!, row[1]!] as [number, number], locals: Array.from(row.subarray(2)), loss: lossData![m * C + c]! };
-    });
-    const pairLosses = new Array<number>(P).fill(NaN);
-    for (const c of combos) {
-      const p = pairIndex(c.globals[0], c.globals[1], G);
-      if (Number.isNaN(pairLosses[p]!) || isBetter(c.loss, pairLosses[p]!)) pairLosses[p] = c.loss;
-    }
+    const views = imageViews(gData!, G, M, m, px);
+    const localViews = imageViews(lData!, L, M, m, lpx);
+    const combos = scoredCombos(cands.table, width, allRows, lossData!.subarray(m * C, (m + 1) * C));
+    const pairLosses = bestPairScores(combos, G, mode);
     const chosen = combos[selData![m]!]!;
     const label = src.labels ? src.labels[m]! : -1;
     imagesOut.push({
@@ -105,4 +97,33 @@ export async function captureMultiCropProbe(trainer: Trainer, method: MultiCropM
     });
   }
   return { step: trainer.step, numViews: G, images: imagesOut };
+}
+
+/** Image m's n views out of view-major data of `numImages` images, n × [px] concatenated, uint8. */
+export function imageViews(data: Float32Array | Int32Array | Uint8Array, n: number, numImages: number, m: number, px: number): Uint8Array {
+  const out = new Uint8Array(n * px);
+  for (let k = 0; k < n; k++) out.set(data.subarray((k * numImages + m) * px, (k * numImages + m + 1) * px), k * px);
+  return out;
+}
+
+/** Rows `rows` of a combination table (width 2 + l) with their scores, scores[i] of rows[i]'s column. */
+export function scoredCombos(table: Int32Array, width: number, rows: readonly number[], scores: ArrayLike<number>): MultiCropProbe['combos'] {
+  return rows.map((c) => {
+    const row = table.subarray(c * width, (c + 1) * width);
+    return { globals: [row[0]!, row[1]!] as [number, number], locals: Array.from(row.subarray(2)), loss: scores[c]! };
+  });
+}
+
+/**
+ * ProbeImage.pairLosses of a multi-crop image: per global pair of G the best (easy: lowest, else
+ * highest) score among the combinations using it, NaN where none does.
+ */
+export function bestPairScores(combos: MultiCropProbe['combos'], numGlobals: number, mode: 'hard' | 'easy'): number[] {
+  const isBetter = (a: number, b: number) => (mode === 'easy' ? a < b : a > b);
+  const out = new Array<number>(numPairs(numGlobals)).fill(NaN);
+  for (const c of combos) {
+    const p = pairIndex(c.globals[0], c.globals[1], numGlobals);
+    if (Number.isNaN(out[p]!) || isBetter(c.loss, out[p]!)) out[p] = c.loss;
+  }
+  return out;
 }

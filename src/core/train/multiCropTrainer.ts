@@ -49,6 +49,21 @@ export interface MultiCropPending {
   localParams: ViewParams[];
 }
 
+/**
+ * What an explained multi-crop step keeps for "Explain the next step" (multiCropExplain.ts); the
+ * reader disposes the tensors. C = rows of MultiCropPending.combos.
+ */
+export interface MultiCropShownTensors {
+  /** Rendered globals / locals of the first K images, 0..255, [Gr·K, Sg, Sg, 3] / [Lr·K, Sl, Sl, 3] view-major. */
+  globals: tf.Tensor4D;
+  locals: tf.Tensor4D;
+  /** Eval-mode loss terms of the whole batch before the update, [M, Gr, Gr + Lr]. */
+  terms: tf.Tensor3D;
+  /** Eval-mode scores of the step's combinations before / after the update, [M, C]. */
+  evalBefore: tf.Tensor2D;
+  evalAfter: tf.Tensor2D;
+}
+
 /** The fields of PendingStep a multi-crop step fills (trainer.ts adds step and learningRate). */
 export interface QueuedMultiCrop {
   tensors: StepTensors;
@@ -58,6 +73,8 @@ export interface QueuedMultiCrop {
   isSelectionStep: boolean;
   cpuPairs: Int32Array | null;
   multiCrop: MultiCropPending;
+  /** Explained steps only (numShown > 0), else null. */
+  shown: MultiCropShownTensors | null;
 }
 
 /** What the branch needs from the trainer. */
@@ -92,10 +109,12 @@ export function checkMultiCropConfig(config: RunConfig): void {
 }
 
 /**
- * Samples, plans, renders and queues step `stepIdx` (0-based) of batch `idx`.
+ * Samples, plans, renders and queues step `stepIdx` (0-based) of batch `idx`. With numShown > 0 also
+ * keeps what an explained step shows (MultiCropShownTensors): eval-mode probeCombos (no state change,
+ * no draws) on the step's own views and combinations just before and just after the update.
  * NOTE: advances ctx.viewRng (and ctx.selectRng on selection / random steps).
  */
-export function queueMultiCropStep(ctx: MultiCropContext, idx: Int32Array, stepIdx: number, lr: number, augGlobal: AugmentOptions, augLocal: AugmentOptions): QueuedMultiCrop {
+export function queueMultiCropStep(ctx: MultiCropContext, idx: Int32Array, stepIdx: number, lr: number, augGlobal: AugmentOptions, augLocal: AugmentOptions, numShown = 0): QueuedMultiCrop {
   const { config, method, optimizer, images } = ctx;
   const M = idx.length;
   const l = config.numLocalViews;
@@ -113,24 +132,40 @@ export function queueMultiCropStep(ctx: MultiCropContext, idx: Int32Array, stepI
     plan = { kind: 'fixed', chosen: identityCombinations(M, l) };
     rendered = { numGlobals: 2, numLocals: l };
   }
+  const combos = plan.kind === 'select' ? plan.candidates.table : plan.chosen;
+  const K = Math.min(numShown, M);
   const out = tf.tidy(() => {
     const idxT = tf.tensor1d(idx, 'int32');
     const globals = renderViews(images, idxT, globalParams.slice(0, rendered.numGlobals * M), config.imageSize, { normalize: true }); // [G·M, Sg, Sg, 3]
     const locals = rendered.numLocals > 0
       ? renderViews(images, idxT, localParams.slice(0, rendered.numLocals * M), config.localSize, { normalize: true }) // [L·M, Sl, Sl, 3]
       : (tf.zeros([0, config.localSize, config.localSize, 3]) as tf.Tensor4D);
+    const comboT = K > 0 ? tf.tensor2d(combos, [combos.length / (2 + l), 2 + l], 'int32') : null; // [C, 2 + l]
+    // Explained steps only: beginStep is idempotent per step index (multiCropTrainStep calls it again).
+    if (comboT) method.beginStep(stepIdx);
+    const before = comboT ? method.probeCombos(globals, locals, rendered, comboT) : null; // terms [M, Gr, Gr + Lr], comboLosses [M, C]
     const r = multiCropTrainStep(method, optimizer, globals, locals, rendered, plan, lr, { step: stepIdx + 1, totalSteps: config.totalSteps });
-    return { loss: r.loss, pairLosses: r.comboLosses, selected: r.selected ?? tf.range(0, M, 1, 'int32') } as unknown as tf.TensorContainerObject;
-  }) as unknown as StepTensors;
+    const stepT = { loss: r.loss, pairLosses: r.comboLosses, selected: r.selected ?? tf.range(0, M, 1, 'int32') };
+    if (!comboT || !before) return { stepT } as unknown as tf.TensorContainerObject;
+    const after = method.probeCombos(globals, locals, rendered, comboT).comboLosses; // [M, C]
+    const shownOf = (params: ViewParams[], n: number, size: number) => {
+      const shownParams = Array.from({ length: n * K }, (_, v) => params[Math.floor(v / K) * M + (v % K)]!);
+      return renderViews(images, idxT.slice(0, K), shownParams, size).mul(255).round().clipByValue(0, 255); // [n·K, size, size, 3] view-major
+    };
+    const shownLocals = rendered.numLocals > 0 ? shownOf(localParams, rendered.numLocals, config.localSize) : tf.zeros([0, config.localSize, config.localSize, 3]);
+    const shown = { globals: shownOf(globalParams, rendered.numGlobals, config.imageSize), locals: shownLocals, terms: before.terms, evalBefore: before.comboLosses, evalAfter: after };
+    return { stepT, shown } as unknown as tf.TensorContainerObject;
+  }) as unknown as { stepT: StepTensors; shown?: MultiCropShownTensors };
   const isSelect = plan.kind === 'select';
   return {
-    tensors: out,
+    tensors: out.stepT,
     params: globalParams,
     numViews: sampled.numGlobals,
     numImages: M,
     isSelectionStep: isSelect,
     cpuPairs: isSelect ? null : Int32Array.from({ length: M }, (_, m) => m),
-    multiCrop: { rendered, numLocalsPerCombo: l, combos: plan.kind === 'select' ? plan.candidates.table : plan.chosen, localParams },
+    multiCrop: { rendered, numLocalsPerCombo: l, combos, localParams },
+    shown: out.shown ?? null,
   };
 }
 

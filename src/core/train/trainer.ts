@@ -149,17 +149,16 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
 
   /** trainStep's work; with numShown > 0 also what an explained step shows (trainStepExplained). */
   function queueStep(numShown: number): ExplainedPending {
-    if (isMultiCropMethod(model) && numShown > 0) {
-      throw new Error(`"Explain the next step" is not available for ${config.method} yet: it explains pair selection, and ${config.method} selects combinations of global and local views. Resume the run; the gallery shows the scored combinations.`);
-    }
     const lr = cosineWithWarmup(step, config.learningRate, config.totalSteps, config.warmupSteps);
     const idx = sampler.nextBatch();
     const M = idx.length;
     if (isMultiCropMethod(model)) {
-      const q = queueMultiCropStep({ config, method: model, optimizer, images: images.train, viewRng, selectRng }, idx, step, lr, aug, augLocal!);
+      const { shown: mc, ...q } = queueMultiCropStep({ config, method: model, optimizer, images: images.train, viewRng, selectRng }, idx, step, lr, aug, augLocal!, numShown);
       const pending: PendingStep = { step, learningRate: lr, ...q };
       step += 1;
-      return { pending, shown: null };
+      if (!mc) return { pending, shown: null };
+      const shown = { imageIdx: idx.slice(0, Math.min(numShown, M)), numRendered: q.multiCrop.rendered.numGlobals, views: mc.globals, evalBefore: mc.evalBefore, evalAfter: mc.evalAfter };
+      return { pending, shown: { ...shown, multiCrop: { locals: mc.locals, terms: mc.terms } } };
     }
     const method = model;
     const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);

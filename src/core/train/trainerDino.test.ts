@@ -2,7 +2,8 @@
 // 8 px locals, batch 8): the loss falls, every HVP mode runs, hard picks the highest-scoring
 // combination, the last layer is frozen for the first epoch, runs repeat by seed without leaks,
 // resuming from a snapshot and from a checkpoint file continues exactly, the gallery probe has the
-// multi-crop format, kNN embeds, and explaining a step is refused with a reason.
+// multi-crop format, kNN embeds, and odd numViews with HVP is refused with a reason (explained steps:
+// multiCropExplain.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
@@ -13,6 +14,7 @@ import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
 import { captureProbe, evaluateKnn } from './evaluate';
+import { readExplanation } from './explainStep';
 import type { StepMetrics } from './metrics';
 import { emptyHistory } from './runHistory';
 import { createTrainer, type Trainer } from './trainer';
@@ -211,12 +213,16 @@ describe('trainer with dino', () => {
     t.dispose();
   });
 
-  it('refuses to explain a step, and refuses odd numViews with HVP, with reasons', () => {
+  it('explains a step as the run\'s next step, and refuses odd numViews with HVP, with a reason', async () => {
     const c = dino({ hvpMode: 'hard' });
     const t = createTrainer(c, datasetFor(c));
-    expect(() => t.trainStepExplained(2)).toThrow(/not available for dino/);
-    expect(t.step).toBe(0);
+    const ex = t.trainStepExplained(2);
+    expect(t.step).toBe(1);
+    expect(ex.shown?.multiCrop).toBeDefined();
+    const e = await readExplanation(t, ex);
+    t.releaseStep(ex.pending);
     t.dispose();
+    expect(e.images.map((i) => i.multiCrop?.numLocals)).toEqual([4, 4]);
     expect(() => createTrainer(dino({ numViews: 3 }), datasetFor(c))).toThrow(/even numViews/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Controls: Start / Pause / Resume / Stop (enabled by run state), "Evaluate kNN now", and a
- * "Copy share link" button, "Explain the next step" (paused runs of the pair methods; ExplainPanel shows it), and the metric export buttons (ExportMetrics). Start sends the
+ * "Copy share link" button, "Explain the next step" (paused runs; ExplainPanel shows it), and the metric export buttons (ExportMetrics). Start sends the
  * current panel config (and `maxSteps` from the URL).
  * Must not import: zustand, recharts, tfjs.
  */
@@ -24,9 +24,8 @@ export function Controls({ maxSteps }: ControlsProps) {
   const { copy } = useShareLink();
   const c = useAppStoreShallow(selectControls);
   const isExplaining = useAppStore((s) => s.explain.requestId !== null);
-  // The explained step shows pair selection; DINO / iBOT select combinations (the gallery shows those).
-  const explainMethod = useAppStore((s) => selectShownConfig(s).method);
-  const isExplainable = explainMethod !== 'dino' && explainMethod !== 'ibot';
+  // DINO / iBOT explain combinations of global and local views instead of pairs.
+  const isMultiCrop = useAppStore((s) => ['dino', 'ibot'].includes(selectShownConfig(s).method));
   const [shareNote, setShareNote] = useState<string | null>(null);
 
   const onShare = () => {
@@ -61,10 +60,10 @@ export function Controls({ maxSteps }: ControlsProps) {
           title="Copies a link to this page with the current settings (seed included).">
           Copy share link
         </button>
-        <button type="button" className={styles.secondary} data-testid="btn-explain" disabled={!c.canExplain || isExplaining || !isExplainable} onClick={commands.explainStep}
-          title={isExplainable
-            ? 'Pause first. Takes the next training step and shows its stages: sampled views, pair losses, the chosen pair, the loss before and after the update.'
-            : `Not available for ${explainMethod}: the explained step shows pair selection, and ${explainMethod} selects combinations of global and local views. The gallery shows the scored combinations of the probe images.`}>
+        <button type="button" className={styles.secondary} data-testid="btn-explain" disabled={!c.canExplain || isExplaining} onClick={commands.explainStep}
+          title={isMultiCrop
+            ? 'Pause first. Takes the next training step and shows its stages: sampled global and local views, combination scores, the chosen combination, its loss before and after the update.'
+            : 'Pause first. Takes the next training step and shows its stages: sampled views, pair losses, the chosen pair, the loss before and after the update.'}>
           {isExplaining ? 'Explaining…' : 'Explain the next step'}
         </button>
       </div>

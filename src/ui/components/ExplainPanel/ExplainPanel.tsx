@@ -3,7 +3,8 @@
  * with a caption saying what happens there — (1) the sampled views of the first images of the batch
  * (crop boxes on the source and the rendered views), (2) the selection forward's per-pair loss matrix
  * of each image, (3) the pair each image keeps with its loss and IoU, (4) the chosen pairs' loss just
- * before and just after the optimizer update. Hidden until the user asks for an explanation.
+ * before and just after the optimizer update. Hidden until the user asks for an explanation. DINO / iBOT
+ * steps (combinations of global and local views) are drawn by MultiCropStages.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
@@ -15,6 +16,7 @@ import { PairMatrix } from '../PairMatrix/PairMatrix';
 import { Panel } from '../Panel/Panel';
 import { drawSource, ViewTile } from '../ProbeCard/ProbeCard';
 import styles from './ExplainPanel.module.css';
+import { MultiCropStages } from './MultiCropStages';
 
 function SourceWithBoxes({ image }: { image: ExplainedImage }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -24,7 +26,8 @@ function SourceWithBoxes({ image }: { image: ExplainedImage }) {
   return <canvas ref={ref} className={styles.source} aria-label={`Training image ${image.imageIdx} with the crop boxes of its views`} />;
 }
 
-function Stage({ n, title, caption, testId, children }: { n: number; title: string; caption: string; testId: string; children: ReactNode }) {
+/** One numbered stage with its caption (also used by MultiCropStages). */
+export function Stage({ n, title, caption, testId, children }: { n: number; title: string; caption: string; testId: string; children: ReactNode }) {
   return (
     <section className={styles.stage} data-testid={testId}>
       <h4 className={styles.stageTitle}><span className={styles.num}>{n}</span>{title}</h4>
@@ -34,9 +37,11 @@ function Stage({ n, title, caption, testId, children }: { n: number; title: stri
   );
 }
 
-const signed = (d: number) => `${d <= 0 ? '−' : '+'}${Math.abs(d).toFixed(4)}`;
+/** A signed change with a true minus sign. */
+export const signed = (d: number) => `${d <= 0 ? '−' : '+'}${Math.abs(d).toFixed(4)}`;
 
 function Stages({ e }: { e: StepExplanation }) {
+  if (e.images.some((img) => img.multiCrop)) return <MultiCropStages e={e} />; // DINO / iBOT: combinations of global and local views
   const N = e.numViews;
   const K = e.images.length;
   const delta = e.meanLossAfter - e.meanLossBefore;
