@@ -1,7 +1,8 @@
 /**
  * The one place that registers our WebGPU kernels with tfjs, and the gpu/ entry point for worker/ and
  * cli/ (which may import gpu/register only): it re-exports the fused optimizers.
- * Every kernel adds its KernelConfig factory to GPU_KERNELS (optimizers, pair selection, views).
+ * Every kernel adds its KernelConfig factory to a kernel set: BASE_KERNELS (optimizers, pair selection, views,
+ * filter gradient) or LEAN_KERNELS (fewer dispatches per step: training BatchNorm, …).
  * Call it before uploading the dataset: the view op packs source images only when its kernel exists.
  * Must not import: core/ values outside core/ops, worker/, ui/, DOM.
  */
@@ -14,8 +15,18 @@ import { pairSelectConfig } from './kernels/pairSelect';
 import { renderViewsConfig } from './kernels/renderViews';
 import { sgdMomentumUpdateConfig } from './kernels/sgdMomentumUpdate';
 
-/** Factories of every kernel this package registers, by backend name. */
-const GPU_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
+/**
+ * Kernel sets: 'base' = the kernels of the step before issue 12 (optimizers, pair selection, views, filter
+ * gradient); 'lean' = the kernels that cut the step's dispatch count (bench/dispatch/). Registering a set is
+ * additive, so bench/dispatch/ measures base, then base + lean, in one page load.
+ */
+export type GpuKernelSet = 'base' | 'lean';
+
+/** Every kernel set, in registration order. */
+export const GPU_KERNEL_SETS: readonly GpuKernelSet[] = ['base', 'lean'];
+
+/** Factories of the 'base' kernels, by backend name. */
+const BASE_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
   sgdMomentumUpdateConfig,
   larsUpdateConfig,
   adamwUpdateConfig,
@@ -24,13 +35,22 @@ const GPU_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
   conv2dBackpropFilterConfig, // replaces tfjs's stock kernel (kept as its fallback)
 ];
 
+/** Factories of the 'lean' kernels (fewer dispatches per step), by backend name. */
+const LEAN_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [];
+
+const KERNELS_BY_SET: Record<GpuKernelSet, ReadonlyArray<(backendName: string) => tf.KernelConfig>> = {
+  base: BASE_KERNELS,
+  lean: LEAN_KERNELS,
+};
+
 /**
- * Registers all our WebGPU kernels for `backendName` (default 'webgpu'; pass the name of a custom backend
- * built on WebGPUBackend). Idempotent: kernels already registered for that backend are left alone.
+ * Registers our WebGPU kernels for `backendName` (default 'webgpu'; pass the name of a custom backend
+ * built on WebGPUBackend): every set by default, or only `sets`. Idempotent: kernels already registered
+ * for that backend are left alone.
  * @returns the kernel names now available
  */
-export function registerGpuKernels(backendName = 'webgpu'): string[] {
-  return GPU_KERNELS.map((make) => {
+export function registerGpuKernels(backendName = 'webgpu', sets: readonly GpuKernelSet[] = GPU_KERNEL_SETS): string[] {
+  return sets.flatMap((set) => KERNELS_BY_SET[set]).map((make) => {
     const config = make(backendName);
     if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);
     return config.kernelName;
