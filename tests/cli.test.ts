@@ -73,6 +73,25 @@ describe('CLI train → resume → info / eval / export', () => {
     for (const [k, t] of a.snapshot.optimizer) expect(Array.from(b.snapshot.optimizer.get(k)!.data), k).toEqual(Array.from(t.data));
   });
 
+  it('--backend wasm trains, names the engine, and 2 steps + resume to 4 on wasm equal 4 straight steps on wasm', async () => {
+    const [w4, w2] = await Promise.all([
+      runCli(['train', ...TINY, '--steps', '4', '--out', at('wasm4.safetensors'), '--backend', 'wasm', '--json', '--quiet']),
+      runCli(['train', ...TINY, '--steps', '2', '--out', at('wasm2.safetensors'), '--backend', 'wasm', '--json']),
+    ]);
+    expectOk(w4);
+    expectOk(w2);
+    expect(w2.stderr).toMatch(/Backend: wasm( SIMD)?, 1 thread \(Node runs it single-threaded\)\./);
+    const w2to4 = await runCli(['resume', at('wasm2.safetensors'), '--steps', '4', '--out', at('wasm2to4.safetensors'), '--backend', 'wasm', '--json']);
+    expectOk(w2to4);
+    expect([...lossesOf(w2), ...lossesOf(w2to4)]).toEqual(lossesOf(w4));
+    expect(load('wasm4.safetensors').record.backend).toBe('wasm');
+    const a = load('wasm4.safetensors').snapshot;
+    const b = load('wasm2to4.safetensors').snapshot;
+    for (const [k, t] of a.model) expect(Array.from(b.model.get(k)!.data), k).toEqual(Array.from(t.data));
+    // the same run on cpu: the engines agree to float32 rounding
+    lossesOf(straight).forEach(([, l], i) => expect(Math.abs((l as number) - (lossesOf(w4)[i]![1] as number))).toBeLessThan(1e-4));
+  }, 120_000);
+
   it('info prints the record summary, as text and as JSON', async () => {
     const [text, json] = await Promise.all([runCli(['info', at('resumed.safetensors')]), runCli(['info', at('resumed.safetensors'), '--json'])]);
     expectOk(text);
@@ -207,19 +226,19 @@ describe('CLI errors: exit code and one clear line', () => {
     expect(done.stderr).toMatch(/The run is at step 2 already, and --steps 2 is the step to stop at \(absolute\).*Pass a --steps larger than 2\./);
   });
 
-  it('--backend webgpu without a GPU adapter fails with the reason; auto falls back to the CPU and says why', async () => {
+  it('--backend webgpu without a GPU adapter fails with the reason; auto falls back to wasm and says why', async () => {
     const noDriver = { VK_ICD_FILENAMES: join(dir, 'no-such-icd.json') }; // the Vulkan loader finds no driver
     const [webgpu, auto] = await Promise.all([
       runCli(['train', ...TINY, '--steps', '1', '--out', at('gpu.safetensors'), '--backend', 'webgpu'], { env: noDriver }),
       runCli(['train', ...TINY, '--steps', '1', '--out', at('auto.safetensors'), '--quiet'], { env: noDriver }),
     ]);
     expect(webgpu.code).toBe(1);
-    expect(webgpu.stderr).toMatch(/^error: --backend webgpu was requested, but Dawn found no GPU adapter .*Install or update the GPU driver .*or run with --backend auto or cpu\.$/m);
+    expect(webgpu.stderr).toMatch(/^error: --backend webgpu was requested, but Dawn found no GPU adapter .*Install or update the GPU driver .*or run with --backend auto, wasm or cpu\.$/m);
     expect(existsSync(at('gpu.safetensors'))).toBe(false);
     expectOk(auto);
-    expect(load('auto.safetensors').record.backend).toBe('cpu');
+    expect(load('auto.safetensors').record.backend).toBe('wasm');
     const announced = await runCli(['train', ...TINY, '--steps', '1', '--out', at('auto.safetensors'), '--force'], { env: noDriver });
-    expect(announced.stderr).toMatch(/Backend: tfjs CPU \(WebGPU unavailable: Dawn found no GPU adapter/);
+    expect(announced.stderr).toMatch(/Backend: wasm( SIMD)?, 1 thread \(Node runs it single-threaded\); not the GPU because WebGPU: Dawn found no GPU adapter/);
   }, 60_000);
 
   it('train refuses to overwrite an existing checkpoint without --force', async () => {

@@ -27,7 +27,7 @@ export interface CommandSpec {
   options: OptionSpec[];
 }
 
-const BACKEND: OptionSpec = { name: 'backend', kind: 'value', valueName: 'auto|webgpu|cpu', help: 'auto (default): WebGPU through Dawn when a GPU adapter exists, else the tfjs CPU backend; webgpu: fail without an adapter; cpu: always the CPU.' };
+const BACKEND: OptionSpec = { name: 'backend', kind: 'value', valueName: 'auto|webgpu|wasm|cpu', help: 'auto (default): WebGPU through Dawn when a GPU adapter exists, else wasm (SIMD, about 20× faster than cpu), else the tfjs CPU backend; webgpu: fail without an adapter; wasm: tfjs-backend-wasm; cpu: the pure-JS reference.' };
 const JSON_OUT: OptionSpec = { name: 'json', kind: 'flag', help: 'Machine-readable output: one JSON object per line on stdout (messages stay on stderr).' };
 const QUIET: OptionSpec = { name: 'quiet', kind: 'flag', help: 'No progress bar and no messages except warnings and errors.' };
 const VERBOSE: OptionSpec = { name: 'verbose', kind: 'flag', help: 'Show stack traces and tfjs warnings.' };

@@ -1,25 +1,28 @@
 /**
- * The CLI's tfjs backend: `auto` takes WebGPU through Dawn when an adapter exists (with our WGSL
- * kernels and the fused optimizer from gpu/register) and otherwise the tfjs CPU backend, saying why;
- * `webgpu` fails without an adapter; `cpu` never tries the GPU. Watches the GPU device for loss and
- * uncaptured errors. Unless verbose, tfjs's console advice (e.g. "install tfjs-node") is silenced.
+ * The CLI's engine, chosen by core/engine/selectEngine (the one place that calls setBackend): `auto`
+ * takes WebGPU through Dawn when an adapter exists (with our WGSL kernels and the fused optimizer from
+ * gpu/register), else wasm (tfjs-backend-wasm, single-threaded SIMD in Node), else the tfjs CPU
+ * backend, saying why; `webgpu` and `wasm` fail when that engine cannot start; `cpu` never tries the
+ * others. Watches the GPU device for loss and uncaptured errors. Unless verbose, tfjs's console advice
+ * (e.g. "install tfjs-node") is silenced.
  * Must not import: worker/, ui/, gpu/ except gpu/register.
  */
 import * as tf from '@tensorflow/tfjs';
+import { EngineError, selectEngine, type EngineHooks, type EngineName } from '../core/engine/selectEngine';
 import type { TrainerOptions } from '../core/train/trainer';
 import { CliError } from './cliError';
 import { installDawn } from './dawn';
 
 /** --backend values. */
-export type BackendPreference = 'auto' | 'webgpu' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'webgpu', 'cpu'];
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
 /** The backend in use. */
 export interface CliBackend {
-  name: 'webgpu' | 'cpu';
-  /** Adapter ("vendor · architecture · description") or "JavaScript CPU". */
+  name: Exclude<EngineName, 'webgl'>;
+  /** Adapter ("vendor · architecture · description"), "wasm SIMD, 1 thread (…)" or "JavaScript CPU". */
   description: string;
-  /** Why WebGPU was not used (auto only), else null. */
+  /** Why the engines before this one were not used (auto only), else null. */
   fallbackReason: string | null;
   /** Options for createTrainer on this backend (the fused WebGPU optimizer, or none). */
   trainerOptions: TrainerOptions;
@@ -28,8 +31,15 @@ export interface CliBackend {
 /** One line saying which backend runs and why. */
 export function describeBackend(b: CliBackend): string {
   if (b.name === 'webgpu') return `Backend: WebGPU through Dawn (${b.description}).`;
-  return `Backend: tfjs CPU${b.fallbackReason ? ` (WebGPU unavailable: ${b.fallbackReason})` : ' (--backend cpu)'}.`;
+  if (b.name === 'wasm') return `Backend: ${b.description}${b.fallbackReason ? `; not the GPU because ${b.fallbackReason}` : ''}.`;
+  return `Backend: tfjs CPU (${b.fallbackReason ?? '--backend cpu'}).`;
 }
+
+/** What to do when a requested engine cannot start. */
+const ADVICE: Record<'webgpu' | 'wasm', string> = {
+  webgpu: 'Install or update the GPU driver (Vulkan on Linux), or run with --backend auto, wasm or cpu.',
+  wasm: 'Reinstall the dependencies with `npm install` (the .wasm files ship in @tensorflow/tfjs-backend-wasm), or run with --backend cpu.',
+};
 
 /**
  * Initialises the backend for `preference`. `onGpuFault` hears of a lost device or an uncaptured
@@ -37,28 +47,36 @@ export function describeBackend(b: CliBackend): string {
  */
 export async function initCliBackend(preference: BackendPreference, opts: { isVerbose: boolean; onGpuFault: (message: string) => void }): Promise<CliBackend> {
   if (!opts.isVerbose) tf.env().set('PROD', true); // only silences tfjs's console warnings
-  let reason: string | null = null;
-  if (preference !== 'cpu') {
-    const dawn = await installDawn();
-    if (dawn.gpu) {
+  let dawnDescription = '';
+  let gpuOptions: TrainerOptions = {};
+  const hooks: EngineHooks = {
+    prepareWebGpu: async () => {
+      const dawn = await installDawn();
+      if (!dawn.gpu) return dawn.reason;
+      dawnDescription = dawn.description;
       try {
         const gpuRegister = await import('../gpu/register'); // after navigator.gpu exists: registers 'webgpu'
         gpuRegister.registerGpuKernels();
-        if (!(await tf.setBackend('webgpu')) || tf.getBackend() !== 'webgpu') throw new Error("tf.setBackend('webgpu') returned false");
-        await tf.ready();
-        watchDevice(opts.onGpuFault);
-        return { name: 'webgpu', description: dawn.description, fallbackReason: null, trainerOptions: gpuRegister.createGpuTrainerOptions() };
+        gpuOptions = gpuRegister.createGpuTrainerOptions();
       } catch (e) {
-        reason = `the WebGPU backend failed to start on ${dawn.description}: ${e instanceof Error ? e.message : String(e)}`;
+        return `the WebGPU backend failed to start on ${dawn.description}: ${e instanceof Error ? e.message : String(e)}`;
       }
-    } else reason = dawn.reason;
-    if (preference === 'webgpu') {
-      throw new CliError(`--backend webgpu was requested, but ${reason}.`, 'Install or update the GPU driver (Vulkan on Linux), or run with --backend auto or cpu.');
-    }
+      return null;
+    },
+    describeWebGpu: () => dawnDescription,
+    isStrict: preference !== 'auto',
+  };
+  let engine;
+  try {
+    engine = await selectEngine(preference === 'auto' ? 'webgpu' : preference, hooks);
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    if (preference === 'auto' || preference === 'cpu') throw new CliError(`${e.message}.`, 'Reinstall the dependencies with `npm install`.');
+    throw new CliError(`--backend ${preference} was requested, but ${e.reason}.`, ADVICE[preference]);
   }
-  if (!(await tf.setBackend('cpu'))) throw new CliError('The tfjs CPU backend could not be started.', 'Reinstall the dependencies with `npm install`.');
-  await tf.ready();
-  return { name: 'cpu', description: 'JavaScript CPU', fallbackReason: reason, trainerOptions: {} };
+  if (engine.name === 'webgl') throw new CliError('WebGL is not available in Node.', 'Run with --backend auto.');
+  if (engine.name === 'webgpu') watchDevice(opts.onGpuFault);
+  return { name: engine.name, description: engine.description, fallbackReason: engine.fallbackReason, trainerOptions: engine.name === 'webgpu' ? gpuOptions : {} };
 }
 
 function watchDevice(onGpuFault: (message: string) => void): void {

@@ -25,7 +25,7 @@ export function overviewHelp(): string {
     '',
     `Run \`${RUN} help COMMAND\` for a command's options and \`${RUN} help settings\` for the run settings.`,
     'Checkpoints are the same .safetensors files the browser exports and imports, in both directions.',
-    'Backend: WebGPU through Dawn (the `webgpu` package) when a GPU adapter exists, else the tfjs CPU backend; the CLI says which.',
+    'Backend: WebGPU through Dawn (the `webgpu` package) when a GPU adapter exists, else wasm (tfjs-backend-wasm, SIMD), else the tfjs CPU backend; the CLI says which and why.',
     'Exit codes: 0 done, 1 failed, 2 bad usage or invalid setting, 130 stopped by Ctrl-C (after saving).',
   ].join('\n');
 }

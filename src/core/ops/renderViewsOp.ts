@@ -13,8 +13,8 @@
  *   output  float32 [V, outSize, outSize, 3] in [0, 1], or normalised ((x − mean) / std) when
  *           attrs.normalize.
  * The packed source holds a quarter of float32's bytes. A backend runs the packed path only when the
- * kernel is registered for it: 'webgpu' (gpu/register.ts) and 'cpu' (registered below, on
- * top of renderViewsReference). Elsewhere (webgl, custom backends) the images stay float32 0..255
+ * kernel is registered for it: 'webgpu' (gpu/register.ts), 'cpu' (registered below, on
+ * top of renderViewsReference) and 'wasm' (the same function, core/engine/wasmKernels.ts). Elsewhere (webgl, custom backends) the images stay float32 0..255
  * [n, H, W, 3] and rendering falls back to the stock-op renderer renderViewsTf.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
@@ -150,17 +150,20 @@ export function renderViews(
   });
 }
 
-/** Backend methods the cpu kernel uses (MathBackendCPU has both). */
+/** Backend methods the kernel uses: MathBackendCPU has readSync and makeTensorInfo; BackendWasm has readSync,
+ * makeOutput and typedArrayFromHeap (a view of its heap, no copy). */
 interface CpuBackendLike {
   readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  makeOutput?(shape: number[], dtype: tf.DataType, memoryOffset: undefined, values: Float32Array): tf.TensorInfo;
+  typedArrayFromHeap?(t: tf.TensorInfo): unknown;
 }
 
 /**
- * cpu implementation of {@link RENDER_VIEWS_KERNEL}: unpacks the bytes and runs renderViewsReference
+ * cpu (and wasm, core/engine/wasmKernels.ts) implementation of {@link RENDER_VIEWS_KERNEL}: unpacks the bytes and runs renderViewsReference
  * (float64) on the float32-rounded parameters. Synchronous reads are fine on the cpu backend.
  */
-function renderViewsCpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+export function renderViewsCpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { images, params, imageIdx } = args.inputs;
   if (!images || !params || !imageIdx) throw new Error(`${RENDER_VIEWS_KERNEL}: inputs images, params and imageIdx are required`);
   const attrs = args.attrs as unknown as RenderViewsAttrs;
@@ -171,7 +174,8 @@ function renderViewsCpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: un
   if (images.dtype !== 'int32' || wordsPerImage !== packedWordsPerImage(H, W)) {
     throw new Error(`${RENDER_VIEWS_KERNEL}: images must be packed int32 [n, ${packedWordsPerImage(H, W)}], got ${images.dtype} [${images.shape}]`);
   }
-  const words = backend.readSync(images.dataId) as Int32Array;
+  // wasm: a view of its heap (reading the whole set would copy every image each step).
+  const words = (backend.typedArrayFromHeap ? backend.typedArrayFromHeap(images) : backend.readSync(images.dataId)) as Int32Array;
   let bytes = new Uint8Array(words.buffer, words.byteOffset, n * wordsPerImage * 4);
   const bytesPerImage = H * W * 3;
   if (wordsPerImage * 4 !== bytesPerImage) { // drop each image's padding
@@ -186,7 +190,9 @@ function renderViewsCpuKernel(args: { inputs: tf.NamedTensorInfoMap; backend: un
   const viewParams = Array.from({ length: V }, (_, v) => unpackViewParams(packed, v));
   let out = renderViewsReference(bytes, idx, H, viewParams, S); // [V, S, S, 3]
   if (attrs.normalize) out = normalizeViewsReference(out);
-  return backend.makeTensorInfo([V, S, S, 3], 'float32', out);
+  if (backend.makeTensorInfo) return backend.makeTensorInfo([V, S, S, 3], 'float32', out);
+  if (backend.makeOutput) return backend.makeOutput([V, S, S, 3], 'float32', undefined, out);
+  throw new Error(`${RENDER_VIEWS_KERNEL}: backend '${tf.getBackend()}' can make no output tensor`);
 }
 
 // The cpu backend also runs the packed path, so Node (CLI, tests) exercises this contract.

@@ -1,0 +1,131 @@
+/**
+ * The two convolution gradients as tfjs KERNELS built only from a backend's own kernels (Transpose,
+ * Conv2D, Slice, BatchMatMul, Reshape, Reverse, PadV2), so any backend that has a fast forward Conv2D
+ * gets fast gradients by registration, without touching the model code:
+ *
+ * - Conv2DBackpropFilter (the wasm backend has none): the identity of conv2dFastGrad.ts,
+ *   dW = conv2d(xᵀ [Cin, H, W, N], dyᵀ [Ho, Wo, N, Cout], stride 1, dilation s) → [Cin, kh, kw, Cout] → [kh, kw, Cin, Cout],
+ *   and for unpadded 1×1 filters the matrix product x[:, ::s, ::s, :]ᵀ · dy.
+ * - Conv2DBackpropInput as a forward conv: dx = conv2d(dilate_s(dy), W rotated 180° with Cin/Cout swapped,
+ *   stride 1, pads kh−1−padTop / kw−1−padLeft and the rest so that dx is H × W)
+ *   (same identity as gpu/kernels/conv2dBackpropInput.ts). dilate_s is a PadV2 of dy reshaped to
+ *   [N, Ho, 1, Wo, 1, C] followed by a Reshape and a Slice.
+ *
+ * Every intermediate is released with backend.disposeData; the returned TensorInfo belongs to the caller,
+ * as any kernel output. NHWC float32 only; other cases return null and the caller falls back.
+ * Must not import: gpu/, worker/, ui/, DOM.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** What a kernelFunc receives. */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
+/** Backend methods used to free intermediates. */
+interface DisposingBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** Runs another kernel of the same backend. */
+function runner(backendName: string, backend: unknown) {
+  return (kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown>): tf.TensorInfo => {
+    const k = tf.getKernel(kernelName, backendName);
+    if (!k) throw new Error(`backend '${backendName}' has no ${kernelName} kernel`);
+    return k.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  };
+}
+
+/** Attributes tfjs passes to Conv2DBackpropFilter / Conv2DBackpropInput. */
+interface ConvGradAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape?: [number, number, number, number];
+  inputShape?: [number, number, number, number];
+}
+
+/**
+ * Conv2DBackpropFilter by the identity. inputs x [N, H, W, Cin], dy [N, Ho, Wo, Cout]; attrs.filterShape
+ * [kh, kw, Cin, Cout]. Returns dW [kh, kw, Cin, Cout], or null when the case is not NHWC float32.
+ */
+export function conv2dFilterGradKernel(backendName: string, args: KernelArgs): tf.TensorInfo | null {
+  const { x, dy } = args.inputs;
+  const a = args.attrs as unknown as ConvGradAttrs;
+  if (!x || !dy || !a.filterShape || a.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
+  const run = runner(backendName, args.backend);
+  const free = (t: tf.TensorInfo) => (args.backend as DisposingBackend).disposeData(t.dataId);
+  const [kh, kw, cin, cout] = a.filterShape;
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
+  const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo, padInfo } = info;
+  const [n, h, w] = x.shape as [number, number, number, number];
+  if (kh === 1 && kw === 1 && padInfo.top === 0 && padInfo.left === 0) {
+    const xs = sh === 1 && sw === 1 ? x
+      : run('StridedSlice', { x }, { begin: [0, 0, 0, 0], end: [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, cin], strides: [1, sh, sw, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 }); // [N, Ho, Wo, Cin]
+    const rows = n * ho * wo;
+    const xr = run('Reshape', { x: xs }, { shape: [1, rows, cin] }); // [1, rows, Cin]
+    const dyr = run('Reshape', { x: dy }, { shape: [1, rows, cout] }); // [1, rows, Cout]
+    const g = run('BatchMatMul', { a: xr, b: dyr }, { transposeA: true, transposeB: false }); // [1, Cin, Cout]
+    const out = run('Reshape', { x: g }, { shape: [1, 1, cin, cout] }); // [kh, kw, Cin, Cout]
+    for (const t of [xr, dyr, g]) free(t);
+    if (xs !== x) free(xs);
+    return out;
+  }
+  const bottom = kh + (ho - 1) * sh - h - padInfo.top;
+  const right = kw + (wo - 1) * sw - w - padInfo.left;
+  const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [Cin, H, W, N]
+  const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, N, Cout]
+  const pad = [[0, 0], [padInfo.top, Math.max(0, bottom)], [padInfo.left, Math.max(0, right)], [0, 0]];
+  let g = run('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw] }); // [Cin, kh + max(0, −bottom), kw + max(0, −right), Cout]
+  if (bottom < 0 || right < 0) {
+    const cropped = run('Slice', { x: g }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] }); // [Cin, kh, kw, Cout]
+    free(g);
+    g = cropped;
+  }
+  const out = run('Transpose', { x: g }, { perm: [1, 2, 0, 3] }); // [kh, kw, Cin, Cout]
+  for (const t of [xT, dyT, g]) free(t);
+  return out;
+}
+
+/**
+ * Conv2DBackpropInput as a forward conv. inputs dy [N, Ho, Wo, Cout], filter [kh, kw, Cin, Cout];
+ * attrs.inputShape [N, H, W, Cin]. Returns dx [N, H, W, Cin], or null when the identity does not apply
+ * (NCHW, a dtype other than float32, a transformed pad that would be negative).
+ */
+export function conv2dInputGradKernel(backendName: string, args: KernelArgs): tf.TensorInfo | null {
+  const { dy, filter } = args.inputs;
+  const a = args.attrs as unknown as ConvGradAttrs;
+  if (!dy || !filter || !a.inputShape || a.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(a.inputShape, [kh, kw, cin, cout], a.strides, 1, a.pad, a.dimRoundingMode);
+  const { strideHeight: sh, strideWidth: sw, padInfo } = info;
+  const [n, ho, wo] = dy.shape as [number, number, number, number];
+  const [, h, w] = a.inputShape;
+  const hd = (ho - 1) * sh + 1;
+  const wd = (wo - 1) * sw + 1;
+  const top = kh - 1 - padInfo.top;
+  const left = kw - 1 - padInfo.left;
+  const bottom = h - hd - top + kh - 1; // output rows: hd + top + bottom − kh + 1 = H
+  const right = w - wd - left + kw - 1;
+  if (Math.min(top, left, bottom, right) < 0) return null;
+  const run = runner(backendName, args.backend);
+  const free = (t: tf.TensorInfo) => (args.backend as DisposingBackend).disposeData(t.dataId);
+  const flipped = run('Reverse', { x: filter }, { dims: [0, 1] }); // [kh, kw, Cin, Cout], rotated 180°
+  const rotated = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, Cout, Cin]
+  free(flipped);
+  let dilated = dy;
+  if (sh > 1 || sw > 1) {
+    const dy6 = run('Reshape', { x: dy }, { shape: [n, ho, 1, wo, 1, cout] }); // [N, Ho, 1, Wo, 1, Cout]
+    const padded = run('PadV2', { x: dy6 }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 }); // [N, Ho, sh, Wo, sw, Cout]
+    const flat = run('Reshape', { x: padded }, { shape: [n, ho * sh, wo * sw, cout] }); // [N, Ho·sh, Wo·sw, Cout]
+    dilated = run('Slice', { x: flat }, { begin: [0, 0, 0, 0], size: [n, hd, wd, cout] }); // [N, hd, wd, Cout]
+    for (const t of [dy6, padded, flat]) free(t);
+  }
+  const out = run('Conv2D', { x: dilated, filter: rotated }, { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1] }); // [N, H, W, Cin]
+  free(rotated);
+  if (dilated !== dy) free(dilated);
+  return out;
+}
