@@ -49,10 +49,11 @@ const CASES: Case[] = [
 ];
 
 /** The autodiff reference: what layers.ts batchNorm computed before batchNormTrain. */
-function referenceBn(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+function referenceBn(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor; mean: tf.Tensor; unbiasedVariance: tf.Tensor } {
   const axes = x.rank === 4 ? [0, 1, 2] : [0];
   const { mean, variance } = tf.moments(x, axes);
-  return { y: tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, EPS), mean, variance };
+  const n = x.size / x.shape[x.rank - 1]!;
+  return { y: tf.batchNorm(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, EPS), mean, unbiasedVariance: tf.mul(variance, n / (n - 1)) };
 }
 
 async function runCase(c: Case, seed: number): Promise<KernelCheck[]> {
@@ -76,13 +77,13 @@ async function runCase(c: Case, seed: number): Promise<KernelCheck[]> {
     await compareTensors(`${label}: y, mean, variance, dγ, dβ`, [
       ['y', ours.y, ref.y],
       ['mean', ours.mean, ref.mean],
-      ['variance', ours.variance, ref.variance],
+      ['unbiased variance', ours.unbiasedVariance, ref.unbiasedVariance],
       ['dγ', dg!, dgRef!],
       ['dβ', db!, dbRef!],
     ], RTOL, WHY),
     await compareTensors(`${label}: dx`, [['dx', dx!, dxRef!]], RTOL, WHY),
   ];
-  tf.dispose([x, gamma, beta, w, ours.y, ours.mean, ours.variance, ref.y, ref.mean, ref.variance, dx!, dg!, db!, dxRef!, dgRef!, dbRef!]);
+  tf.dispose([x, gamma, beta, w, ours.y, ours.mean, ours.unbiasedVariance, ref.y, ref.mean, ref.unbiasedVariance, dx!, dg!, db!, dxRef!, dgRef!, dbRef!]);
   return checks;
 }
 

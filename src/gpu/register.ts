@@ -9,6 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu'; // registers the 'webgpu' backend
 import { adamwUpdateConfig } from './kernels/adamwUpdate';
+import { batchNormTrainConfig, batchNormTrainGradConfig } from './kernels/batchNormTrain';
+import { emaConfig } from './kernels/ema';
+import { reluGradConfig } from './kernels/reluGrad';
+import { installReluGrad } from '../core/ops/reluGrad';
 import { conv2dBackpropFilterConfig } from './kernels/conv2dBackpropFilter';
 import { larsUpdateConfig } from './kernels/larsUpdate';
 import { pairSelectConfig } from './kernels/pairSelect';
@@ -36,7 +40,12 @@ const BASE_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
 ];
 
 /** Factories of the 'lean' kernels (fewer dispatches per step), by backend name. */
-const LEAN_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [];
+const LEAN_KERNELS: ReadonlyArray<(backendName: string) => tf.KernelConfig> = [
+  batchNormTrainConfig, // core/ops/batchNormTrain.ts runs it (and its gradient) once registered
+  batchNormTrainGradConfig,
+  emaConfig, // BN running stats (core/models/layers.ts updateRunningStat)
+  reluGradConfig, // tfjs's Relu gradient, routed here by installReluGrad (below)
+];
 
 const KERNELS_BY_SET: Record<GpuKernelSet, ReadonlyArray<(backendName: string) => tf.KernelConfig>> = {
   base: BASE_KERNELS,
@@ -50,6 +59,7 @@ const KERNELS_BY_SET: Record<GpuKernelSet, ReadonlyArray<(backendName: string) =
  * @returns the kernel names now available
  */
 export function registerGpuKernels(backendName = 'webgpu', sets: readonly GpuKernelSet[] = GPU_KERNEL_SETS): string[] {
+  if (sets.includes('lean')) installReluGrad(); // Relu's gradient → HvpReluGrad where registered, tfjs's formula elsewhere
   return sets.flatMap((set) => KERNELS_BY_SET[set]).map((make) => {
     const config = make(backendName);
     if (!tf.getKernel(config.kernelName, backendName)) tf.registerKernel(config);

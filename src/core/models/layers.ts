@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFastGrad } from '../ops/conv2dFastGrad';
 import { batchNormTrain } from '../ops/batchNormTrain';
+import { ema } from '../ops/ema';
 
 /** PyTorch BatchNorm eps. */
 export const BN_EPS = 1e-5;
@@ -94,8 +95,8 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
   if (n < 2) throw new Error(`BatchNorm "${bn.name}" in training mode needs more than 1 value per channel (got ${n})`);
   // one custom-gradient op with a closed-form backward instead of tf.moments + tf.batchNorm under
   // autodiff (≈ 30 small kernels per layer in the backward; bench/README.md "What limits the step")
-  const { y, mean, variance } = batchNormTrain(x, scale, offset, BN_EPS); // variance biased, [C]
-  stats.push({ name: bn.name, mean, variance: tf.mul(variance, n / (n - 1)) as tf.Tensor1D });
+  const { y, mean, unbiasedVariance } = batchNormTrain(x, scale, offset, BN_EPS); // [C] each
+  stats.push({ name: bn.name, mean, variance: unbiasedVariance });
   return y;
 }
 
@@ -104,9 +105,10 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
  * NOTE: mutates bn.runningMean / bn.runningVar; does not dispose `stat`.
  */
 export function updateRunningStat(bn: BatchNormVars, stat: BnStat, momentum = BN_MOMENTUM): void {
+  // ema: one kernel where the backend registers 'HvpEma' (WebGPU), else the same formula in tfjs ops
   tf.tidy(() => {
-    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - momentum), tf.mul(stat.mean, momentum)));
-    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - momentum), tf.mul(stat.variance, momentum)));
+    bn.runningMean.assign(ema(bn.runningMean as tf.Tensor, stat.mean, momentum));
+    bn.runningVar.assign(ema(bn.runningVar as tf.Tensor, stat.variance, momentum));
   });
 }
 
