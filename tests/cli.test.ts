@@ -80,7 +80,7 @@ describe('CLI train → resume → info / eval / export', () => {
     ]);
     expectOk(w4);
     expectOk(w2);
-    expect(w2.stderr).toMatch(/Backend: wasm( SIMD)?, 1 thread \(Node runs it single-threaded\)\./);
+    expect(w2.stderr).toMatch(/Backend: wasm, (no )?SIMD, 1 thread \(Node runs it single-threaded\)\./);
     const w2to4 = await runCli(['resume', at('wasm2.safetensors'), '--steps', '4', '--out', at('wasm2to4.safetensors'), '--backend', 'wasm', '--json']);
     expectOk(w2to4);
     expect([...lossesOf(w2), ...lossesOf(w2to4)]).toEqual(lossesOf(w4));
@@ -238,7 +238,7 @@ describe('CLI errors: exit code and one clear line', () => {
     expectOk(auto);
     expect(load('auto.safetensors').record.backend).toBe('wasm');
     const announced = await runCli(['train', ...TINY, '--steps', '1', '--out', at('auto.safetensors'), '--force'], { env: noDriver });
-    expect(announced.stderr).toMatch(/Backend: wasm( SIMD)?, 1 thread \(Node runs it single-threaded\); not the GPU because WebGPU: Dawn found no GPU adapter/);
+    expect(announced.stderr).toMatch(/Backend: wasm, (no )?SIMD, 1 thread \(Node runs it single-threaded\); not the GPU because WebGPU: Dawn found no GPU adapter/);
   }, 60_000);
 
   it('train refuses to overwrite an existing checkpoint without --force', async () => {

@@ -20,7 +20,7 @@ export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'webgp
 /** The backend in use. */
 export interface CliBackend {
   name: Exclude<EngineName, 'webgl'>;
-  /** Adapter ("vendor · architecture · description"), "wasm SIMD, 1 thread (…)" or "JavaScript CPU". */
+  /** Adapter ("vendor · architecture · description"), for wasm "SIMD, 1 thread (…)", or "JavaScript CPU". */
   description: string;
   /** Why the engines before this one were not used (auto only), else null. */
   fallbackReason: string | null;
@@ -31,7 +31,7 @@ export interface CliBackend {
 /** One line saying which backend runs and why. */
 export function describeBackend(b: CliBackend): string {
   if (b.name === 'webgpu') return `Backend: WebGPU through Dawn (${b.description}).`;
-  if (b.name === 'wasm') return `Backend: ${b.description}${b.fallbackReason ? `; not the GPU because ${b.fallbackReason}` : ''}.`;
+  if (b.name === 'wasm') return `Backend: wasm, ${b.description}${b.fallbackReason ? `; not the GPU because ${b.fallbackReason}` : ''}.`;
   return `Backend: tfjs CPU (${b.fallbackReason ?? '--backend cpu'}).`;
 }
 

@@ -8,13 +8,30 @@ interface GpuNavigator {
   gpu?: { requestAdapter(options?: unknown): Promise<unknown | null> };
 }
 
-const g = globalThis as unknown as { navigator?: GpuNavigator; process?: { versions?: { node?: string } }; WorkerGlobalScope?: unknown; importScripts?: unknown };
+const g = globalThis as unknown as {
+  navigator?: GpuNavigator & { hardwareConcurrency?: number };
+  process?: { versions?: { node?: string } };
+  WorkerGlobalScope?: unknown;
+  importScripts?: unknown;
+  crossOriginIsolated?: boolean;
+};
 
 /** True under Node.js. */
 export const isNode = typeof g.process?.versions?.node === 'string';
 
 /** True inside a Web Worker. */
 export const isWorker = typeof g.WorkerGlobalScope !== 'undefined' && typeof g.importScripts === 'function';
+
+/** True in a cross-origin-isolated page or worker (COOP/COEP served): SharedArrayBuffer, so wasm threads. */
+export function isCrossOriginIsolated(): boolean {
+  return g.crossOriginIsolated === true;
+}
+
+/** Logical processors the browser reports (navigator.hardwareConcurrency), or null where unknown (Node). */
+export function hardwareThreads(): number | null {
+  const n = g.navigator?.hardwareConcurrency;
+  return typeof n === 'number' && n > 0 ? n : null;
+}
 
 /** Why WebGPU cannot be used here, or null when an adapter was found. */
 export async function probeWebGpu(): Promise<string | null> {

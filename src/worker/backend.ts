@@ -1,52 +1,42 @@
 /**
- * Chooses and initialises the tfjs backend inside the worker: the preferred one first, then
- * webgpu → webgl → cpu, recording why each better one was skipped. Watches the WebGPU device
- * for loss and uncaptured errors and reports them through `onGpuFault`.
+ * The worker's engine, chosen by core/engine/selectEngine (the one place that calls setBackend): the
+ * preferred one first, then webgpu → webgl on a hardware GPU → wasm → cpu, recording why each better
+ * one was skipped. wasm loads its .wasm builds from URLs Vite emits and runs threaded SIMD with
+ * navigator.hardwareConcurrency threads when the page is cross-origin isolated (COOP/COEP, vite.config.ts).
+ * Watches the WebGPU device for loss and uncaptured errors and reports them through `onGpuFault`.
  * Must not import: ui/, DOM (WebWorker globals only).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { BACKEND_NAMES, type BackendName } from '../core/config/runConfig';
-import { probeWebGpu } from '../core/env';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendName } from '../core/config/runConfig';
+import { selectEngine } from '../core/engine/selectEngine';
+import { hardwareThreads, probeWebGpu } from '../core/env';
 import type { BackendInfo } from './protocol';
 
-function describeAdapter(name: BackendName): string {
-  if (name === 'webgpu') {
-    const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } }).adapterInfo;
-    const parts = [info?.vendor, info?.architecture, info?.description].filter((s) => s && s.length > 0);
-    return parts.length > 0 ? parts.join(' · ') : 'unknown adapter';
-  }
-  if (name === 'webgl') {
-    const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
-    return gl ? String(gl.getParameter(gl.RENDERER)) : 'WebGL';
-  }
-  return 'JavaScript CPU';
+function describeWebGpu(): string {
+  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } }).adapterInfo;
+  const parts = [info?.vendor, info?.architecture, info?.description].filter((s) => s && s.length > 0);
+  return parts.length > 0 ? parts.join(' · ') : 'unknown adapter';
 }
 
-/** Initialises the first backend that works, starting from `preferred`. */
+/** Initialises the first engine that works, starting from `preferred`. */
 export async function initBackend(preferred: BackendName, onGpuFault: (message: string) => void): Promise<BackendInfo> {
-  const order = BACKEND_NAMES.slice(BACKEND_NAMES.indexOf(preferred)); // e.g. webgl → [webgl, cpu]
-  const reasons: string[] = [];
-  for (const name of order) {
-    if (name === 'webgpu') {
-      const why = await probeWebGpu();
-      if (why) {
-        reasons.push(`WebGPU: ${why}`);
-        continue;
-      }
-    }
-    try {
-      const ok = await tf.setBackend(name);
-      await tf.ready();
-      if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') returned false`);
-      if (name === 'webgpu') watchDevice(onGpuFault);
-      return { name, adapter: describeAdapter(name), fallbackReason: reasons.length > 0 ? reasons.join('; ') : null };
-    } catch (e) {
-      reasons.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  throw new Error(`No tfjs backend could be initialised (${reasons.join('; ')})`);
+  const engine = await selectEngine(preferred, {
+    prepareWebGpu: probeWebGpu, // gpu/register's kernels were registered by the worker entry
+    describeWebGpu,
+    wasmPaths: {
+      'tfjs-backend-wasm.wasm': wasmPlainUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+    },
+    numThreads: hardwareThreads() ?? undefined,
+  });
+  if (engine.name === 'webgpu') watchDevice(onGpuFault);
+  return { name: engine.name, adapter: engine.description, fallbackReason: engine.fallbackReason };
 }
 
 function watchDevice(onGpuFault: (message: string) => void): void {

@@ -49,9 +49,9 @@ export function isDatasetRef(raw: unknown): raw is DatasetRef {
 /** The reference of the stored dataset `id`. */
 export const storedDatasetRef = (id: string): DatasetRef => `stored:${id}`;
 
-/** Backends the worker may run on, in order of preference. */
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+/** Engines (tfjs backends) a run may use, in fallback order (core/engine/selectEngine.ts). */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export interface RunConfig {
   // --- method and HVP ---

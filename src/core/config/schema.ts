@@ -128,7 +128,7 @@ export const CONFIG_SCHEMA: readonly FieldSpec[] = [
   int('numProbeImages', 'Probe images', 'eval', 1, 8, 'Fixed held-out images shown in the view gallery. Range 1–8; each costs N rendered views per refresh.', true),
   int('seed', 'Seed', 'run', 0, 2 ** 31 - 1, 'Seed of weight init, data order, views and random selection. Same seed + same config = same run.'),
   int('autosaveEvery', 'Autosave every k steps', 'run', 0, 100000, 'Range 0–100000; 0 = off. Every k steps (and on pause or stop) the run is saved in this browser, so a crash or reload loses at most k steps. Each save writes the whole checkpoint (weights + optimizer state), so very small k slows fast GPUs.', true),
-  choice('backend', 'Preferred backend', 'run', BACKEND_NAMES, 'The worker tries this backend first and falls back (webgpu → webgl → cpu) with a banner saying why.', true),
+  choice('backend', 'Preferred backend', 'run', BACKEND_NAMES, 'The worker tries this engine first and falls back (webgpu → webgl on a hardware GPU → wasm → cpu) with a banner saying why. wasm (WebAssembly, SIMD, threads when the page is cross-origin isolated) is the fast CPU engine; cpu is the slow pure-JavaScript reference.', true),
 ];
 
 /** Schema row of a key. */

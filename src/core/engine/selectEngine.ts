@@ -14,17 +14,18 @@
  * Must not import: gpu/, worker/, ui/, DOM globals (the hooks bring what the environment has).
  */
 import * as tf from '@tensorflow/tfjs';
-import { isNode } from '../env';
+import { BACKEND_NAMES, type BackendName } from '../config/runConfig';
+import { isCrossOriginIsolated, isNode } from '../env';
 import { registerWasmKernels } from './wasmKernels';
 
-/** Engines in fallback order. */
-export const ENGINE_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
+/** Engines in fallback order (the config's backend choices). */
+export const ENGINE_NAMES = BACKEND_NAMES;
+export type EngineName = BackendName;
 
 /** The engine that runs, and why the better ones do not. */
 export interface EngineInfo {
   name: EngineName;
-  /** Adapter / renderer, or e.g. "wasm SIMD, 4 threads", or "JavaScript CPU". */
+  /** Adapter / renderer, or for wasm e.g. "SIMD, 4 threads", or "JavaScript CPU". */
   description: string;
   /** wasm only: SIMD in use. */
   simd: boolean | null;
@@ -97,8 +98,14 @@ async function startWasm(hooks: EngineHooks): Promise<Pick<EngineInfo, 'descript
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
   const numThreads = threaded && simd ? wasmModule.getThreadsCount() : 1;
-  const why = isNode ? 'Node runs it single-threaded' : 'the page is not cross-origin isolated';
-  const description = `wasm${simd ? ' SIMD' : ''}, ${numThreads} thread${numThreads === 1 ? '' : 's'}${numThreads === 1 && !threaded ? ` (${why})` : ''}`;
+  let note = '';
+  if (numThreads === 1 && !threaded) {
+    note = ` (${isNode ? 'Node runs it single-threaded' : isCrossOriginIsolated() ? 'this browser has no WebAssembly threads' : 'the page is not cross-origin isolated'})`;
+  } else if (hooks.numThreads && numThreads < hooks.numThreads) {
+    // tfjs-backend-wasm caps its XNNPACK pool at half the logical processors (it assumes 2 per core), at most 8.
+    note = ` (tfjs-backend-wasm uses at most half of the ${hooks.numThreads} logical processors)`;
+  }
+  const description = `${simd ? 'SIMD' : 'no SIMD'}, ${numThreads} thread${numThreads === 1 ? '' : 's'}${note}`;
   return { description, simd, numThreads };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Our kernels for tfjs-backend-wasm, registered by selectEngine before it starts wasm:
  * - Conv2DBackpropFilter, which wasm lacks: the forward-conv identity (ops/conv2dGradKernels.ts).
- * - Conv2DBackpropInput: the forward-conv identity where it measured faster than wasm's own direct loop
- *   (bench/cpu/convGradBench.ts, bench/README.md "CPU engines"), else wasm's stock kernel.
+ * - Conv2DBackpropInput: the forward-conv identity (measured faster than wasm's own direct loop), with
+ *   wasm's stock kernel where the identity does not apply.
  * - Sum / Mean over all axes but the channel one (BatchNorm statistics) as a matrix product, where wasm
  *   would transpose the whole tensor first; other reductions go to wasm's kernels.
  * - FusedBatchNorm as a 1×1 depthwise convolution with bias (XNNPACK) instead of wasm's scalar loop.
@@ -16,7 +16,12 @@ import { RENDER_VIEWS_KERNEL, renderViewsCpuKernel } from '../ops/renderViewsOp'
 
 const BACKEND = 'wasm';
 
-/** How Conv2DBackpropInput runs on wasm: 'auto' = the measured per-shape choice ({@link prefersInputGradIdentity}). */
+/**
+ * How Conv2DBackpropInput runs on wasm. 'auto' = the identity wherever it applies: measured on the default
+ * step (bench/README.md "CPU engines"), the identity's input gradients took 368–509 ms a step against
+ * 1540–2590 ms for wasm's stock kernel (a direct loop without XNNPACK), and it was faster on every ResNet
+ * shape of the step's profile; 'stock' remains for comparison.
+ */
 export type InputGradPolicy = 'auto' | 'identity' | 'stock';
 let inputGradPolicy: InputGradPolicy = 'auto';
 
@@ -25,24 +30,10 @@ export function setWasmInputGradPolicy(policy: InputGradPolicy): void {
   inputGradPolicy = policy;
 }
 
-/**
- * The measured choice: true when the forward-conv identity beats wasm's stock Conv2DBackpropInput for
- * this filter and stride (bench/README.md "CPU engines": the stock kernel is a direct loop without
- * XNNPACK; the identity runs XNNPACK's convolution).
- */
-export function prefersInputGradIdentity(filterShape: readonly number[], strides: number | readonly number[]): boolean {
-  void filterShape;
-  void strides;
-  return true;
-}
-
 let stockInputGrad: tf.KernelFunc | null = null;
 
 function inputGrad(args: KernelArgs): tf.TensorInfo {
-  const a = args.attrs as unknown as { strides: number | [number, number] };
-  const filter = args.inputs.filter;
-  const useIdentity = inputGradPolicy === 'identity' || (inputGradPolicy === 'auto' && filter != null && prefersInputGradIdentity(filter.shape, a.strides));
-  if (useIdentity) {
+  if (inputGradPolicy !== 'stock') {
     const out = conv2dInputGradKernel(BACKEND, args);
     if (out) return out;
   }

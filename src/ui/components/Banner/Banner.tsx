@@ -10,7 +10,7 @@ import { selectShownConfig, selectVisibleErrors } from '../../store/selectors';
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
 import styles from './Banner.module.css';
 
-const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
+const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (wasm)', cpu: 'CPU' };
 
 interface BannerBoxProps {
   tone: 'warn' | 'error';
