@@ -21,6 +21,11 @@ describe('registerGpuKernels', () => {
       'HvpPairSelect',
       'HvpRenderViews',
       'Conv2DBackpropFilter',
+      // set 'lean' (issue 12: fewer dispatches per step)
+      'HvpBatchNormTrain',
+      'HvpBatchNormTrainGrad',
+      'HvpEma',
+      'HvpReluGrad',
     ]);
     for (const n of names) expect(tf.getKernel(n, 'webgpu')).toBeDefined();
     const kernel = tf.getKernel('SgdMomentumUpdate', 'webgpu');
@@ -36,6 +41,10 @@ describe('registerGpuKernels', () => {
     registerGpuKernels('custom-webgpu');
     expect(tf.getKernel('LarsUpdate', 'custom-webgpu')?.backendName).toBe('custom-webgpu');
     expect(tf.getKernel('LarsUpdate', 'cpu')).toBeUndefined();
+    // sets are additive: 'base' alone leaves the lean kernels out (bench/dispatch/ measures before/after)
+    expect(registerGpuKernels('base-only-webgpu', ['base'])).toHaveLength(6);
+    expect(tf.getKernel('HvpBatchNormTrain', 'base-only-webgpu')).toBeUndefined();
+    expect(registerGpuKernels('base-only-webgpu', ['lean'])).toEqual(names.slice(6));
   });
 });
 
