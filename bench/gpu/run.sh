@@ -19,7 +19,7 @@
 #      (use the carried node and every carried library even where the machine has its own: tests the bundles),
 #      GPU_BENCH_BUDGET_S and GPU_BENCH_LIMIT_SCALE (stage limits × this; SwiftShader: 2400 s and × 6).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 T_START=$(date +%s)
 RT=${GPU_BENCH_HOME:-/var/tmp/hvp-gpubench}
@@ -162,7 +162,7 @@ ACTIVE=$RT/libs-active
 rm -rf "$ACTIVE" && mkdir -p "$ACTIVE"
 icd_lib() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["ICD"]["library_path"])' "$1" 2>/dev/null; }
 resolve_libs() {
-  local bins=() i name
+  local bins=() name
   [ -n "$CHROMIUM" ] && bins+=("$CHROMIUM")
   [ -f "$RT/app/node_modules/webgpu/dist/linux-x64/dawn.node" ] && bins+=("$RT/app/node_modules/webgpu/dist/linux-x64/dawn.node")
   if [ -n "$ICD" ]; then
@@ -173,7 +173,7 @@ resolve_libs() {
   if [ "${GPU_BENCH_PREFER_CARRIED:-0}" = 1 ] && [ -d "$RT/chromium/lib" ]; then ln -sf "$RT"/chromium/lib/* "$ACTIVE/"; fi
   if ! ldconfig -p | grep -q 'libvulkan.so.1 '; then [ -f "$RT/chromium/lib/libvulkan.so.1" ] && ln -sf "$RT/chromium/lib/libvulkan.so.1" "$ACTIVE/"; fi
   [ ${#bins[@]} -gt 0 ] || return 0
-  for i in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5; do
     local added=0
     for name in $(LD_LIBRARY_PATH=$ACTIVE ldd "${bins[@]}" 2>/dev/null | awk '/not found/ {print $1}' | sort -u); do
       if [ -f "$RT/chromium/lib/$name" ]; then ln -sf "$RT/chromium/lib/$name" "$ACTIVE/$name"; added=1; fi
