@@ -1,8 +1,8 @@
 /**
  * Our kernels for tfjs-backend-wasm, registered by selectEngine before it starts wasm:
  * - Conv2DBackpropFilter, which wasm lacks: the forward-conv identity (ops/conv2dGradKernels.ts).
- * - Conv2DBackpropInput: the forward-conv identity (measured faster than wasm's own direct loop), with
- *   wasm's stock kernel where the identity does not apply.
+ * - Conv2DBackpropInput: the forward-conv identity where it measured faster than wasm's own direct loop
+ *   (every filter but strided 1×1 ones), else wasm's stock kernel.
  * - Sum / Mean over all axes but the channel one (BatchNorm statistics) as a matrix product, where wasm
  *   would transpose the whole tensor first; other reductions go to wasm's kernels.
  * - FusedBatchNorm as a 1×1 depthwise convolution with bias (XNNPACK) instead of wasm's scalar loop.
@@ -17,10 +17,8 @@ import { RENDER_VIEWS_KERNEL, renderViewsCpuKernel } from '../ops/renderViewsOp'
 const BACKEND = 'wasm';
 
 /**
- * How Conv2DBackpropInput runs on wasm. 'auto' = the identity wherever it applies: measured on the default
- * step (bench/README.md "CPU engines"), the identity's input gradients took 368–509 ms a step against
- * 1540–2590 ms for wasm's stock kernel (a direct loop without XNNPACK), and it was faster on every ResNet
- * shape of the step's profile; 'stock' remains for comparison.
+ * How Conv2DBackpropInput runs on wasm: 'auto' = the measured per-shape choice
+ * ({@link prefersInputGradIdentity}); 'identity' and 'stock' force one (benchmarks, parity tests).
  */
 export type InputGradPolicy = 'auto' | 'identity' | 'stock';
 let inputGradPolicy: InputGradPolicy = 'auto';
@@ -30,10 +28,25 @@ export function setWasmInputGradPolicy(policy: InputGradPolicy): void {
   inputGradPolicy = policy;
 }
 
+/**
+ * The measured choice (bench/cpu/convGradBench.ts, bench/README.md "CPU engines"): the forward-conv
+ * identity for every filter larger than 1×1 (stride 1: 9 ms against wasm's stock 60–100 ms, as fast as
+ * the forward conv; stride 2: 23–34 ms against 38–51 ms, the dilated dy making 4× the work), wasm's stock
+ * kernel for strided 1×1 filters (8.5 ms against 15 ms).
+ */
+export function prefersInputGradIdentity(filterShape: readonly number[], strides: number | readonly number[]): boolean {
+  const [kh, kw] = filterShape;
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+  return !(kh === 1 && kw === 1 && ((sh ?? 1) > 1 || (sw ?? 1) > 1));
+}
+
 let stockInputGrad: tf.KernelFunc | null = null;
 
 function inputGrad(args: KernelArgs): tf.TensorInfo {
-  if (inputGradPolicy !== 'stock') {
+  const strides = (args.attrs as unknown as { strides: number | [number, number] }).strides;
+  const filter = args.inputs.filter;
+  const useIdentity = inputGradPolicy === 'identity' || (inputGradPolicy === 'auto' && filter != null && prefersInputGradIdentity(filter.shape, strides));
+  if (useIdentity) {
     const out = conv2dInputGradKernel(BACKEND, args);
     if (out) return out;
   }

@@ -5,7 +5,8 @@
  *
  * - Conv2DBackpropFilter (the wasm backend has none): the identity of conv2dFastGrad.ts,
  *   dW = conv2d(xᵀ [Cin, H, W, N], dyᵀ [Ho, Wo, N, Cout], stride 1, dilation s) → [Cin, kh, kw, Cout] → [kh, kw, Cin, Cout],
- *   and for unpadded 1×1 filters the matrix product x[:, ::s, ::s, :]ᵀ · dy.
+ *   and for unpadded 1×1 filters the matrix product x[:, ::s, ::s, :]ᵀ · dy (the subsampling as a strided
+ *   1×1 conv with the identity filter, the transpose explicit).
  * - Conv2DBackpropInput as a forward conv: dx = conv2d(dilate_s(dy), W rotated 180° with Cin/Cout swapped,
  *   stride 1, pads kh−1−padTop / kw−1−padLeft and the rest so that dx is H × W)
  *   (same identity as gpu/kernels/conv2dBackpropInput.ts). dilate_s is a PadV2 of dy reshaped to
@@ -27,6 +28,17 @@ export interface KernelArgs {
 /** Backend methods used to free intermediates. */
 interface DisposingBackend {
   disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** A float32 tensor of host values on `backend` (MathBackendCPU: makeTensorInfo; BackendWasm: makeOutput). */
+function upload(backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo {
+  const b = backend as {
+    makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+    makeOutput?(shape: number[], dtype: tf.DataType, off: undefined, values: Float32Array): tf.TensorInfo;
+  };
+  if (b.makeTensorInfo) return b.makeTensorInfo(shape, 'float32', values);
+  if (b.makeOutput) return b.makeOutput(shape, 'float32', undefined, values);
+  throw new Error('conv2dGradKernels: the backend can make no tensor from host values');
 }
 
 /** Runs another kernel of the same backend. */
@@ -63,14 +75,26 @@ export function conv2dFilterGradKernel(backendName: string, args: KernelArgs): t
   const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo, padInfo } = info;
   const [n, h, w] = x.shape as [number, number, number, number];
   if (kh === 1 && kw === 1 && padInfo.top === 0 && padInfo.left === 0) {
-    const xs = sh === 1 && sw === 1 ? x
-      : run('StridedSlice', { x }, { begin: [0, 0, 0, 0], end: [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, cin], strides: [1, sh, sw, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 }); // [N, Ho, Wo, Cin]
+    // x[:, ::s, ::s, :] as a 1×1 convolution with the identity filter: strided slices are slow copies on
+    // wasm (25 ms for [64, 32, 32, 16]), a strided 1×1 conv is ~1 ms
+    let xs = x;
+    let eye: tf.TensorInfo | null = null;
+    if (sh > 1 || sw > 1) {
+      const ident = new Float32Array(cin * cin);
+      for (let c = 0; c < cin; c++) ident[c * cin + c] = 1;
+      eye = upload(args.backend, [1, 1, cin, cin], ident); // [1, 1, Cin, Cin]
+      xs = run('Conv2D', { x, filter: eye }, { strides: [sh, sw], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] }); // [N, Ho, Wo, Cin]
+    }
     const rows = n * ho * wo;
-    const xr = run('Reshape', { x: xs }, { shape: [1, rows, cin] }); // [1, rows, Cin]
+    const xr = run('Reshape', { x: xs }, { shape: [rows, cin] }); // [rows, Cin]
+    const xT = run('Transpose', { x: xr }, { perm: [1, 0] }); // [Cin, rows]
+    const xT3 = run('Reshape', { x: xT }, { shape: [1, cin, rows] }); // [1, Cin, rows]
     const dyr = run('Reshape', { x: dy }, { shape: [1, rows, cout] }); // [1, rows, Cout]
-    const g = run('BatchMatMul', { a: xr, b: dyr }, { transposeA: true, transposeB: false }); // [1, Cin, Cout]
+    // no transposeA: wasm's BatchMatMul with a transposed operand is ~8× slower than this transpose + product
+    const g = run('BatchMatMul', { a: xT3, b: dyr }, { transposeA: false, transposeB: false }); // [1, Cin, Cout]
     const out = run('Reshape', { x: g }, { shape: [1, 1, cin, cout] }); // [kh, kw, Cin, Cout]
-    for (const t of [xr, dyr, g]) free(t);
+    for (const t of [xr, xT, xT3, dyr, g]) free(t);
+    if (eye) free(eye);
     if (xs !== x) free(xs);
     return out;
   }
