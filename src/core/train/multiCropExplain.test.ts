@@ -5,13 +5,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
 import { generateBuiltinDataset } from '../data/builtinDataset';
 import { readExplanation } from './explainStep';
 import { createTrainer, type Trainer } from './trainer';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectEngine('wasm', { isStrict: true }); // several times faster than cpu; wasmParity.test.ts ties the engines
 });
 
 const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });

@@ -3,9 +3,9 @@
 // combinations, a run repeats by seed, resuming from a snapshot and from a checkpoint file continues
 // exactly (masks and drop_path are seeded by the step), and the gallery probe has the multi-crop
 // format with iBOT's masked-patch terms on the diagonal.
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { selectEngine } from '../engine/selectEngine';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
 import { crossFieldIssues } from '../config/schema';
@@ -15,8 +15,11 @@ import { captureProbe } from './evaluate';
 import type { StepMetrics } from './metrics';
 import { createTrainer, type Trainer } from './trainer';
 
+// On the wasm engine, which runs these tiny models several times faster than the tfjs CPU backend; the
+// cpu reference stays in trainer.test.ts / trainerMethods.test.ts, and src/core/engine/wasmParity.test.ts
+// ties the two engines together for this method.
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectEngine('wasm', { isStrict: true });
 });
 
 const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });

@@ -4,12 +4,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
 import { generateBuiltinDataset } from '../data/builtinDataset';
 import { createTrainer, type Trainer } from './trainer';
 
+// On the wasm engine, which runs these tiny models several times faster than the tfjs CPU backend; the
+// cpu reference stays in trainer.test.ts / trainerMethods.test.ts, and src/core/engine/wasmParity.test.ts
+// ties the two engines together for this method.
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await selectEngine('wasm', { isStrict: true });
 });
 
 const vitConfig = (overrides: Partial<RunConfig> = {}): RunConfig =>
