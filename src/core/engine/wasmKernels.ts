@@ -11,7 +11,8 @@
  * Must not import: gpu/, worker/, ui/, DOM.
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv2dFilterGradKernel, conv2dInputGradKernel, type KernelArgs } from '../ops/conv2dGradKernels';
+import { backendKernels, type KernelArgs } from '../ops/backendKernels';
+import { conv2dFilterGradKernel, conv2dInputGradKernel } from '../ops/conv2dGradKernels';
 import { RENDER_VIEWS_KERNEL, renderViewsCpuKernel } from '../ops/renderViewsOp';
 
 const BACKEND = 'wasm';
@@ -78,9 +79,7 @@ function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
     const axes = tf.util.parseAxisParam(a.axis, x.shape).sort((p, q) => p - q);
     const isLeading = axes.length === rank - 1 && axes.every((ax, i) => ax === i);
     if (!isLeading) return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-    const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown>): tf.TensorInfo =>
-      tf.getKernel(name, BACKEND)!.kernelFunc({ inputs, backend: args.backend as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-    const free = (t: tf.TensorInfo) => (args.backend as { disposeData(id: object): boolean }).disposeData(t.dataId);
+    const { run, free } = backendKernels(BACKEND, args.backend);
     const c = x.shape[rank - 1]!;
     const rows = tf.util.sizeFromShape(x.shape) / c;
     const w = run('Fill', {}, { shape: [1, 1, rows], value: kernelName === 'Mean' ? 1 / rows : 1, dtype: 'float32' }); // [1, 1, rows]
@@ -109,8 +108,9 @@ function batchNormAsDepthwise(args: KernelArgs): tf.TensorInfo {
   const c = x.shape[x.shape.length - 1]!;
   const params = [mean, variance, offset, scale];
   if (params.some((t) => t != null && (t.dtype !== 'float32' || tf.util.sizeFromShape(t.shape) !== c))) return stock();
-  const backend = args.backend as { readSync(id: object): unknown; makeOutput(shape: number[], dtype: tf.DataType, off: undefined, values: Float32Array): tf.TensorInfo; disposeData(id: object): boolean };
-  const read = (t: tf.TensorInfo | undefined) => (t ? (backend.readSync(t.dataId) as Float32Array) : null);
+  const backend = args.backend as { readSync(id: object): unknown };
+  const { run, free, upload } = backendKernels(BACKEND, args.backend);
+  const read = (t: tf.TensorInfo | undefined) => (t ? (backend.readSync(t.dataId) as Float32Array) : null); // [C]-sized: cheap
   const [m, v, o, g] = params.map(read) as [Float32Array, Float32Array, Float32Array | null, Float32Array | null];
   const factor = new Float32Array(c); // [C] = scale / √(var + eps)
   const shift = new Float32Array(c); // [C] = offset − mean·factor
@@ -118,15 +118,13 @@ function batchNormAsDepthwise(args: KernelArgs): tf.TensorInfo {
     factor[i] = (g ? g[i]! : 1) / Math.sqrt(v[i]! + eps);
     shift[i] = (o ? o[i]! : 0) - m[i]! * factor[i]!;
   }
-  const filter = backend.makeOutput([1, 1, c, 1], 'float32', undefined, factor); // [1, 1, C, 1]
-  const bias = backend.makeOutput([c], 'float32', undefined, shift); // [C]
-  const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown>): tf.TensorInfo =>
-    tf.getKernel(name, BACKEND)!.kernelFunc({ inputs, backend: args.backend as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  const filter = upload([1, 1, c, 1], factor); // [1, 1, C, 1]
+  const bias = upload([c], shift); // [C]
   const rows = tf.util.sizeFromShape(x.shape) / c;
   const x4 = run('Reshape', { x }, { shape: [1, 1, rows, c] }); // [1, 1, rows, C]
   const y4 = run('FusedDepthwiseConv2D', { x: x4, filter, bias }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], activation: 'linear' }); // [1, 1, rows, C]
   const out = run('Reshape', { x: y4 }, { shape: [...x.shape] });
-  for (const t of [filter, bias, x4, y4]) backend.disposeData(t.dataId);
+  for (const t of [filter, bias, x4, y4]) free(t);
   return out;
 }
 

@@ -17,41 +17,12 @@
  * Must not import: gpu/, worker/, ui/, DOM.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backendKernels, type KernelArgs } from './backendKernels';
 
-/** What a kernelFunc receives. */
-export interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}
-
-/** Backend methods used to free intermediates. */
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean;
-}
-
-/** A float32 tensor of host values on `backend` (MathBackendCPU: makeTensorInfo; BackendWasm: makeOutput). */
-function upload(backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo {
-  const b = backend as {
-    makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-    makeOutput?(shape: number[], dtype: tf.DataType, off: undefined, values: Float32Array): tf.TensorInfo;
-  };
-  if (b.makeTensorInfo) return b.makeTensorInfo(shape, 'float32', values);
-  if (b.makeOutput) return b.makeOutput(shape, 'float32', undefined, values);
-  throw new Error('conv2dGradKernels: the backend can make no tensor from host values');
-}
-
-/** Runs another kernel of the same backend. */
-function runner(backendName: string, backend: unknown) {
-  return (kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown>): tf.TensorInfo => {
-    const k = tf.getKernel(kernelName, backendName);
-    if (!k) throw new Error(`backend '${backendName}' has no ${kernelName} kernel`);
-    return k.kernelFunc({ inputs, backend: backend as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-  };
-}
+export type { KernelArgs } from './backendKernels';
 
 /** Attributes tfjs passes to Conv2DBackpropFilter / Conv2DBackpropInput. */
-interface ConvGradAttrs {
+export interface ConvGradAttrs {
   strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
@@ -68,8 +39,7 @@ export function conv2dFilterGradKernel(backendName: string, args: KernelArgs): t
   const { x, dy } = args.inputs;
   const a = args.attrs as unknown as ConvGradAttrs;
   if (!x || !dy || !a.filterShape || a.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
-  const run = runner(backendName, args.backend);
-  const free = (t: tf.TensorInfo) => (args.backend as DisposingBackend).disposeData(t.dataId);
+  const { run, free, upload } = backendKernels(backendName, args.backend);
   const [kh, kw, cin, cout] = a.filterShape;
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
   const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo, padInfo } = info;
@@ -82,7 +52,7 @@ export function conv2dFilterGradKernel(backendName: string, args: KernelArgs): t
     if (sh > 1 || sw > 1) {
       const ident = new Float32Array(cin * cin);
       for (let c = 0; c < cin; c++) ident[c * cin + c] = 1;
-      eye = upload(args.backend, [1, 1, cin, cin], ident); // [1, 1, Cin, Cin]
+      eye = upload([1, 1, cin, cin], ident); // [1, 1, Cin, Cin]
       xs = run('Conv2D', { x, filter: eye }, { strides: [sh, sw], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] }); // [N, Ho, Wo, Cin]
     }
     const rows = n * ho * wo;
@@ -114,6 +84,38 @@ export function conv2dFilterGradKernel(backendName: string, args: KernelArgs): t
   return out;
 }
 
+/** The forward convolution that computes dx: dy's dilation, the pads, and the output it must give. */
+export interface InputGradPlan {
+  strideH: number;
+  strideW: number;
+  /** Shape of dilate_s(dy) [N, (Ho−1)·sh + 1, (Wo−1)·sw + 1, Cout]. */
+  dilatedShape: [number, number, number, number];
+  /** Explicit pads of the forward conv, [[0,0],[T',B'],[L',R'],[0,0]]. */
+  pads: tf.backend_util.ExplicitPadding;
+}
+
+/**
+ * Plan of the input-gradient identity for one problem (shared with gpu/kernels/conv2dBackpropInput.ts);
+ * null when a transformed pad would be negative.
+ */
+export function planInputGrad(dyShape: readonly number[], filterShape: readonly number[], attrs: Pick<ConvGradAttrs, 'strides' | 'pad' | 'dimRoundingMode'> & { inputShape: [number, number, number, number] }): InputGradPlan | null {
+  const [kh, kw] = filterShape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape, filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+  const [n, ho, wo, cout] = dyShape as [number, number, number, number];
+  const [, h, w] = attrs.inputShape;
+  const { strideHeight: sh, strideWidth: sw, padInfo } = info;
+  const hd = (ho - 1) * sh + 1;
+  const wd = (wo - 1) * sw + 1;
+  const top = kh - 1 - padInfo.top;
+  const left = kw - 1 - padInfo.left;
+  const bottom = h - hd - top + kh - 1; // output rows: hd + top + bottom − kh + 1 = H
+  const right = w - wd - left + kw - 1;
+  if (Math.min(top, left, bottom, right) < 0) return null;
+  return { strideH: sh, strideW: sw, dilatedShape: [n, hd, wd, cout], pads: [[0, 0], [top, bottom], [left, right], [0, 0]] };
+}
+
 /**
  * Conv2DBackpropInput as a forward conv. inputs dy [N, Ho, Wo, Cout], filter [kh, kw, Cin, Cout];
  * attrs.inputShape [N, H, W, Cin]. Returns dx [N, H, W, Cin], or null when the identity does not apply
@@ -123,20 +125,11 @@ export function conv2dInputGradKernel(backendName: string, args: KernelArgs): tf
   const { dy, filter } = args.inputs;
   const a = args.attrs as unknown as ConvGradAttrs;
   if (!dy || !filter || !a.inputShape || a.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
-  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(a.inputShape, [kh, kw, cin, cout], a.strides, 1, a.pad, a.dimRoundingMode);
-  const { strideHeight: sh, strideWidth: sw, padInfo } = info;
-  const [n, ho, wo] = dy.shape as [number, number, number, number];
-  const [, h, w] = a.inputShape;
-  const hd = (ho - 1) * sh + 1;
-  const wd = (wo - 1) * sw + 1;
-  const top = kh - 1 - padInfo.top;
-  const left = kw - 1 - padInfo.left;
-  const bottom = h - hd - top + kh - 1; // output rows: hd + top + bottom − kh + 1 = H
-  const right = w - wd - left + kw - 1;
-  if (Math.min(top, left, bottom, right) < 0) return null;
-  const run = runner(backendName, args.backend);
-  const free = (t: tf.TensorInfo) => (args.backend as DisposingBackend).disposeData(t.dataId);
+  const plan = planInputGrad(dy.shape, filter.shape, { ...a, inputShape: a.inputShape });
+  if (!plan) return null;
+  const [n, ho, wo, cout] = dy.shape as [number, number, number, number];
+  const { strideH: sh, strideW: sw, dilatedShape: [, hd, wd] } = plan;
+  const { run, free } = backendKernels(backendName, args.backend);
   const flipped = run('Reverse', { x: filter }, { dims: [0, 1] }); // [kh, kw, Cin, Cout], rotated 180°
   const rotated = run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, Cout, Cin]
   free(flipped);
@@ -148,7 +141,7 @@ export function conv2dInputGradKernel(backendName: string, args: KernelArgs): tf
     dilated = run('Slice', { x: flat }, { begin: [0, 0, 0, 0], size: [n, hd, wd, cout] }); // [N, hd, wd, Cout]
     for (const t of [dy6, padded, flat]) free(t);
   }
-  const out = run('Conv2D', { x: dilated, filter: rotated }, { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1] }); // [N, H, W, Cin]
+  const out = run('Conv2D', { x: dilated, filter: rotated }, { strides: [1, 1], pad: plan.pads, dataFormat: 'NHWC', dilations: [1, 1] }); // [N, H, W, Cin]
   free(rotated);
   if (dilated !== dy) free(dilated);
   return out;

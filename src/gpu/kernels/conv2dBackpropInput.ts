@@ -20,10 +20,14 @@
  * per invocation), and stride 2 quadruples its work on the dilated dy. It is kept, with its parity test
  * (harness/convInputGrad.ts) and benchmark, so the comparison can be re-run on a real GPU, where the
  * tiled GEMM is the fast path; register it (conv2dBackpropInputConfig) only where that bench says so.
- * Must not import: core/ (except types), worker/, ui/, DOM.
+ * Must not import: core/ (except core/ops contracts), worker/, ui/, DOM.
  */
 import * as tf from '@tensorflow/tfjs';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { planInputGrad, type InputGradPlan } from '../../core/ops/conv2dGradKernels';
+
+// The plan (dilation, pads) is the op contract's, shared with the pure-kernel version in core/ops.
+export { planInputGrad, type InputGradPlan };
 
 /** tfjs's kernel name. */
 export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
@@ -35,35 +39,6 @@ export interface Conv2DBackpropInputAttrs {
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-/** The forward convolution that computes dx: dy dilation, pads, and the output it must give. */
-export interface InputGradPlan {
-  strideH: number;
-  strideW: number;
-  /** Shape of dilate_s(dy) [N, (Ho−1)·sh + 1, (Wo−1)·sw + 1, Cout]. */
-  dilatedShape: [number, number, number, number];
-  /** Explicit pads of the forward conv, [[0,0],[T',B'],[L',R'],[0,0]]. */
-  pads: tf.backend_util.ExplicitPadding;
-}
-
-/** Plan of the identity for one problem; null when a transformed pad would be negative. */
-export function planInputGrad(dyShape: readonly number[], filterShape: readonly number[], attrs: Conv2DBackpropInputAttrs): InputGradPlan | null {
-  const [kh, kw] = filterShape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape, filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
-  );
-  const [n, ho, wo, cout] = dyShape as [number, number, number, number];
-  const [, h, w] = attrs.inputShape;
-  const { strideHeight: sh, strideWidth: sw, padInfo } = info;
-  const hd = (ho - 1) * sh + 1;
-  const wd = (wo - 1) * sw + 1;
-  const top = kh - 1 - padInfo.top;
-  const left = kw - 1 - padInfo.left;
-  const bottom = h - hd - top + kh - 1; // output rows: hd + top + bottom − kh + 1 = H
-  const right = w - wd - left + kw - 1;
-  if (Math.min(top, left, bottom, right) < 0) return null;
-  return { strideH: sh, strideW: sw, dilatedShape: [n, hd, wd, cout], pads: [[0, 0], [top, bottom], [left, right], [0, 0]] };
 }
 
 const WORKGROUP: [number, number, number] = [64, 1, 1];
