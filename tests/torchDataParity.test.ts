@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../src/core/config/runConfig';
 import { fingerprintDataset, type DatasetFingerprint } from '../src/core/data/fingerprint';
@@ -202,3 +203,44 @@ describe('PyTorch data parity', () => {
     console.log(`torchDataParity: ${cases.length} cases identical; e.g. ${tgz32.name} ${tgz32.fingerprint.hash}, ${folder.name} ${folder.fingerprint.hash}; skipped reasons compared: ${ours.reduce((a, s) => a + s.skipped.length, 0)}`);
   });
 });
+
+describe('PyTorch data parity: unusable inputs', () => {
+  it.runIf(python || process.env.CI)(`the same DatasetImportError messages${python ? '' : ` (fails: ${TORCH_MISSING})`}`, async () => {
+    expect(python, TORCH_MISSING).not.toBeNull();
+    const bad = join(dir, 'bad');
+    mkdirSync(bad, { recursive: true });
+    const full = cifar10TarGz({ numTrainPerBatch: 20, numTest: 10, seed: 11 });
+    writeFileSync(join(bad, 'cifar-10-binary.tar.gz'), full.subarray(0, Math.floor(full.length / 2))); // interrupted download
+    const flipped = full.slice();
+    flipped[Math.floor(full.length / 3)]! ^= 0x40;
+    writeFileSync(join(bad, 'flipped.tar.gz'), flipped); // a flipped bit: corrupt deflate data or a failed CRC
+    writeFileSync(join(bad, 'garbage.tar.gz'), new Uint8Array(gzipSync(Buffer.alloc(3000, 7)))); // gzip of no tar
+    const junk = join(bad, 'junk');
+    writeFiles(junk, { 'readme.txt': enc('x'), 'a/anim.gif': enc('GIF89a.............'), 'a/empty.png': new Uint8Array(0), 'b/big.png': bigPngHeader() });
+    const cfg32 = cfg({ imageSize: 32 });
+    const cases: Case[] = [
+      { label: 'truncated tar.gz', paths: [join(bad, 'cifar-10-binary.tar.gz')], config: cfg32 },
+      { label: 'tar.gz with a flipped bit', paths: [join(bad, 'flipped.tar.gz')], config: cfg32 },
+      { label: 'gzip that holds no tar', paths: [join(bad, 'garbage.tar.gz')], config: cfg32 },
+      { label: 'a folder of junk', paths: [junk], config: cfg32 },
+    ];
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(cases));
+    const run = spawnSync(python!, [SCRIPT, join(dir, 'bad.json')], { encoding: 'utf8', timeout: 300_000 });
+    expect(run.status, `data_parity.py failed:\n${run.stderr}`).toBe(0);
+    const py = JSON.parse(run.stdout) as { error?: string }[];
+    for (const [i, c] of cases.entries()) {
+      const ours = await browserRunDataset(c).then(() => 'no error', (e: Error) => `${e.name}: ${e.message}`);
+      expect(ours, c.label).toMatch(/^DatasetImportError: No usable images/);
+      expect(py[i]!.error, c.label).toBe(ours);
+      console.log(`torchDataParity: ${c.label} → ${ours.split("\n").slice(1).join(" | ")}`);
+    }
+  });
+});
+
+/** A PNG header claiming 9000 × 9000 pixels (refused before decoding). */
+function bigPngHeader(): Uint8Array {
+  const png = pngClassFolder({ classes: ['x'], perClass: 1, sizes: [[2, 2]] })['shapes/x/000.png']!.slice();
+  new DataView(png.buffer).setUint32(16, 9000, false);
+  new DataView(png.buffer).setUint32(20, 9000, false);
+  return png;
+}

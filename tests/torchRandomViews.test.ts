@@ -16,6 +16,7 @@ import type { ViewParams } from '../src/core/data/types';
 import { augmentFromConfig, sampleBatchViewParams } from '../src/core/data/viewParams';
 import { renderViewsReference } from '../src/core/ops/renderViews';
 import { createRng, deriveSeed, hashString, rngFromState, type Rng, type RngState } from '../src/core/random';
+import { createBatchSampler, type BatchSamplerState } from '../src/core/train/batchSampler';
 import { cropScale, jitterDistance } from '../src/core/train/pairStats';
 import { pairList } from '../src/core/train/pairs';
 import { localAugment, sampledCropCounts } from '../src/core/train/multiCropTrainer';
@@ -36,7 +37,9 @@ interface PyResult {
   views: { steps: { globals: ViewParams[]; locals: ViewParams[] }[]; state: number[] }[];
   pairs: { ious: number[]; centers: number[]; jitter: number[]; scales: number[] }[];
   renders: { file: string; shape: number[]; dtype: string }[];
+  samplers: { batches: number[][]; state: BatchSamplerState; epoch: number }[];
 }
+interface SamplerCase { numImages: number; batchSize: number; seed?: number; state?: BatchSamplerState; numBatches: number }
 
 function runOps(rng: Rng, ops: Op[]): unknown[][] {
   const times = <T>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
@@ -146,7 +149,14 @@ describe('PyTorch random streams and views', () => {
     writeFileSync(join(dir, 'images.u8'), images);
     const means: { mean?: number[]; std?: number[] }[] = [{ mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.243, 0.261] }, { mean: [0.1307, 0.1307, 0.1307], std: [0.3081, 0.3081, 0.3081] }, { mean: [0.6, 0.2, 0.45], std: [0.05, 0.9, 0.33] }];
     const renders: RenderCase[] = renderCases(M, SRC).map((c, i) => ({ ...c, imagesFile: 'images.u8', numImages: M, height: SRC, width: SRC, ...means[i % means.length]! }));
-    const req = { hashes, derived, rng: rngCases, views: viewCases, pairs: [{ params: pairParams, numViews: 5, numImages: 6, height: 32, width: 32 }], renders };
+    const midSampler = createBatchSampler(37, 8, deriveSeed(4, 'data'));
+    for (let b = 0; b < 6; b++) midSampler.nextBatch(); // into the second epoch
+    const samplerCases: SamplerCase[] = [
+      { numImages: 37, batchSize: 8, seed: deriveSeed(4, 'data'), numBatches: 14 },
+      { numImages: 10, batchSize: 10, seed: 1, numBatches: 3 },
+      { numImages: 37, batchSize: 8, state: midSampler.getState(), numBatches: 9 },
+    ];
+    const req = { samplers: samplerCases, hashes, derived, rng: rngCases, views: viewCases, pairs: [{ params: pairParams, numViews: 5, numImages: 6, height: 32, width: 32 }], renders };
     writeFileSync(join(dir, 'request.json'), JSON.stringify(req));
 
     const run = spawnSync(python!, [SCRIPT, join(dir, 'request.json'), dir], { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 28 });
@@ -172,6 +182,13 @@ describe('PyTorch random streams and views', () => {
         }
       });
       expect(got.state, `state after rng case ${i}`).toEqual([...rng.getState()]);
+    });
+
+    // --- data order (train/batchSampler.ts): exact, from a seed and from a saved state ---
+    samplerCases.forEach((c, i) => {
+      const sampler = createBatchSampler(c.numImages, c.batchSize, c.state ?? c.seed!);
+      const batches = Array.from({ length: c.numBatches }, () => Array.from(sampler.nextBatch()));
+      expect(py.samplers[i], `sampler case ${i}`).toEqual({ batches, state: { ...sampler.getState(), epochRngState: [...sampler.getState().epochRngState] }, epoch: sampler.epoch });
     });
 
     // --- view parameters: exact, every step, globals and locals, and the stream state after ---

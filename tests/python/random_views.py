@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python")
 import torch  # noqa: E402
 from hvp_torch import random as hr  # noqa: E402
 from hvp_torch import views as hv  # noqa: E402
+from hvp_torch.data.batch_sampler import BatchSampler  # noqa: E402
 
 
 def run_ops(rng, ops):
@@ -46,7 +47,12 @@ def main():
         "views": [],
         "pairs": [],
         "renders": [],
+        "samplers": [],
     }
+    for case in req.get("samplers", []):
+        sampler = BatchSampler(case["numImages"], case["batchSize"], case.get("state", case.get("seed")))
+        batches = [sampler.next_batch() for _ in range(case["numBatches"])]
+        res["samplers"].append({"batches": batches, "state": sampler.get_state(), "epoch": sampler.epoch})
     for case in req["rng"]:
         rng = hr.rng_from_state(case["state"]) if "state" in case else hr.create_rng(case["seed"])
         res["rng"].append({"draws": run_ops(rng, case["ops"]), "state": list(rng.get_state())})
