@@ -1,0 +1,79 @@
+"""One HVP training step in torch, as src/core/train/hvpStep.ts (pair methods):
+  1. a selection step: the method's per-sample loss of every pair of every image from one forward
+     of all rendered views without a gradient (BN in training mode, running stats updated), the
+     highest (hard) / lowest (easy) per image, earliest pair on ties; otherwise the plan's pairs;
+  2. the two views of each image's pair gathered, one forward/backward of the method's training
+     loss (through DistributedDataParallel under torchrun), the optimizer update, after_step.
+
+API
+  StepResult: loss (float, this process's), selected (int64 [m]), candidate_losses ([m, P] | None)
+  prepare_distributed(run, dist)     wraps the training forward in DDP when dist has > 1 process
+  shard_plan(plan, M, lo, hi, config) -> this process's part of a plan (see plan.py)
+  chosen_globals(plan, selected, M)  (multi-crop only; not in hvp_torch yet)
+  train_step(run, views [V,3,S,S], locals_, plan, lr, step_index) -> StepResult
+"""
+from dataclasses import dataclass
+from typing import Optional
+
+import torch
+from torch.nn.parallel import DistributedDataParallel
+
+from .hvp import select
+
+
+@dataclass
+class StepResult:
+    loss: float
+    selected: torch.Tensor
+    candidate_losses: Optional[torch.Tensor]
+
+
+def prepare_distributed(run, dist):
+    """The method learns which processes it spans (SimCLR gathers negatives); DDP wraps its forward."""
+    run.method.dist = dist
+    run.trainer = run.method
+    if dist.is_distributed:
+        ids = [dist.device.index] if dist.device.type == "cuda" else None
+        run.trainer = DistributedDataParallel(run.method, device_ids=ids)
+
+
+def shard_plan(plan, M, lo, hi, config):
+    if plan[0] == "select":
+        return plan
+    return ("fixed", list(plan[1][lo:hi]))
+
+
+def gather_pair(views, selected, n):
+    """views [n·m, 3, S, S] view-major, selected [m] pair index → x1, x2 [m, 3, S, S]."""
+    m = views.shape[0] // n
+    pairs = torch.tensor([(k, l) for k in range(n) for l in range(k + 1, n)], device=views.device)  # [P, 2]
+    kl = pairs[selected.to(views.device)]                                                          # [m, 2]
+    rows = torch.arange(m, device=views.device)
+    return views[kl[:, 0] * m + rows], views[kl[:, 1] * m + rows]
+
+
+def train_step(run, views, locals_, plan, lr, step_index):
+    method = run.method
+    n = _num_views(plan, run)
+    losses = None
+    if plan[0] == "select":
+        losses = method.pair_losses(views, n)                                                  # [m, P]
+        selected = select(losses, plan[1])
+    else:
+        selected = torch.tensor(plan[1], dtype=torch.long, device=views.device)
+    x1, x2 = gather_pair(views, selected, n)
+    for p in run.optimizer.params.values():
+        p.grad = None
+    loss = getattr(run, "trainer", method)(x1, x2)
+    loss.backward()
+    run.optimizer.step(lr)
+    run.step = step_index + 1
+    method.after_step(run.step, run.config["totalSteps"])
+    return StepResult(loss=float(loss.detach()), selected=selected, candidate_losses=losses)
+
+
+def _num_views(plan, run):
+    """Views rendered per image: all N on selection / random steps, 2 on identity steps."""
+    mode = run.config["hvpMode"]
+    n = 2 if mode == "off" else run.config["numViews"]
+    return n if (plan[0] == "select" or mode == "random") else 2

@@ -1,0 +1,186 @@
+// A run continued in PyTorch and back, through the command lines and real files: a run on a
+// generated cifar-10-binary.tar.gz trained 2 steps here (tfjs cpu) is resumed by
+// `python3 -m hvp_torch resume` for 1 step; the same step taken here from the same checkpoint gives
+// the same batch, views, selection and loss and the same weights within 1e-4; the file PyTorch wrote
+// decodes and resumes here with its history appended; and under torchrun (2 gloo processes,
+// --sync-bn) the step equals the 1-process step within 1e-5.
+// Skipped without a Python that has torch, except under CI=true, where it fails.
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint/checkpointFile';
+import type { RunConfig } from '../src/core/config/runConfig';
+import { fingerprintDataset } from '../src/core/data/fingerprint';
+import { importFiles } from '../src/core/data/formats/importFiles';
+import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
+import type { Dataset } from '../src/core/data/types';
+import { createRng } from '../src/core/random';
+import type { StepMetrics } from '../src/core/train/metrics';
+import type { HostTensor } from '../src/core/train/hostTensor';
+import { createTrainer, type Trainer } from '../src/core/train/trainer';
+import type { TrainerSnapshot } from '../src/core/train/trainerState';
+import { buildRunDataset } from './helpers/runDatasetOf';
+import { cifar10TarGz } from './helpers/datasetFiles';
+import { tinyConfig } from './helpers/tinyConfig';
+import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
+
+const python = findTorchPython();
+const PY_DIR = join(import.meta.dirname, '..', 'python');
+if (!python && !process.env.CI) console.warn(`torchResumeRun: skipped, ${TORCH_MISSING}`);
+
+let dir = '';
+let tarPath = '';
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'hvp-resume-'));
+  tarPath = join(dir, 'cifar-10-binary.tar.gz');
+  writeFileSync(tarPath, cifar10TarGz({ numTrainPerBatch: 12, numTest: 20, seed: 3 }));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The run's Dataset from the generated CIFAR file, as the browser builds it after an import. */
+async function cifarDataset(config: RunConfig): Promise<Dataset> {
+  const result = await importFiles([{ path: 'cifar-10-binary.tar.gz', bytes: readFileSync(tarPath) }], { size: config.imageSize, decodeImage: nodeImageDecoder });
+  return buildRunDataset(result, config);
+}
+
+async function steps(trainer: Trainer, n: number): Promise<StepMetrics[]> {
+  const out: StepMetrics[] = [];
+  for (let i = 0; i < n; i++) out.push(await trainer.readStepMetrics(trainer.trainStep(), 1, 1));
+  return out;
+}
+
+function writeCheckpoint(path: string, config: RunConfig, dataset: Dataset, snapshot: TrainerSnapshot, metrics: StepMetrics[]): void {
+  const input = {
+    appVersion: 'test', createdAt: '', config, probeRng: createRng(9).getState(), dataset: fingerprintDataset(dataset),
+    history: { metrics, knn: [], evaluations: [] }, backend: 'cpu',
+  };
+  writeFileSync(path, encodeCheckpoint(input, snapshot));
+}
+
+function torchResume(args: string[], nproc = 1): { status: number | null; stdout: string; stderr: string } {
+  const cmd = nproc === 1
+    ? [python!, ['-m', 'hvp_torch', ...args]]
+    // Debian's torch 1.13 on Python 3.11 needs --redirects/--tee ≥ 1 (its Std enum parses 0 as None).
+    : [python!, ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${nproc}`, '--redirects', '1', '--tee', '1', '-m', 'hvp_torch', ...args]];
+  const r = spawnSync(cmd[0] as string, cmd[1] as string[], { cwd: PY_DIR, encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function maxDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { worst: string; diff: number } {
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  let worst = '';
+  let diff = 0;
+  for (const [k, t] of a) {
+    const u = b.get(k)!;
+    expect(u.shape, k).toEqual(t.shape);
+    for (let i = 0; i < t.data.length; i++) {
+      const d = Math.abs(t.data[i]! - u.data[i]!);
+      if (d > diff) [diff, worst] = [d, k];
+    }
+  }
+  return { worst, diff };
+}
+
+const CASES: Array<{ name: string; config: RunConfig }> = [
+  { name: 'SimSiam, hard views (N = 4)', config: tinyConfig({ dataset: 'stored:test-cifar', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, warmupSteps: 2 }) },
+  { name: 'SimCLR (LARS), hard views', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'simclr', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, weightDecay: 1e-4 }) },
+  { name: 'BYOL (LARS, EMA target), random pairs', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'byol', hvpMode: 'random', imageSize: 16, batchSize: 8, numViews: 3, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
+  { name: 'SimSiam, HVP every 3rd step (step 3 is an identity step)', config: tinyConfig({ dataset: 'stored:test-cifar', hvpEvery: 3, imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
+];
+
+describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', () => {
+  for (const { name, config } of CASES) {
+    it.runIf(python || process.env.CI)(`${name}: PyTorch's step equals ours, and its file resumes here`, async () => {
+      expect(python, TORCH_MISSING).not.toBeNull();
+      const dataset = await cifarDataset(config);
+      const trainer = createTrainer(config, dataset);
+      const before = await steps(trainer, 2);
+      const start = await trainer.snapshot();
+      const ck = join(dir, `${config.method}-2.safetensors`);
+      writeCheckpoint(ck, config, dataset, start, before);
+      const [ours] = await steps(trainer, 1); // step 3 here
+      const oursAfter = await trainer.snapshot();
+      trainer.dispose();
+
+      const out = join(dir, `${config.method}-3.safetensors`);
+      const r = torchResume(['resume', ck, '--data', tarPath, '--steps', '3', '--out', out, '--device', 'cpu']);
+      expect(r.status, `hvp_torch resume failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+      const theirs = decodeCheckpoint(new Uint8Array(readFileSync(out)), out);
+      expect(theirs.record.progress).toEqual(oursAfter.progress); // same data order and streams
+      const hist = theirs.record.history.metrics;
+      expect(hist.map((m) => m.step)).toEqual([1, 2, 3]);
+      expect(hist.slice(0, 2)).toEqual(before);
+      expect(hist[2]!.loss).toBeCloseTo(ours!.loss, 4);
+      expect(hist[2]!.selectedIou).toBeCloseTo(ours!.selectedIou, 6); // same selection
+      expect(hist[2]!.lowestIouHitRate).toBeCloseTo(ours!.lowestIouHitRate, 6);
+      const model = maxDiff(oursAfter.model, theirs.snapshot.model);
+      expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-4);
+      const opt = maxDiff(oursAfter.optimizer, theirs.snapshot.optimizer);
+      expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-4);
+
+      // The file PyTorch wrote resumes here and trains on.
+      const back = createTrainer(theirs.record.config, dataset, { resumeFrom: theirs.snapshot });
+      expect(back.step).toBe(3);
+      const [next] = await steps(back, 1);
+      expect(next!.step).toBe(4);
+      expect(Number.isFinite(next!.loss)).toBe(true);
+      back.dispose();
+    });
+  }
+
+  it.runIf(python || process.env.CI)('under torchrun: 2 gloo processes with --sync-bn take the same step as 1 process (1e-5)', async () => {
+    expect(python, TORCH_MISSING).not.toBeNull();
+    const config = CASES[0]!.config;
+    const dataset = await cifarDataset(config);
+    const trainer = createTrainer(config, dataset);
+    const before = await steps(trainer, 2);
+    const ck = join(dir, 'ddp-2.safetensors');
+    writeCheckpoint(ck, config, dataset, await trainer.snapshot(), before);
+    trainer.dispose();
+    const one = join(dir, 'ddp-one.safetensors');
+    const two = join(dir, 'ddp-two.safetensors');
+    const r1 = torchResume(['resume', ck, '--data', tarPath, '--steps', '4', '--out', one, '--device', 'cpu', '--sync-bn']);
+    expect(r1.status, `1 process failed:\n${r1.stdout}\n${r1.stderr}`).toBe(0);
+    const r2 = torchResume(['resume', ck, '--data', tarPath, '--steps', '4', '--out', two, '--device', 'cpu', '--sync-bn'], 2);
+    expect(r2.status, `torchrun failed:\n${r2.stdout}\n${r2.stderr}`).toBe(0);
+    expect(r2.stdout).toMatch(/2 process\(es\)/);
+    const a = decodeCheckpoint(new Uint8Array(readFileSync(one)), one);
+    const b = decodeCheckpoint(new Uint8Array(readFileSync(two)), two);
+    expect(b.record.progress).toEqual(a.record.progress);
+    expect(b.record.history.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4]);
+    for (const [x, y] of [[a.record.history.metrics, b.record.history.metrics]] as const) {
+      for (let i = 2; i < 4; i++) {
+        expect(y[i]!.loss).toBeCloseTo(x[i]!.loss, 5);
+        expect(y[i]!.selectedIou).toBe(x[i]!.selectedIou);
+      }
+    }
+    const model = maxDiff(a.snapshot.model, b.snapshot.model);
+    expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-5);
+    const opt = maxDiff(a.snapshot.optimizer, b.snapshot.optimizer);
+    expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-5);
+  });
+
+  it.runIf(python || process.env.CI)('refuses other data with a message naming what differs, and writes nothing', async () => {
+    expect(python, TORCH_MISSING).not.toBeNull();
+    const config = CASES[0]!.config;
+    const dataset = await cifarDataset(config);
+    const trainer = createTrainer(config, dataset);
+    const ck = join(dir, 'other.safetensors');
+    writeCheckpoint(ck, config, dataset, await trainer.snapshot(), []);
+    trainer.dispose();
+    const other = join(dir, 'cifar-other.tar.gz');
+    writeFileSync(other, cifar10TarGz({ numTrainPerBatch: 12, numTest: 20, seed: 4 }));
+    const out = join(dir, 'never.safetensors');
+    const r = torchResume(['resume', ck, '--data', other, '--steps', '1', '--out', out, '--device', 'cpu']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/does not fit the data: The checkpoint was trained on/);
+    expect(r.stderr).toMatch(/hint: /);
+    expect(() => readFileSync(out)).toThrow();
+  });
+});
