@@ -20,6 +20,7 @@ import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/random';
 import type { StepMetrics } from '../src/core/train/metrics';
 import type { HostTensor } from '../src/core/train/hostTensor';
+import { evaluateKnn } from '../src/core/train/evaluate';
 import { createTrainer, type Trainer } from '../src/core/train/trainer';
 import type { TrainerSnapshot } from '../src/core/train/trainerState';
 import { buildRunDataset } from './helpers/runDatasetOf';
@@ -88,7 +89,7 @@ function maxDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { wors
 }
 
 const CASES: Array<{ name: string; config: RunConfig }> = [
-  { name: 'SimSiam, hard views (N = 4)', config: tinyConfig({ dataset: 'stored:test-cifar', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, warmupSteps: 2 }) },
+  { name: 'SimSiam, hard views (N = 4)', config: tinyConfig({ dataset: 'stored:test-cifar', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, warmupSteps: 2, knnEvery: 3 }) },
   { name: 'SimCLR (LARS), hard views', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'simclr', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, weightDecay: 1e-4 }) },
   { name: 'BYOL (LARS, EMA target), random pairs', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'byol', hvpMode: 'random', imageSize: 16, batchSize: 8, numViews: 3, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
   { name: 'SimSiam, HVP every 3rd step (step 3 is an identity step)', config: tinyConfig({ dataset: 'stored:test-cifar', hvpEvery: 3, imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
@@ -106,6 +107,7 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       writeCheckpoint(ck, config, dataset, start, before);
       const [ours] = await steps(trainer, 1); // step 3 here
       const oursAfter = await trainer.snapshot();
+      const oursKnn = config.knnEvery === 3 ? await evaluateKnn(trainer) : null;
       trainer.dispose();
 
       const out = join(dir, `${config.method}-3.safetensors`);
@@ -121,6 +123,8 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       expect(hist[2]!.lowestIouHitRate).toBeCloseTo(ours!.lowestIouHitRate, 6);
       const model = maxDiff(oursAfter.model, theirs.snapshot.model);
       expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-4);
+      // kNN every knnEvery steps, appended to the history as ours (same bank, queries and vote)
+      expect(theirs.record.history.knn).toEqual(oursKnn ? [oursKnn] : []);
       const opt = maxDiff(oursAfter.optimizer, theirs.snapshot.optimizer);
       expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-4);
 
