@@ -9,10 +9,11 @@ import { UsageError } from './cliError';
 /** Commands the CLI runs. */
 export type CommandName = 'train' | 'resume' | 'eval' | 'export' | 'info' | 'help';
 
-/** One option: a flag (no value), a value, or a list (repeatable value). */
+/** One option: a flag (no value), a value, a list (repeatable value), or paths (a list that also takes
+ * every following argument up to the next option: `--data a.bin b.bin`). */
 export interface OptionSpec {
   name: string;
-  kind: 'flag' | 'value' | 'list';
+  kind: 'flag' | 'value' | 'list' | 'paths';
   /** Placeholder of the value in the help text, e.g. FILE. */
   valueName?: string;
   help: string;
@@ -34,6 +35,7 @@ const VERBOSE: OptionSpec = { name: 'verbose', kind: 'flag', help: 'Show stack t
 const HELP: OptionSpec = { name: 'help', kind: 'flag', help: 'Show this help.' };
 const STEPS_HELP = 'Train until this step (absolute; the schedule still ends at totalSteps). Default: totalSteps.';
 const SAVE_EVERY: OptionSpec = { name: 'save-every', kind: 'value', valueName: 'K', help: "Also save the checkpoint every K steps (atomically, to --out). Default: the config's autosaveEvery; 0 = only at the end." };
+const DATA: OptionSpec = { name: 'data', kind: 'paths', valueName: 'PATH…', help: 'The dataset files, as the browser imports them: CIFAR-10/100 binary (.tar.gz or .bin), MNIST/Fashion-MNIST IDX (.gz or raw), a folder of images (sub-folder = class) or a .zip of one. A run on them is resumed with the same files. Put it last, or repeat it per path.' };
 const FORCE: OptionSpec = { name: 'force', kind: 'flag', help: 'Overwrite an existing output file.' };
 
 /** All commands, in help order. */
@@ -47,7 +49,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'set', kind: 'list', valueName: 'KEY=VALUE', help: 'One setting, e.g. --set batchSize=32 --set hvpMode=off; applied after --config. Repeatable.' },
       { name: 'steps', kind: 'value', valueName: 'N', help: STEPS_HELP },
       { name: 'out', kind: 'value', valueName: 'FILE', help: 'Checkpoint file to write. Default: hvp-<method>-<hvpMode>-seed<seed>.safetensors.' },
-      SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+      DATA, SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
     ],
   },
   {
@@ -57,14 +59,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: 'steps', kind: 'value', valueName: 'N', help: STEPS_HELP },
       { name: 'out', kind: 'value', valueName: 'FILE', help: 'Checkpoint file to write. Default: CHECKPOINT itself (replaced atomically).' },
-      SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+      DATA, SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
     ],
   },
   {
     name: 'eval',
     positionals: ['CHECKPOINT'],
     summary: "Weighted kNN top-1 accuracy of the checkpoint's backbone on the held-out split.",
-    options: [BACKEND, JSON_OUT, QUIET, VERBOSE, HELP],
+    options: [DATA, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP],
   },
   {
     name: 'export',
@@ -152,7 +154,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       value = next;
       i += 1;
     }
-    if (opt.kind === 'list') lists.set(name, [...(lists.get(name) ?? []), value]);
+    if (opt.kind === 'paths') {
+      const more: string[] = [];
+      while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) more.push(rest[++i]!);
+      lists.set(name, [...(lists.get(name) ?? []), value, ...more]);
+    } else if (opt.kind === 'list') lists.set(name, [...(lists.get(name) ?? []), value]);
     else if (values.has(name)) throw new UsageError(`Option --${name} was given twice ("${values.get(name)}" and "${value}").`, 'Give it once.');
     else values.set(name, value);
   }

@@ -35,7 +35,7 @@ describe('buildRunConfig', () => {
 
   it('reports cross-field rules and refuses imported datasets', () => {
     expect(thrown(() => buildRunConfig(null, parseSets(['numTrainImages=32']))).message).toContain('batchSize=64 (from the defaults): Batch size (64) must not exceed the number of training images (32).');
-    expect(thrown(() => buildRunConfig(null, parseSets(['dataset=stored:cifar']))).message).toMatch(/dataset=stored:cifar: the CLI trains on the built-in dataset only/);
+    expect(thrown(() => buildRunConfig(null, parseSets(['dataset=stored:cifar']))).message).toMatch(/dataset=stored:cifar: the CLI names a run's imported set itself, from the files given with --data/);
   });
 });
 

@@ -64,7 +64,7 @@ export function buildRunConfig(file: { path: string; values: RawConfig } | null,
     throw new UsageError(`Invalid setting${issues.length > 1 ? 's' : ''}: ${lines.join(' ')}`, SETTINGS_HINT);
   }
   if (config.dataset !== BUILTIN_DATASET_REF) {
-    throw new UsageError(`dataset=${config.dataset}: the CLI trains on the built-in dataset only; sets imported in a browser stay in that browser.`, 'Use --set dataset=builtin (the default), or train on that set in the browser that imported it.');
+    throw new UsageError(`dataset=${config.dataset}: the CLI names a run's imported set itself, from the files given with --data.`, 'Drop --set dataset and pass the files: --data cifar-10-binary.tar.gz (or IDX files, an image folder, a .zip).');
   }
   return config;
 }

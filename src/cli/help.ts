@@ -51,7 +51,7 @@ export function settingsHelp(): string {
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   return [
     `Run settings (train --set KEY=VALUE, or a --config JSON file). Columns: key, default, allowed, meaning.`,
-    'The CLI trains on the built-in dataset only (sets imported in a browser stay in that browser).',
+    'dataset: builtin (the default); a run on your own files takes --data PATH… instead (CIFAR .tar.gz/.bin, IDX, an image folder or .zip).',
     '',
     ...rows.map((r) => `  ${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}`),
   ].join('\n');

@@ -23,6 +23,8 @@ export interface TrainingOptions {
   config: RunConfig;
   /** The checkpoint to continue, or null for a new run. */
   checkpoint: CheckpointFile | null;
+  /** --data: the files of an imported set (none for the built-in set). */
+  dataPaths?: readonly string[];
   /** Step to stop at (absolute, ≤ totalSteps). */
   targetStep: number;
   outPath: string;
@@ -57,6 +59,7 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
     config: o.config,
     backend: o.backend,
     checkpoint: o.checkpoint,
+    dataPaths: o.dataPaths,
     onGpuFault: (message) => {
       fault ??= message;
       stopLoop();

@@ -8,17 +8,12 @@
  * Must not import: ui/, DOM, tfjs.
  */
 import { DatasetImportError, type ImageDecoder, type ImportOptions, type ImportResult, type InputFile, type SkippedFile } from '../core/data/formats/types';
+import { maxImagesAt, MAX_FILE_BYTES, MAX_TOTAL_INPUT_BYTES } from '../core/data/formats/limits';
 import { newDatasetId, type DatasetCache } from './datasetCache';
 import { DATASET_PROTOCOL_VERSION, describeSource, formatBytes, type FromDatasetWorker, type ImportFile, type ToDatasetWorker } from './datasetProtocol';
 import { serializeError } from './protocol';
 
-/** Largest decoded set in bytes; `maxImages` of an import is this over the bytes per image
- * (87,381 images at 32 × 32, 21,845 at 64 × 64). */
-export const MAX_DATASET_BYTES = 256 * 1024 * 1024;
-/** Largest single input file that is read (bigger ones are skipped with a reason). */
-export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
-/** Largest total input that is read at once. */
-export const MAX_TOTAL_INPUT_BYTES = 1536 * 1024 * 1024;
+export { MAX_DATASET_BYTES, MAX_FILE_BYTES, MAX_TOTAL_INPUT_BYTES } from '../core/data/formats/limits';
 
 /** Shares of the progress bar: reading the files, then the importer (unpack + decode), then storing. */
 const READ_SHARE = 0.05;
@@ -112,7 +107,7 @@ export function createDatasetHandler(deps: DatasetHandlerDeps): (msg: ToDatasetW
       const result = await deps.importFiles(inputs, {
         size: imageSize,
         decodeImage: deps.decodeImage,
-        maxImages: Math.floor(MAX_DATASET_BYTES / (imageSize * imageSize * 3)),
+        maxImages: maxImagesAt(imageSize),
         onProgress: (stage, fraction) => post({ type: 'progress', id, stage, fraction: READ_SHARE + (1 - READ_SHARE - STORE_SHARE) * fraction }),
       });
       inputs = null; // the encoded bytes can be collected while the set is stored

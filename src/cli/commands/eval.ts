@@ -23,6 +23,7 @@ export async function evalCommand(args: ParsedArgs, out: CliOutput): Promise<num
     config,
     backend: choiceOption(args, 'backend', BACKEND_PREFERENCES, 'auto')!,
     checkpoint: { ...loaded, path },
+    dataPaths: args.lists.get('data') ?? [],
     onGpuFault: (message) => out.warn(message),
   });
   try {

@@ -1,14 +1,14 @@
 /**
  * `resume CHECKPOINT`: continues a run exactly (weights, optimizer state, data order, view and probe
  * streams, metric history) from a checkpoint written by the CLI or the browser, after checking that
- * the regenerated dataset has the checkpoint's fingerprint. Saves back to the checkpoint unless --out.
+ * the dataset (regenerated, or built again from its --data files) has the checkpoint's fingerprint. Saves back to the checkpoint unless --out.
  * Must not import: worker/, ui/, gpu/.
  */
 import { choiceOption, hasFlag, intOption, type ParsedArgs } from '../args';
 import { BACKEND_PREFERENCES } from '../backend';
 import { checkOutputFile, readCheckpoint } from '../checkpointIo';
 import type { CliOutput } from '../output';
-import { checkDatasetAvailable } from '../runSetup';
+import { checkDataOption } from '../runSetup';
 import { runTraining } from '../trainingRun';
 import { targetStepOf } from './targetStep';
 
@@ -18,13 +18,15 @@ export async function resumeCommand(args: ParsedArgs, out: CliOutput): Promise<n
   const loaded = readCheckpoint(path);
   for (const note of loaded.notes) out.info(note);
   const { config } = loaded.record;
-  checkDatasetAvailable(config, path);
+  const dataPaths = args.lists.get('data') ?? [];
+  checkDataOption(config, path, loaded.record.dataset.name, dataPaths);
   const targetStep = targetStepOf(args, out, config, loaded.record.progress.step);
   const outPath = args.values.get('out') ?? path;
   checkOutputFile(outPath, { force: hasFlag(args, 'force'), replaceable: path });
   return runTraining(out, {
     config,
     checkpoint: { ...loaded, path },
+    dataPaths,
     targetStep,
     outPath,
     saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),

@@ -25,6 +25,7 @@ export async function trainCommand(args: ParsedArgs, out: CliOutput): Promise<nu
   return runTraining(out, {
     config,
     checkpoint: null,
+    dataPaths: args.lists.get('data') ?? [],
     targetStep,
     outPath,
     saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),
