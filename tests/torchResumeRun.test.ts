@@ -92,6 +92,7 @@ const CASES: Array<{ name: string; config: RunConfig }> = [
   { name: 'SimSiam, hard views (N = 4)', config: tinyConfig({ dataset: 'stored:test-cifar', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, warmupSteps: 2, knnEvery: 3 }) },
   { name: 'SimCLR (LARS), hard views', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'simclr', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, weightDecay: 1e-4 }) },
   { name: 'BYOL (LARS, EMA target), random pairs', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'byol', hvpMode: 'random', imageSize: 16, batchSize: 8, numViews: 3, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
+  { name: 'SimSiam with AdamW (optimizer setting), easy views', config: tinyConfig({ dataset: 'stored:test-cifar', optimizer: 'adamw', hvpMode: 'easy', weightDecay: 0.04, learningRate: 0.001, imageSize: 16, batchSize: 8, numViews: 3, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
   { name: 'SimSiam, HVP every 3rd step (step 3 is an identity step)', config: tinyConfig({ dataset: 'stored:test-cifar', hvpEvery: 3, imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
 ];
 
@@ -185,6 +186,22 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/does not fit the data: The checkpoint was trained on/);
     expect(r.stderr).toMatch(/hint: /);
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  it.runIf(python || process.env.CI)('says which runs it cannot continue yet (DINO), and writes nothing', async () => {
+    expect(python, TORCH_MISSING).not.toBeNull();
+    const config = tinyConfig({ dataset: 'stored:test-cifar', method: 'dino', imageSize: 16, localSize: 8, numLocalViews: 2, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4 });
+    const dataset = await cifarDataset(config);
+    const trainer = createTrainer(config, dataset);
+    const ck = join(dir, 'dino.safetensors');
+    writeCheckpoint(ck, config, dataset, await trainer.snapshot(), []);
+    trainer.dispose();
+    const out = join(dir, 'dino-never.safetensors');
+    const r = torchResume(['resume', ck, '--data', tarPath, '--steps', '1', '--out', out, '--device', 'cpu']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is a dino run; hvp_torch continues SimSiam, SimCLR and BYOL runs so far/);
+    expect(r.stderr).toMatch(/hint: Continue this run in the browser or with the Node CLI/);
     expect(() => readFileSync(out)).toThrow();
   });
 });

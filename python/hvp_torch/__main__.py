@@ -10,6 +10,7 @@ Exit codes: 0 done, 1 a problem with the files or the run (message + hint), 2 ba
 import argparse
 import sys
 
+from .checkpoint import CheckpointError
 from .distributed import DistributedSetupError
 from .run import ResumeOptions, UserError, resume
 
@@ -19,7 +20,7 @@ def _parser():
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("resume", help="continue a run from its checkpoint and its data files")
     r.add_argument("checkpoint", help="the run's .safetensors checkpoint (browser export, CLI or PyTorch save)")
-    r.add_argument("--data", nargs="+", default=[], metavar="PATH",
+    r.add_argument("--data", nargs="+", action="extend", default=[], metavar="PATH",
                    help="the files the run's dataset was imported from: CIFAR .tar.gz/.bin, IDX .gz/raw, an image folder or .zip")
     r.add_argument("--steps", type=int, default=None, help="absolute step to stop at (default: the run's totalSteps)")
     r.add_argument("--out", required=True, help="checkpoint to write (written atomically; may equal the input)")
@@ -42,7 +43,7 @@ def main(argv=None):
         resume(ResumeOptions(checkpoint=args.checkpoint, data=args.data, steps=args.steps, out=args.out, device=args.device,
                              sync_bn=args.sync_bn, save_every=args.save_every, quiet=args.quiet,
                              log=lambda s: print(s, flush=True)))
-    except (UserError, DistributedSetupError) as e:
+    except (UserError, CheckpointError, DistributedSetupError) as e:
         print(f"error: {e}", file=sys.stderr)
         hint = getattr(e, "hint", "")
         if hint:
