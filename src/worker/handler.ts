@@ -5,11 +5,13 @@
  * Twin runs (twinRun.ts) have their own trainers: while one is active the single run cannot start,
  * resume, explain a step or load a checkpoint, and a twin cannot start while the single run runs.
  * Every failure becomes an `error` message with a hint; the UI keeps its data, and a checkpoint that
- * cannot be loaded leaves the current run untouched.
+ * cannot be loaded leaves the current run untouched. A checkpoint of a stored set that is not in this
+ * browser (a run trained by the CLI or PyTorch on the same files) is matched by content with
+ * `findDataset`; the run then names the stored set found, and `loaded.notes` says so.
  * Must not import: ui/, DOM.
  */
 import { decodeCheckpoint, type LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
-import type { BackendName, RunConfig } from '../core/config/runConfig';
+import { storedDatasetId, storedDatasetRef, type BackendName, type RunConfig } from '../core/config/runConfig';
 import { validateConfig } from '../core/config/schema';
 import { fingerprintDataset, fingerprintMismatch, type DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
@@ -19,7 +21,9 @@ import { nextMacrotask } from '../core/timing';
 import type { Trainer } from '../core/train/trainer';
 import type { TrainerSnapshot } from '../core/train/trainerState';
 import type { AutosaveStore } from './autosaveStore';
+import { DatasetNotFoundError } from './datasetCache';
 import { OFFLINE_PROBE_STAGE, PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
+import type { FoundDataset } from './runDataset';
 import { autosaveInfo, buildBackboneExport, buildCheckpoint, exactBuffer, newRunId, nonFiniteTensors, type RunSession } from './runCheckpoints';
 import { createTwinRunner } from './twinRun';
 
@@ -30,6 +34,9 @@ export interface HandlerDeps {
   initBackend: (preferred: BackendName, onGpuFault: (message: string) => void) => Promise<BackendInfo>;
   makeDataset: (config: RunConfig, onProgress: (fraction: number) => void) => Dataset | Promise<Dataset>;
   makeTrainer: (config: RunConfig, dataset: Dataset, resumeFrom?: TrainerSnapshot) => Trainer;
+  /** A stored set whose run Dataset (built with `config`) has `fingerprint`, or null; none → a
+   * checkpoint of a set that is not in this browser is refused (runDataset.ts findByFingerprint). */
+  findDataset?: (config: RunConfig, fingerprint: DatasetFingerprint, onProgress: (fraction: number) => void) => Promise<FoundDataset | null>;
   /** Where autosaves go; none → autosave is off and the UI is told so when it asks. */
   autosaves?: AutosaveStore;
   yieldToEvents?: () => Promise<void>;
@@ -39,6 +46,15 @@ const datasetKey = (c: RunConfig) => `${c.dataset}:${c.datasetSeed}:${c.numTrain
 /** The hint an error brings along (dataset errors say which setting to change), else `fallback`. */
 const hintOf = (e: unknown, fallback: string): string => (e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : fallback);
 const ACTIVE: readonly LoopState[] = ['running', 'paused'];
+const describeFingerprint = (f: DatasetFingerprint) => `"${f.name}" (${f.numTrain} training + ${f.numTest} held-out images of ${f.height}×${f.width}, fingerprint ${f.hash})`;
+
+/** A checkpoint's stored set is not in this browser and no stored set has its images. */
+export class CheckpointDatasetMissingError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'CheckpointDatasetMissingError';
+  }
+}
 
 /** Builds the handler and posts `ready`. */
 export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
@@ -245,6 +261,34 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     return { bytes, name: `autosave of ${source.runId}` };
   }
 
+  /**
+   * The dataset of a checkpoint's config: its stored set, or — when that id is not in this browser —
+   * the stored set whose images give the checkpoint's fingerprint, with the config naming it and a
+   * note saying so. Throws CheckpointDatasetMissingError naming what to import.
+   */
+  async function checkpointDataset(loaded: LoadedCheckpoint, name: string): Promise<{ config: RunConfig; ds: { value: Dataset; fingerprint: DatasetFingerprint }; notes: string[] }> {
+    const { config, dataset: saved } = loaded.record;
+    try {
+      return { config, ds: await ensureDataset(config), notes: loaded.notes };
+    } catch (e) {
+      const oldId = storedDatasetId(config.dataset);
+      if (!(e instanceof DatasetNotFoundError) || oldId === null) throw e;
+    }
+    const stage = 'Looking for the checkpoint\'s dataset among the stored sets';
+    post({ type: 'progress', stage, fraction: 0 });
+    const found = deps.findDataset ? await deps.findDataset(config, saved, (f) => post({ type: 'progress', stage, fraction: f })) : null;
+    post({ type: 'progress', stage, fraction: 1 });
+    if (!found) {
+      throw new CheckpointDatasetMissingError(
+        `${name} was trained on the imported dataset ${describeFingerprint(saved)}, stored as "${config.dataset}", which is not in this browser; no stored set of ${saved.height}×${saved.width} images gives that fingerprint.`,
+        `Import the files the run was trained on (the “${saved.name}” files, e.g. the same .tar.gz, IDX files, folder or .zip) in the Datasets panel at view size ${saved.height}, then load the checkpoint again.`);
+    }
+    const next: RunConfig = { ...config, dataset: storedDatasetRef(found.meta.id) };
+    dataset = { key: datasetKey(next), value: found.dataset, fingerprint: fingerprintDataset(found.dataset) };
+    const note = `The run's dataset "${config.dataset}" is not in this browser; the stored set “${found.meta.name}” (${found.meta.source}) has the same images (fingerprint ${saved.hash}), so the run now uses "${next.dataset}".`;
+    return { config: next, ds: dataset, notes: [...loaded.notes, note] };
+  }
+
   async function loadCheckpoint(id: number, source: CheckpointSource, maxSteps?: number): Promise<void> {
     if (twin.isActive) return warn(new Error('A twin run is in progress, so no checkpoint was loaded.'), TWIN_HINT, id);
     if (isRunActive()) return warn(new Error('A run is in progress, so no checkpoint was loaded; the run is untouched.'), 'Stop the current run first, then load the checkpoint.', id);
@@ -252,6 +296,8 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     let loaded: LoadedCheckpoint;
     let trainer: Trainer;
     let ds: { value: Dataset; fingerprint: DatasetFingerprint };
+    let config: RunConfig;
+    let notes: string[];
     let info: BackendInfo;
     let name = source.kind === 'file' ? source.name : 'autosave';
     try {
@@ -259,19 +305,20 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       name = read.name;
       loaded = decodeCheckpoint(read.bytes, name);
       info = await ensureBackend(loaded.record.config.backend);
-      ds = await ensureDataset(loaded.record.config);
+      ({ config, ds, notes } = await checkpointDataset(loaded, name));
       const mismatch = fingerprintMismatch(loaded.record.dataset, ds.fingerprint);
       if (mismatch) throw new Error(mismatch);
-      trainer = deps.makeTrainer(loaded.record.config, ds.value, loaded.snapshot);
+      trainer = deps.makeTrainer(config, ds.value, loaded.snapshot);
     } catch (e) {
-      return warn(e, `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`, id);
+      const hint = e instanceof CheckpointDatasetMissingError ? e.hint : `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`;
+      return warn(e, hint, id);
     } finally {
       isPreparing = false;
     }
     post({ type: 'ack', id });
-    post({ type: 'loaded', id, config: loaded.record.config, step: loaded.record.progress.step, history: loaded.record.history, notes: loaded.notes, sourceName: name });
+    post({ type: 'loaded', id, config, step: loaded.record.progress.step, history: loaded.record.history, notes, sourceName: name });
     const runId = source.kind === 'autosave' ? source.runId : newRunId();
-    await runSession({ runId, config: loaded.record.config, trainer, dataset: ds.fingerprint, backendName: info.name }, { maxSteps, loaded });
+    await runSession({ runId, config, trainer, dataset: ds.fingerprint, backendName: info.name }, { maxSteps, loaded });
   }
 
   /** Images of the batch an explained step shows (stages 1–3). */

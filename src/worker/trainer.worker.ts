@@ -11,14 +11,16 @@ import { createDatasetCache } from './datasetCache';
 import { openDatasetIdb } from './datasetIdb';
 import { createHandler } from './handler';
 import type { FromWorker, ToWorker } from './protocol';
-import { createRunDatasetMaker } from './runDataset';
+import { createRunDatasets } from './runDataset';
 
 registerGpuKernels();
+const datasets = createRunDatasets(async () => createDatasetCache(await openDatasetIdb()));
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const handle = createHandler({
   post: (msg: FromWorker, transfer?: Transferable[]) => scope.postMessage(msg, transfer ?? []),
   initBackend,
-  makeDataset: createRunDatasetMaker(async () => createDatasetCache(await openDatasetIdb())),
+  makeDataset: datasets.make,
+  findDataset: datasets.findByFingerprint,
   makeTrainer: (config, dataset, resumeFrom) => createTrainer(config, dataset, { ...createGpuTrainerOptions(), resumeFrom }),
   autosaves: createIndexedDbAutosaveStore(),
 });
