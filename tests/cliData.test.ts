@@ -92,6 +92,9 @@ describe('CLI --data: train and resume on dataset files', () => {
     const s = await runCli(['train', '--set', 'dataset=stored:x', '--steps', '1', '--out', at('s.safetensors'), '--backend', 'cpu']);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/from the files given with --data/);
+    const both = await runCli(['train', '--set', 'dataset=builtin', '--steps', '1', '--out', at('s.safetensors'), '--backend', 'cpu', '--data', at('cifar-10-binary.tar.gz')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--set dataset=builtin and --data both name the run's data/);
   });
 });
 

@@ -6,6 +6,7 @@
 import { choiceOption, hasFlag, intOption, type ParsedArgs } from '../args';
 import { BACKEND_PREFERENCES } from '../backend';
 import { checkOutputFile } from '../checkpointIo';
+import { UsageError } from '../cliError';
 import { buildRunConfig, parseSets, readConfigFile } from '../configInput';
 import type { CliOutput } from '../output';
 import { runTraining } from '../trainingRun';
@@ -18,14 +19,19 @@ export const defaultTrainOut = (c: { method: string; hvpMode: string; seed: numb
 export async function trainCommand(args: ParsedArgs, out: CliOutput): Promise<number> {
   const configPath = args.values.get('config');
   const file = configPath === undefined ? null : { path: configPath, values: readConfigFile(configPath) };
-  const config = buildRunConfig(file, parseSets(args.lists.get('set') ?? []));
+  const sets = parseSets(args.lists.get('set') ?? []);
+  const dataPaths = args.lists.get('data') ?? [];
+  if (dataPaths.length > 0 && 'dataset' in sets) {
+    throw new UsageError(`--set dataset=${String(sets.dataset)} and --data both name the run's data.`, 'Drop --set dataset: a run on --data files is named after their fingerprint (stored:files-<hash>).');
+  }
+  const config = buildRunConfig(file, sets);
   const targetStep = targetStepOf(args, out, config, 0);
   const outPath = args.values.get('out') ?? defaultTrainOut(config);
   checkOutputFile(outPath, { force: hasFlag(args, 'force') });
   return runTraining(out, {
     config,
     checkpoint: null,
-    dataPaths: args.lists.get('data') ?? [],
+    dataPaths,
     targetStep,
     outPath,
     saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),
