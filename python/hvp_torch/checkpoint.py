@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from .optim import Optimizer, OptimizerStateError
+from .multicrop_methods import make_multicrop_method
 from .pair_methods import make_pair_method
 from .safetensors_io import SafetensorsError, read_safetensors, write_safetensors
 
@@ -28,6 +29,7 @@ OPTIMIZER_PREFIX = "optimizer."
 FORMAT = "hvp-playground/checkpoint"
 READABLE_VERSION = 1
 PAIR_METHODS = ("simsiam", "simclr", "byol")
+MULTI_CROP_METHODS = ("dino", "ibot")
 
 
 class CheckpointError(Exception):
@@ -67,10 +69,10 @@ def _record_of(path, metadata):
 
 def _check_supported(path, config):
     method, backbone = config.get("method"), config.get("backbone")
-    if method not in PAIR_METHODS:
-        raise CheckpointError(f"{path} is a {method} run; hvp_torch continues SimSiam, SimCLR and BYOL runs so far.",
+    if method not in PAIR_METHODS + MULTI_CROP_METHODS:
+        raise CheckpointError(f"{path} is a {method} run; hvp_torch continues SimSiam, SimCLR, BYOL, DINO and iBOT runs.",
                               "Continue this run in the browser or with the Node CLI (npm run cli -- resume).")
-    if backbone not in ("resnet10", "resnet18"):
+    if backbone not in ("resnet10", "resnet18") and not (backbone == "vit" and method in MULTI_CROP_METHODS):
         raise CheckpointError(f"{path} uses the {backbone} backbone; hvp_torch has the CIFAR ResNets (resnet10, resnet18) so far.",
                               "Continue this run in the browser or with the Node CLI (npm run cli -- resume).")
 
@@ -83,7 +85,7 @@ def load_run(path, device) -> RunState:
     record = _record_of(path, metadata)
     config = record["config"]
     _check_supported(path, config)
-    method = make_pair_method(config).to(device)
+    method = (make_multicrop_method(config) if config["method"] in MULTI_CROP_METHODS else make_pair_method(config)).to(device)
     model_state = {k: v for k, v in tensors.items() if not k.startswith(OPTIMIZER_PREFIX)}
     expected = method.net.state_dict()
     missing = sorted(set(expected) - set(model_state))

@@ -117,3 +117,68 @@ class ByolNet(nn.Module):
 
     def forward(self, x):                                        # online → p [B, D]
         return self.predictor(self.projector(self.backbone(x)))
+
+
+# --- DINO (src/core/models/dinoModel.ts, dinoHead.ts) -------------------------------------------
+
+class WeightNormLinear(nn.Module):
+    """DINO's last layer: torch weight_norm of a bias-free Linear (dim 0), W[k] = g_k·v[k]/‖v[k]‖.
+    `weight_v` [K, bottleneck] is trainable; `weight_g` [K, 1] is fixed at 1 (norm_last_layer=True),
+    so it is a buffer here as in our checkpoints."""
+
+    def __init__(self, in_dim, out_dim):
+        super().__init__()
+        self.weight_v = nn.Parameter(torch.empty(out_dim, in_dim))
+        self.register_buffer("weight_g", torch.ones(out_dim, 1))
+
+    def forward(self, x):
+        w = self.weight_v / self.weight_v.norm(dim=1, keepdim=True) * self.weight_g
+        return x @ w.T
+
+
+class DinoHead(nn.Module):
+    """`mlp.0` Linear − GELU − `mlp.2` Linear − GELU − `mlp.4` Linear → l2-normalise (eps 1e-12) → `last_layer`."""
+
+    def __init__(self, in_dim, hidden, bottleneck, out_dim):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Linear(in_dim, hidden), nn.GELU(), nn.Linear(hidden, hidden), nn.GELU(), nn.Linear(hidden, bottleneck))
+        self.last_layer = WeightNormLinear(bottleneck, out_dim)
+
+    def forward(self, x):
+        h = self.mlp(x)
+        return self.last_layer(h / h.norm(dim=1, keepdim=True).clamp(min=1e-12))
+
+
+def make_backbone(config):
+    """The run's backbone: a CIFAR ResNet, or the ViT (vit.py) when config['backbone'] == 'vit'."""
+    if config["backbone"] == "vit":
+        from .vit import VisionTransformer
+        return VisionTransformer(config)
+    return cifar_resnet(config["backbone"], config["backboneWidth"])
+
+
+class DinoNetwork(nn.Module):
+    def __init__(self, config, teacher=False):
+        super().__init__()
+        self.backbone = make_backbone({**config, "vitDropPath": 0.0} if teacher else config)
+        self.head = DinoHead(self.backbone.feature_dim, config["dinoHiddenDim"], config["dinoBottleneckDim"], config["dinoOutDim"])
+
+    def forward(self, x):                                        # → logits [B, K]
+        return self.head(self.backbone(x))
+
+
+class DinoNet(nn.Module):
+    """DINO: student `backbone.*` + `head.*`, the EMA teacher under `teacher.` (no gradient, no
+    drop_path) and `center` [1, K]."""
+
+    def __init__(self, config):
+        super().__init__()
+        student = DinoNetwork(config)
+        self.backbone, self.head = student.backbone, student.head
+        self.teacher = DinoNetwork(config, teacher=True)
+        self.register_buffer("center", torch.zeros(1, config["dinoOutDim"]))
+        for p in self.teacher.parameters():
+            p.requires_grad_(False)
+
+    def student(self, x):
+        return self.head(self.backbone(x))

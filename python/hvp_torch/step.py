@@ -9,8 +9,14 @@ API
   StepResult: loss (float, this process's), selected (int64 [m]), candidate_losses ([m, P] | None)
   prepare_distributed(run, dist)     wraps the training forward in DDP when dist has > 1 process
   shard_plan(plan, M, lo, hi, config) -> this process's part of a plan (see plan.py)
-  chosen_globals(plan, selected, M)  (multi-crop only; not in hvp_torch yet)
   train_step(run, views [V,3,S,S], locals_, plan, lr, step_index) -> StepResult
+Multi-crop methods (DINO, iBOT; src/core/train/multiCropStep.ts): views are the rendered globals
+[G·M, 3, Sg, Sg], locals_ the rendered locals [L·M, 3, Sl, Sl] (or None / empty); plan
+('select', mode, candidate rows [C][2+l]) or ('fixed', chosen rows [M][2+l]); beginStep(s), the
+selection forward (combo_losses [M, C]), the chosen views gathered, the training loss under the
+step's weight decay with the frozen parameters left out, the optimizer, after_step (center, EMA).
+StepResult.selected is the index into the candidates (selection) or the image index (fixed);
+StepResult.chosen the rows trained on.
 """
 from dataclasses import dataclass
 from typing import Optional
@@ -26,6 +32,7 @@ class StepResult:
     loss: float
     selected: torch.Tensor
     candidate_losses: Optional[torch.Tensor]
+    chosen: Optional[list] = None
 
 
 def prepare_distributed(run, dist):
@@ -54,6 +61,8 @@ def gather_pair(views, selected, n):
 
 def train_step(run, views, locals_, plan, lr, step_index):
     method = run.method
+    if hasattr(method, "combo_losses"):
+        return _multicrop_step(run, views, locals_, plan, lr, step_index)
     n = _num_views(plan, run)
     losses = None
     if plan[0] == "select":
@@ -77,3 +86,35 @@ def _num_views(plan, run):
     mode = run.config["hvpMode"]
     n = 2 if mode == "off" else run.config["numViews"]
     return n if (plan[0] == "select" or mode == "random") else 2
+
+
+def _multicrop_step(run, globals_, locals_, plan, lr, step_index):
+    from .multicrop_methods import gather_chosen
+    from .views import sampled_crop_counts
+    method, device = run.method, globals_.device
+    method.begin_step(step_index)
+    if locals_ is None:
+        locals_ = globals_[:0]
+    losses = None
+    if plan[0] == "select":
+        G, L = sampled_crop_counts(run.config)
+        losses = method.combo_losses(globals_, locals_, G, L, plan[2])              # [M, C]
+        selected = select(losses, plan[1])
+        chosen_rows = [plan[2][i] for i in selected.tolist()]
+    else:
+        chosen_rows = [list(r) for r in plan[1]]
+        selected = torch.arange(len(chosen_rows))
+    chosen = torch.tensor(chosen_rows, dtype=torch.long, device=device)             # [M, 2+l]
+    g, l = gather_chosen(globals_, locals_, chosen)
+    weight_decay, frozen = method.step_optimization(step_index)
+    for p in run.optimizer.params.values():
+        p.grad = None
+    loss = getattr(run, "trainer", method)(g, l, chosen)
+    loss.backward()
+    for name in frozen:
+        if name in run.optimizer.params:
+            run.optimizer.params[name].grad = None
+    run.optimizer.step(lr, weight_decay)
+    run.step = step_index + 1
+    method.after_step(run.step, run.config["totalSteps"])
+    return StepResult(loss=float(loss.detach()), selected=selected, candidate_losses=losses, chosen=chosen_rows)
