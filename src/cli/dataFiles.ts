@@ -87,11 +87,14 @@ export interface DataFilesImport {
 }
 
 /**
- * Reads and imports the `--data` paths at the run's image size, then splits them for `config`.
+ * Reads and imports the `--data` paths at `imageSize`, then splits them for `config`.
  * `name` names the set (a resume keeps the checkpoint's); default: the importer's name.
+ * `imageSize`: the side the images are decoded to; default: the run's view size, as the browser
+ * imports at its view size (a resume uses the checkpoint's: the view size may have changed after
+ * the set was imported, and the stored set keeps the size it was imported at).
  * Throws CliError naming the files and what to do.
  */
-export async function importDataFiles(paths: readonly string[], config: RunConfig, out: CliOutput, name?: string): Promise<DataFilesImport> {
+export async function importDataFiles(paths: readonly string[], config: RunConfig, out: CliOutput, name?: string, imageSize: number = config.imageSize): Promise<DataFilesImport> {
   const skipped: SkippedFile[] = [];
   const planned = plan(paths, skipped);
   const total = planned.reduce((n, p) => n + p.size, 0);
@@ -106,7 +109,7 @@ export async function importDataFiles(paths: readonly string[], config: RunConfi
   const bar = out.progress({ label: `importing ${inputs.length === 1 ? inputs[0]!.path : `${inputs.length} files`}`, total: 100, lineEvery: 100 });
   let result: ImportResult;
   try {
-    result = await importFiles(inputs, { size: config.imageSize, decodeImage: nodeImageDecoder, maxImages: maxImagesAt(config.imageSize), onProgress: (_stage, f) => bar?.update(Math.round(100 * f)) });
+    result = await importFiles(inputs, { size: imageSize, decodeImage: nodeImageDecoder, maxImages: maxImagesAt(imageSize), onProgress: (_stage, f) => bar?.update(Math.round(100 * f)) });
   } catch (e) {
     if (e instanceof DatasetImportError) throw new CliError(e.message, 'Fix or remove the files named above, or give other --data paths.');
     throw e;
@@ -124,7 +127,7 @@ export async function importDataFiles(paths: readonly string[], config: RunConfi
   try {
     const dataset = buildRunDataset({
       name: name ?? result.name, format: result.format, images: result.set.images, labels: result.set.labels, numImages: result.set.numImages,
-      imageSize: config.imageSize, classNames: isLabelled ? result.classNames : [], isSourceTest: result.isSourceTest,
+      imageSize, classNames: isLabelled ? result.classNames : [], isSourceTest: result.isSourceTest,
     }, config);
     return { result: { ...result, skipped: allSkipped }, dataset };
   } catch (e) {

@@ -49,7 +49,8 @@ export function checkDataOption(config: RunConfig, source: string, datasetName: 
 /** The run's dataset and the config that names it (a new run on --data files gets its reference). */
 async function makeDataset(config: RunConfig, out: CliOutput, checkpoint: CheckpointFile | null, dataPaths: readonly string[]): Promise<{ config: RunConfig; dataset: Dataset }> {
   if (dataPaths.length > 0) {
-    const { dataset } = await importDataFiles(dataPaths, config, out, checkpoint?.record.dataset.name);
+    // A resume decodes at the size the set was imported at (record.dataset.height), not the view size.
+    const { dataset } = await importDataFiles(dataPaths, config, out, checkpoint?.record.dataset.name, checkpoint?.record.dataset.height);
     if (checkpoint) return { config, dataset };
     return { config: { ...config, dataset: storedDatasetRef(`files-${fingerprintDataset(dataset).hash}`) }, dataset };
   }
@@ -78,7 +79,7 @@ export async function prepareRun(
   if (checkpoint) {
     const mismatch = fingerprintMismatch(checkpoint.record.dataset, fingerprint);
     if (mismatch) {
-      throw new CliError(`${checkpoint.path} does not fit the data: ${mismatch}`, dataPaths.length ? 'Pass the files the set was imported from, with the same settings (imageSize, datasetSeed, image counts fix the split).' : 'The CLI regenerates the built-in dataset from the checkpoint\'s settings; check that the file was not edited.');
+      throw new CliError(`${checkpoint.path} does not fit the data: ${mismatch}`, dataPaths.length ? 'Pass the files the set was imported from, with the same settings (datasetSeed and the image counts fix the split).' : 'The CLI regenerates the built-in dataset from the checkpoint\'s settings; check that the file was not edited.');
     }
   }
   try {
