@@ -28,8 +28,9 @@ test('the WGSL view kernel matches renderViewsReference on WebGPU', async ({ pag
   expect(results.error, 'harness threw').toBeUndefined();
   expect(results.backend).toBe('webgpu');
   expect(results.gpuErrors).toEqual([]);
-  // 11 parity cases, the negative control and the front-door check: a silently skipped case shows here.
-  expect(results.checks.length).toBe(13);
+  // 13 parity cases (3 normalised: CIFAR-10's, MNIST's and computed statistics), two negative controls
+  // (flips; another set's statistics) and the front-door check: a silently skipped case shows here.
+  expect(results.checks.length).toBe(16);
   for (const c of results.checks) {
     expect.soft(c.pass, `${c.name}: max abs err ${c.maxAbsErr}, ${c.numMismatches} values over ${c.tolerance} (${c.note})`).toBe(true);
   }

@@ -3,7 +3,10 @@
  * e2e/viewKernel.spec.ts): renders random views with the kernel in Chromium's WebGPU and compares
  * them with renderViewsReference (float64), publishing `window.__viewKernelResults`.
  *
- * Tolerance: |kernel − reference| ≤ 1e-5 on [0, 1] values (÷ min std ≈ 4.1e-5 when normalised),
+ * Tolerance: |kernel − reference| ≤ 1e-5 on [0, 1] values (÷ the case's smallest std when
+ * normalised: ≈ 4.1e-5 with CIFAR-10's statistics). Normalised cases use CIFAR-10's and other sets'
+ * statistics (mean and std are kernel uniforms, not shader constants), and a negative control shows
+ * the kernel's output with one set's statistics does not pass for another's.
  * and a case passes only with ZERO values over it. Why that is enough and honest: the kernel runs
  * in f32 against f64, and every step of the pipeline is a continuous function of its inputs —
  * bilinear weights, clamps, the hue round trip (hsv→rgb is continuous across sector boundaries
@@ -22,6 +25,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { DEFAULT_CONFIG } from '../src/core/config/runConfig';
 import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
+import { CIFAR10_NORMALIZATION, computeNormalization, KNOWN_NORMALIZATIONS, type Normalization } from '../src/core/data/normalization';
 import type { ViewParams } from '../src/core/data/types';
 import { augmentFromConfig, packViewParams, sampleBatchViewParams, unpackViewParams, type AugmentOptions } from '../src/core/data/viewParams';
 import { createRng } from '../src/core/random';
@@ -64,7 +68,8 @@ declare global {
 }
 
 const TOL = 1e-5;
-const TOL_NORMALIZED = TOL / Math.min(0.247, 0.243, 0.261);
+/** Tolerance on normalised values: the [0, 1] tolerance divided by the smallest std. */
+const tolFor = (n: Normalization | undefined): number => (n ? TOL / Math.min(...n.std) : TOL);
 
 /** Every option at probability 1 (grayscale too), wide blur range. */
 const ALL_ON: AugmentOptions = {
@@ -125,7 +130,8 @@ interface Case {
   M: number;
   aug: AugmentOptions;
   seed: number;
-  normalize?: boolean;
+  /** Normalise with these statistics (absent: [0, 1] output). */
+  normalization?: Normalization;
   scratch?: ViewScratch;
   /** Hand-made parameters instead of sampled ones. */
   params?: ViewParams[];
@@ -139,16 +145,20 @@ async function runCase(backend: WebGPUBackend, c: Case): Promise<{ check: ViewKe
   const src = uploadSourceImages(c.images, c.numSource, c.H, c.H, 'packedU8');
   const p = tf.tensor2d(packViewParams(params), [params.length, 20]);
   const idxT = tf.tensor1d(idx, 'int32');
-  const attrs: RenderViewsAttrs = { outSize: c.S, numImages: c.M, srcHeight: c.H, srcWidth: c.H, normalize: c.normalize ?? false };
+  const n = c.normalization;
+  const attrs: RenderViewsAttrs = {
+    outSize: c.S, numImages: c.M, srcHeight: c.H, srcWidth: c.H, normalize: n !== undefined,
+    mean: n ? [...n.mean] : [0, 0, 0], std: n ? [...n.std] : [1, 1, 1],
+  };
   const scratch = c.scratch ?? (sharedBytesFor(c.S) <= backend.device.limits.maxComputeWorkgroupStorageSize ? 'shared' : 'global');
   const out = tf.engine().makeTensorFromTensorInfo(runRenderViews(backend, src.tensor, p, idxT, attrs, scratch));
   const views = (await out.data()) as Float32Array;
   tf.dispose([src.tensor, p, idxT, out]);
   let expected = renderViewsReference(c.images, idx, c.H, params, c.S);
-  if (c.normalize) expected = normalizeViewsReference(expected);
-  const tol = c.normalize ? TOL_NORMALIZED : TOL;
+  if (n) expected = normalizeViewsReference(expected, n);
+  const tol = tolFor(n);
   const near = countNearHalf(c.images, idx, c.H, params, c.S);
-  const note = `${c.N}·${c.M} views of ${c.S}×${c.S} from ${c.H}×${c.H}, scratch ${scratch}${c.normalize ? ', normalised' : ''}`;
+  const note = `${c.N}·${c.M} views of ${c.S}×${c.S} from ${c.H}×${c.H}, scratch ${scratch}${n ? `, normalised (${n.source}: mean ${n.mean.map((v) => v.toFixed(3)).join(' ')}, std ${n.std.map((v) => v.toFixed(3)).join(' ')})` : ''}`;
   return { check: compare(c.name, views, expected, tol, near, note), views, params, idx };
 }
 
@@ -168,13 +178,17 @@ function thresholdCase(): Omit<Case, 'name'> {
 async function runChecks(backend: WebGPUBackend): Promise<ViewKernelCheck[]> {
   const noise = noiseImages(6, 32, 1);
   const shapes = shapeImages(6);
+  // A set's own statistics, far from CIFAR-10's in the std (small std amplifies any error).
+  const computed: Normalization = { ...computeNormalization({ images: shapes, numImages: 6 }), std: [0.08, 0.31, 0.17] };
   const cases: Case[] = [
     { name: 'all options p=1, S=16 from 32 px (noise)', images: noise, numSource: 6, H: 32, S: 16, N: 4, M: 3, aug: ALL_ON, seed: 1 },
     { name: 'all options p=1, S=32 from 32 px (shapes)', images: shapes, numSource: 6, H: 32, S: 32, N: 4, M: 2, aug: ALL_ON, seed: 2 },
     { name: 'colour p=1 without grayscale, S=32 (noise)', images: noise, numSource: 6, H: 32, S: 32, N: 4, M: 3, aug: COLOUR_ON, seed: 3 },
     { name: 'default config, S=32 from 32 px (shapes)', images: shapes, numSource: 6, H: 32, S: 32, N: 4, M: 4, aug: DEFAULT_AUG, seed: 4 },
     { name: 'default config, S=16 from 32 px (noise)', images: noise, numSource: 6, H: 32, S: 16, N: 4, M: 4, aug: DEFAULT_AUG, seed: 5 },
-    { name: 'all options p=1, normalised, S=32 (noise)', images: noise, numSource: 6, H: 32, S: 32, N: 2, M: 3, aug: COLOUR_ON, seed: 6, normalize: true },
+    { name: "all options p=1, normalised with CIFAR-10's statistics, S=32 (noise)", images: noise, numSource: 6, H: 32, S: 32, N: 2, M: 3, aug: COLOUR_ON, seed: 6, normalization: CIFAR10_NORMALIZATION },
+    { name: "colour p=1, normalised with MNIST's statistics, S=32 (noise)", images: noise, numSource: 6, H: 32, S: 32, N: 2, M: 3, aug: COLOUR_ON, seed: 13, normalization: KNOWN_NORMALIZATIONS.mnist },
+    { name: 'all options p=1, normalised with statistics computed over the images, global scratch, S=16 (shapes)', images: shapes, numSource: 6, H: 32, S: 16, N: 2, M: 3, aug: ALL_ON, seed: 14, normalization: computed, scratch: 'global' },
     { name: 'colour p=1, global-memory scratch, S=32 (noise)', images: noise, numSource: 6, H: 32, S: 32, N: 2, M: 3, aug: COLOUR_ON, seed: 7, scratch: 'global' },
     { name: 'all options p=1, S=8 (blur radius > S − 1, repeated reflection)', images: noise, numSource: 6, H: 32, S: 8, N: 4, M: 3, aug: ALL_ON, seed: 8 },
     { name: 'colour p=1, S=64 upsampled from 32 px (shapes)', images: shapes, numSource: 6, H: 32, S: 64, N: 2, M: 2, aug: COLOUR_ON, seed: 9 },
@@ -187,6 +201,13 @@ async function runChecks(backend: WebGPUBackend): Promise<ViewKernelCheck[]> {
     const r = await runCase(backend, c);
     checks.push(r.check);
     if (c.seed === 3) control = { ...r, c };
+    if (c.seed === 13) {
+      // Negative control: the kernel's output with MNIST's statistics against the reference with CIFAR-10's must fail.
+      const expected = normalizeViewsReference(renderViewsReference(c.images, r.idx, c.H, r.params, c.S), CIFAR10_NORMALIZATION);
+      const neg = compare("negative control: MNIST-normalised kernel output vs CIFAR-10's reference", r.views, expected, tolFor(CIFAR10_NORMALIZATION), 0, '');
+      // Passes only when the same output matched MNIST's reference (the case above) and fails CIFAR-10's.
+      checks.push({ ...neg, pass: r.check.pass && neg.numMismatches > neg.numValues / 2, note: "must mismatch (and the MNIST case must pass): the kernel uses the run's statistics, not CIFAR-10's constants" });
+    }
   }
   // Negative control: the same kernel output against the reference with every flip toggled must fail.
   if (control) {
@@ -206,12 +227,13 @@ async function frontDoorCheck(images: Uint8Array): Promise<ViewKernelCheck> {
   const float = uploadSourceImages(images, 6, 32, 32, 'float32');
   const idx = tf.tensor1d([5, 0, 2], 'int32');
   const before = tf.memory().numTensors;
-  const a = renderViews(packed, idx, params, 32, { normalize: true });
+  const norm = KNOWN_NORMALIZATIONS.cifar100;
+  const a = renderViews(packed, idx, params, 32, { normalization: norm });
   const leaked = tf.memory().numTensors - before - 1;
-  const b = tf.tidy(() => normalizeViews(renderViewsTf(float.tensor as tf.Tensor4D, idx, params, 32)));
+  const b = tf.tidy(() => normalizeViews(renderViewsTf(float.tensor as tf.Tensor4D, idx, params, 32), norm));
   const [x, y] = await Promise.all([a.data(), b.data()]);
   tf.dispose([packed.tensor, float.tensor, idx, a, b]);
-  const check = compare('renderViews front door (packed kernel) vs renderViewsTf on webgpu, normalised', x, y, TOL_NORMALIZED, 0, '');
+  const check = compare("renderViews front door (packed kernel) vs renderViewsTf on webgpu, normalised with CIFAR-100's statistics", x, y, tolFor(norm), 0, '');
   const ok = packed.format === 'packedU8' && leaked === 0;
   return { ...check, pass: check.pass && ok, note: `upload format ${packed.format}, ${leaked} leaked tensors; both in f32` };
 }

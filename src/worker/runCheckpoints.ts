@@ -59,6 +59,6 @@ export async function buildBackboneExport(s: RunSession): Promise<{ step: number
   const snapshot = await s.trainer.snapshot();
   const step = snapshot.progress.step;
   const base = `hvp-${s.config.method}-backbone-step${step}`;
-  const files = backboneLayersModelFiles(snapshot.model, s.config, base);
+  const files = backboneLayersModelFiles(snapshot, s.config, base);
   return { step, files: files.map((f) => ({ name: f.name, bytes: exactBuffer(f.bytes), mimeType: f.mimeType })) };
 }

@@ -16,7 +16,7 @@ import { backboneLayersModelFiles, type ExportFile } from '../../core/checkpoint
 import { encodeSafetensors } from '../../core/checkpoint/safetensors';
 import { BACKBONE_PREFIX, toTorchStateDict } from '../../core/checkpoint/torchStateDict';
 import { isResNet } from '../../core/config/runConfig';
-import { NORMALIZE_MEAN, NORMALIZE_STD } from '../../core/data/types';
+import { CIFAR10_NORMALIZATION } from '../../core/data/normalization';
 import { StateMismatchError } from '../../core/train/hostTensor';
 import { APP_VERSION } from '../../core/version';
 import { choiceOption, hasFlag, requiredOption, type ParsedArgs } from '../args';
@@ -47,11 +47,12 @@ export async function exportCommand(args: ParsedArgs, out: CliOutput): Promise<n
   }
   let files: ExportFile[];
   try {
-    if (format === 'tfjs') files = backboneLayersModelFiles(loaded.snapshot.model, config, 'model');
+    if (format === 'tfjs') files = backboneLayersModelFiles(loaded.snapshot, config, 'model');
     else {
+      const norm = loaded.snapshot.normalization ?? CIFAR10_NORMALIZATION; // the run's per-dataset statistics
       const metadata = {
         format: 'pt',
-        'hvp.backbone': JSON.stringify({ ...backboneSettings(config), step, normalizeMean: NORMALIZE_MEAN, normalizeStd: NORMALIZE_STD, appVersion: APP_VERSION }),
+        'hvp.backbone': JSON.stringify({ ...backboneSettings(config), step, normalizeMean: norm.mean, normalizeStd: norm.std, normalizationSource: norm.source, appVersion: APP_VERSION }),
       };
       files = [{ name: 'backbone.safetensors', bytes: encodeSafetensors(toTorchStateDict(loaded.snapshot.model, step, BACKBONE_PREFIX), metadata), mimeType: 'application/octet-stream' }];
     }

@@ -12,6 +12,7 @@
  * trainer is built from the snapshot (createTrainer resumeFrom).
  * Must not import: tfjs, DOM.
  */
+import { CIFAR10_NORMALIZATION, cleanNormalization } from '../data/normalization';
 import type { HostTensor } from '../train/hostTensor';
 import type { TrainerSnapshot } from '../train/trainerState';
 import { CheckpointFormatError } from './checkpointFormatError';
@@ -42,6 +43,8 @@ export function encodeCheckpoint(input: RecordInput, snapshot: TrainerSnapshot, 
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     ...input,
+    // The run's normalisation travels in the record's dataset fingerprint (not part of its hash).
+    dataset: snapshot.normalization ? { ...input.dataset, normalization: cleanNormalization(snapshot.normalization) } : input.dataset,
     progress: snapshot.progress,
     tensors: { model: [...snapshot.model.keys()].sort(), optimizer: [...snapshot.optimizer.keys()].sort() },
   };
@@ -77,7 +80,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Load
   if (missing.length) {
     throw new CheckpointFormatError(`${source} lacks ${missing.length} tensor(s) its record lists: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. The file is damaged or was edited; export it again.`);
   }
-  return { record, snapshot: { progress: record.progress, model, optimizer }, notes };
+  // A record without normalisation predates it: the run was trained with CIFAR-10's statistics.
+  const normalization = record.dataset.normalization ?? CIFAR10_NORMALIZATION;
+  return { record, snapshot: { progress: record.progress, model, optimizer, normalization }, notes };
 }
 
 /** A file name for a checkpoint, e.g. `hvp-simsiam-hard-step120.safetensors`. */

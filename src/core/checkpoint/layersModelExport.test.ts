@@ -4,6 +4,7 @@ import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import type { BackboneName } from '../config/runConfig';
 import { createSimSiamModel } from '../models/simsiamModel';
 import { perturbBatchNorms, readModelState } from '../../../tests/helpers/modelState';
+import { CIFAR10_NORMALIZATION, KNOWN_NORMALIZATIONS } from '../data/normalization';
 import { exportBackboneLayersModel, layersModelArtifacts } from './layersModelExport';
 
 beforeAll(async () => {
@@ -14,7 +15,7 @@ async function checkExport(backbone: BackboneName, width: number, size: number):
   const cfg = tinyConfig({ backbone, backboneWidth: width, imageSize: size });
   const model = createSimSiamModel(cfg, 11);
   perturbBatchNorms(model, 5);
-  const exported = exportBackboneLayersModel(await readModelState(model), cfg);
+  const exported = exportBackboneLayersModel(await readModelState(model), cfg, KNOWN_NORMALIZATIONS.mnist);
   // the files as a user would write them: JSON text and raw bytes
   const json = JSON.parse(JSON.stringify(exported.modelJson)) as typeof exported.modelJson;
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(layersModelArtifacts({ ...exported, modelJson: json, weightData: exported.weightData.slice(0) })));
@@ -28,7 +29,8 @@ async function checkExport(backbone: BackboneName, width: number, size: number):
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   expect(maxDiff).toBeLessThan(1e-4);
   expect(Math.max(...Array.from(a, Math.abs))).toBeGreaterThan(0.05); // features are not trivially zero
-  expect(loaded.getUserDefinedMetadata()).toMatchObject({ imageSize: size, backbone, normalizeMean: [0.4914, 0.4822, 0.4465] });
+  // the run's statistics (here MNIST's), not CIFAR-10's
+  expect(loaded.getUserDefinedMetadata()).toMatchObject({ imageSize: size, backbone, normalizeMean: [0.1307, 0.1307, 0.1307], normalizeStd: [0.3081, 0.3081, 0.3081], normalizationSource: 'mnist' });
   tf.dispose([x, ours, theirs]);
   loaded.dispose();
   model.dispose();
@@ -46,7 +48,7 @@ describe('LayersModel export', () => {
   it('writes a manifest that matches the weight bytes and names the weights file', async () => {
     const cfg = tinyConfig({ backbone: 'resnet10', backboneWidth: 2 });
     const model = createSimSiamModel(cfg, 1);
-    const exported = exportBackboneLayersModel(await readModelState(model), cfg, { weightsFileName: 'backbone.bin' });
+    const exported = exportBackboneLayersModel(await readModelState(model), cfg, CIFAR10_NORMALIZATION, { weightsFileName: 'backbone.bin' });
     const [group] = exported.modelJson.weightsManifest;
     expect(group!.paths).toEqual(['backbone.bin']);
     const numel = group!.weights.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
@@ -59,11 +61,11 @@ describe('LayersModel export', () => {
     const cfg = tinyConfig({ backbone: 'resnet10', backboneWidth: 2 });
     const model = createSimSiamModel(cfg, 1);
     const state = await readModelState(model);
-    expect(() => exportBackboneLayersModel(state, { ...cfg, backbone: 'resnet18' })).toThrow(/"backbone\.layer1\.1\.conv1\.weight" is missing/);
-    expect(() => exportBackboneLayersModel(state, { ...cfg, backboneWidth: 4 })).toThrow(/"backbone\.conv1\.weight" is float32 \[3, 3, 3, 2\], expected float32 \[3, 3, 3, 4\]/);
+    expect(() => exportBackboneLayersModel(state, { ...cfg, backbone: 'resnet18' }, CIFAR10_NORMALIZATION)).toThrow(/"backbone\.layer1\.1\.conv1\.weight" is missing/);
+    expect(() => exportBackboneLayersModel(state, { ...cfg, backboneWidth: 4 }, CIFAR10_NORMALIZATION)).toThrow(/"backbone\.conv1\.weight" is float32 \[3, 3, 3, 2\], expected float32 \[3, 3, 3, 4\]/);
     const wider = createSimSiamModel(tinyConfig({ backbone: 'resnet18', backboneWidth: 2 }), 1);
     const widerState = await readModelState(wider);
-    expect(() => exportBackboneLayersModel(widerState, cfg)).toThrow(/does not use: backbone\.layer1\.1/);
+    expect(() => exportBackboneLayersModel(widerState, cfg, CIFAR10_NORMALIZATION)).toThrow(/does not use: backbone\.layer1\.1/);
     model.dispose();
     wider.dispose();
   });

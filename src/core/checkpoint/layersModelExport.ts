@@ -12,15 +12,16 @@
  * moving_mean|moving_variance`. Kernels stay HWIO (tfjs' own layout).
  *
  * Input: [batch, S, S, 3] float32 RGB, already NORMALISED by the caller exactly as training does:
- * pixel/255, minus NORMALIZE_MEAN, divided by NORMALIZE_STD per channel (data/types.ts). The
- * model.json's userDefinedMetadata repeats this. Output: pooled features [batch, 8·width].
+ * pixel/255, minus the run's mean, divided by its std per channel (the `normalization` argument:
+ * the checkpoint's per-dataset statistics, data/normalization.ts). The model.json's
+ * userDefinedMetadata repeats this (normalizeMean, normalizeStd, normalizationSource). Output: pooled features [batch, 8·width].
  * Only the ResNet backbones have a LayersModel form here; a ViT backbone is refused with
  * UnsupportedExportError (its weights travel in the checkpoint, whose safetensors use timm names).
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { isResNet, RESNET_NAMES, type RunConfig } from '../config/runConfig';
-import { NORMALIZE_MEAN, NORMALIZE_STD } from '../data/types';
+import type { Normalization } from '../data/normalization';
 import { BN_EPS } from '../models/layers';
 import { RESNET_LAYOUTS } from '../models/resnetCifar';
 import { sameShape, shapeText, StateMismatchError, type HostTensor } from '../train/hostTensor';
@@ -61,6 +62,7 @@ type Layer = { class_name: string; config: Record<string, unknown>; name: string
 export function exportBackboneLayersModel(
   modelState: ReadonlyMap<string, HostTensor>,
   cfg: Pick<RunConfig, 'backbone' | 'backboneWidth' | 'imageSize'>,
+  normalization: Normalization,
   options: LayersModelExportOptions = {},
 ): LayersModelExport {
   const backbone = cfg.backbone;
@@ -161,8 +163,9 @@ export function exportBackboneLayersModel(
     weightsManifest: [{ paths: [weightsFileName], weights: specs }],
     userDefinedMetadata: {
       input: 'float32 [batch, S, S, 3] RGB: pixel / 255, then (x - normalizeMean) / normalizeStd per channel',
-      normalizeMean: [...NORMALIZE_MEAN],
-      normalizeStd: [...NORMALIZE_STD],
+      normalizeMean: [...normalization.mean],
+      normalizeStd: [...normalization.std],
+      normalizationSource: normalization.source,
       imageSize: cfg.imageSize,
       backbone: cfg.backbone,
       backboneWidth: w,

@@ -8,6 +8,7 @@
 import { DEFAULT_CONFIG, METHOD_NAMES, BACKBONE_NAMES, type RunConfig } from '../config/runConfig';
 import { validateConfig } from '../config/schema';
 import type { DatasetFingerprint } from '../data/fingerprint';
+import { normalizationProblem } from '../data/normalization';
 import type { RngState } from '../random';
 import { validEvaluations, type RunHistory } from '../train/runHistory';
 import type { TrainerProgress } from '../train/trainerState';
@@ -90,6 +91,13 @@ export function parseRecord(raw: unknown): ParsedRecord {
   if (!isRngState(raw.probeRng)) fail('the probe generator state is missing');
   const ds = raw.dataset;
   if (!isObject(ds) || typeof ds.name !== 'string' || !isCount(ds.numTrain) || !isCount(ds.numTest) || typeof ds.hash !== 'string') fail('the dataset fingerprint is missing');
+  const dsRec = ds as Record<string, unknown>;
+  if (dsRec.normalization === undefined) {
+    notes.push("This checkpoint predates per-dataset normalisation: the run continues with CIFAR-10's statistics, which it was trained with.");
+  } else {
+    const problem = normalizationProblem(dsRec.normalization);
+    if (problem) fail(`its dataset normalisation (dataset.normalization) is malformed: ${problem}`);
+  }
   const h = raw.history;
   if (!isObject(h) || !Array.isArray(h.metrics) || !Array.isArray(h.knn)) fail('the metric history is missing');
   const hist = h as Record<string, unknown>;

@@ -7,6 +7,7 @@
  */
 import type { RunConfig } from '../config/runConfig';
 import type { DatasetFingerprint } from '../data/fingerprint';
+import { CIFAR10_NORMALIZATION } from '../data/normalization';
 import type { RunLoop } from '../train/runLoop';
 import type { Trainer } from '../train/trainer';
 import type { TrainerSnapshot } from '../train/trainerState';
@@ -67,12 +68,13 @@ export interface ExportFile {
 }
 
 /**
- * The backbone of `model` as a tfjs LayersModel: `<base>.json` (topology + weights manifest) and
- * `<base>.weights.bin`, loadable with tf.loadLayersModel. Throws StateMismatchError when `model`
- * is not the backbone `config` describes.
+ * The backbone of a snapshot as a tfjs LayersModel: `<base>.json` (topology + weights manifest, the
+ * run's normalisation in its metadata) and `<base>.weights.bin`, loadable with tf.loadLayersModel.
+ * Throws StateMismatchError when the model is not the backbone `config` describes.
  */
-export function backboneLayersModelFiles(model: TrainerSnapshot['model'], config: RunConfig, base: string): ExportFile[] {
-  const out = exportBackboneLayersModel(model, config, { weightsFileName: `${base}.weights.bin`, modelName: base });
+export function backboneLayersModelFiles(snapshot: Pick<TrainerSnapshot, 'model' | 'normalization'>, config: RunConfig, base: string): ExportFile[] {
+  const norm = snapshot.normalization ?? CIFAR10_NORMALIZATION;
+  const out = exportBackboneLayersModel(snapshot.model, config, norm, { weightsFileName: `${base}.weights.bin`, modelName: base });
   return [
     { name: `${base}.json`, bytes: utf8Encode(JSON.stringify(out.modelJson)), mimeType: 'application/json' },
     { name: out.weightsFileName, bytes: new Uint8Array(out.weightData), mimeType: 'application/octet-stream' },

@@ -8,6 +8,7 @@ import { readModelState } from '../../../tests/helpers/modelState';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
 import type { HostTensor } from '../train/hostTensor';
+import { CIFAR10_NORMALIZATION } from '../data/normalization';
 import { exportBackboneLayersModel, UnsupportedExportError } from './layersModelExport';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { fromTorchStateDict, toTorchStateDict, BACKBONE_PREFIX } from './torchStateDict';
@@ -70,7 +71,7 @@ describe('ViT checkpoints', () => {
   it('the tfjs LayersModel export refuses the ViT and says to export the checkpoint', () => {
     let err: unknown;
     try {
-      exportBackboneLayersModel(state, config);
+      exportBackboneLayersModel(state, config, CIFAR10_NORMALIZATION);
     } catch (e) {
       err = e;
     }

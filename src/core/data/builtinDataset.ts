@@ -15,10 +15,13 @@
  * colour (rejection sampled), rotation (rejection-sampled unit vector), radius, centre x, centre y,
  * and for noise backgrounds one draw per pixel in raster order. Only exactly rounded arithmetic is
  * used (no Math.sin/cos), so the bytes are the same in every JS engine.
+ * Normalisation: the set keeps CIFAR-10's published statistics (normalization.ts), not its own, so
+ * every checkpoint and test made before per-dataset normalisation keeps its numbers.
  * Must not import: tfjs, DOM, anything outside core.
  */
 import { createRng, deriveSeed, type Rng } from '../random';
 import { isInShape, NUM_SHAPE_CLASSES, SHAPE_CLASS_NAMES } from './builtinShapes';
+import { CIFAR10_NORMALIZATION } from './normalization';
 import type { Dataset, ImageSet } from './types';
 
 /** Options of generateBuiltinDataset. */
@@ -228,5 +231,6 @@ export function generateBuiltinDataset(opts: BuiltinDatasetOptions, onProgress?:
     numClasses: NUM_SHAPE_CLASSES,
     train,
     test,
+    normalization: CIFAR10_NORMALIZATION,
   };
 }

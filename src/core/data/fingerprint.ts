@@ -1,10 +1,12 @@
 /**
  * Dataset fingerprint: a short identity of a Dataset (name, sizes, and a hash of a strided sample of
  * its pixels and all its labels), stored in checkpoints so a resume on other data is refused
- * with a clear message instead of silently continuing on the wrong images.
+ * with a clear message instead of silently continuing on the wrong images. A checkpoint's fingerprint
+ * also carries the run's normalisation statistics (`normalization`), which are not part of the hash.
  * Must not import: tfjs, DOM.
  */
 import { hashString } from '../random';
+import type { Normalization } from './normalization';
 import type { Dataset, ImageSet } from './types';
 
 export interface DatasetFingerprint {
@@ -16,6 +18,13 @@ export interface DatasetFingerprint {
   width: number;
   /** 8 hex digits. */
   hash: string;
+  /**
+   * In a checkpoint record: the per-channel statistics the run normalises its views with
+   * ({ mean, std, source }, normalization.ts). Not part of the hash and not compared by
+   * fingerprintMismatch. Absent in records written before per-dataset normalisation: those runs
+   * used CIFAR-10's (python/hvp_torch/run.py reads the same field with the same fallback).
+   */
+  normalization?: Normalization;
 }
 
 /** At most this many pixel bytes of each split enter the hash (every k-th byte). */

@@ -7,6 +7,7 @@
  *   v = k * M + m is view k of image m (the order of torch.cat(images) in the authors' code).
  * Must not import: tfjs, DOM.
  */
+import type { Normalization } from './normalization';
 
 /** An in-memory labelled (or unlabelled) image set. */
 export interface ImageSet {
@@ -26,6 +27,12 @@ export interface Dataset {
   numClasses: number;
   train: ImageSet;
   test: ImageSet;
+  /**
+   * Per-channel statistics the views of this set are normalised with (normalization.ts): published
+   * ones for CIFAR/MNIST imports, computed over the imported images otherwise; CIFAR-10's for the
+   * built-in set. A resumed run uses its checkpoint's instead (createTrainer).
+   */
+  normalization: Normalization;
 }
 
 /** Sampled augmentation parameters of one view; kept so the IoU of any pair is exact.
@@ -62,6 +69,3 @@ export interface ViewParams {
   isSolarized: boolean;
 }
 
-/** Per-channel normalisation applied after augmentation (CIFAR-10 statistics). */
-export const NORMALIZE_MEAN: readonly [number, number, number] = [0.4914, 0.4822, 0.4465];
-export const NORMALIZE_STD: readonly [number, number, number] = [0.247, 0.243, 0.261];

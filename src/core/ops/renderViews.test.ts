@@ -1,6 +1,7 @@
 // Tests of the reference view renderer on hand-made tiny images with hand-computed expectations.
 import { describe, expect, it } from 'vitest';
 import type { ViewParams } from '../data/types';
+import { CIFAR10_NORMALIZATION } from '../data/normalization';
 import {
   blurRadius, blurView, gaussianKernel, normalizeViewsReference, reflectIndex, renderViewsReference,
 } from './renderViews';
@@ -189,8 +190,10 @@ describe('blur', () => {
 });
 
 describe('normalizeViewsReference', () => {
-  it('subtracts the mean and divides by the std per channel', () => {
-    const out = normalizeViewsReference(Float32Array.from([0.4914, 0.4822, 0.4465, 1, 0, 0.5]));
+  it("subtracts the run's mean and divides by its std per channel", () => {
+    const out = normalizeViewsReference(Float32Array.from([0.4914, 0.4822, 0.4465, 1, 0, 0.5]), CIFAR10_NORMALIZATION);
     close(out, [0, 0, 0, (1 - 0.4914) / 0.247, -0.4822 / 0.243, (0.5 - 0.4465) / 0.261], 1e-6);
+    const other = { mean: [0.1, 0.5, 0.9] as [number, number, number], std: [0.05, 0.3, 0.2] as [number, number, number] };
+    close(normalizeViewsReference(Float32Array.from([0.1, 0.5, 0.9, 0.2, 0.2, 0.2]), other), [0, 0, 0, 2, -1, -3.5], 1e-6);
   });
 });

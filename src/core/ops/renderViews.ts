@@ -16,10 +16,12 @@
  *       exp(−i² / 2σ²) normalised to sum 1, reflect padding (torch 'reflect': −1 → 1, S → S − 2),
  *       rows (along x) first, then columns.
  *   (f) solarize: x ≥ 0.5 → 1 − x (torchvision solarize with threshold 0.5 of the [0, 1] range).
- * Normalisation ((x − mean) / std) is a separate step, normalizeViewsReference.
+ * Normalisation ((x − mean) / std with the run's per-channel statistics, data/normalization.ts) is
+ * a separate step, normalizeViewsReference.
  * Must not import: tfjs, DOM, anything outside core.
  */
-import { NORMALIZE_MEAN, NORMALIZE_STD, type ViewParams } from '../data/types';
+import type { Normalization } from '../data/normalization';
+import type { ViewParams } from '../data/types';
 import { applyJitter, toGrayscale } from './renderViewsColor';
 
 /** Largest Gaussian blur radius in output pixels (kernel of at most 17 taps). */
@@ -143,9 +145,9 @@ export function renderViewsReference(
   return out;
 }
 
-/** Per-channel normalisation (x − NORMALIZE_MEAN[c]) / NORMALIZE_STD[c] of interleaved RGB views. */
-export function normalizeViewsReference(x: Float32Array): Float32Array {
+/** Per-channel normalisation (x − mean[c]) / std[c] of interleaved RGB views (float64, rounded once to float32). */
+export function normalizeViewsReference(x: Float32Array, n: Pick<Normalization, 'mean' | 'std'>): Float32Array {
   const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - NORMALIZE_MEAN[i % 3]!) / NORMALIZE_STD[i % 3]!;
+  for (let i = 0; i < x.length; i++) out[i] = (x[i]! - n.mean[i % 3]!) / n.std[i % 3]!;
   return out;
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
+import { CIFAR10_NORMALIZATION, type Normalization } from '../data/normalization';
 import type { ViewParams } from '../data/types';
 import { sampleBatchViewParams, unpackViewParams, packViewParams, type AugmentOptions } from '../data/viewParams';
 import { normalizeViewsReference, renderViewsReference } from './renderViews';
@@ -26,6 +27,9 @@ const ALL_ON: AugmentOptions = {
   contrast: 0.4, saturation: 0.4, hue: 0.1, grayscaleProb: 0.3, blurProb: 1, blurSigmaMin: 0.1, blurSigmaMax: 2,
   solarizeProb: 0.5,
 };
+
+/** Statistics far from CIFAR-10's (a dark, red-heavy set). */
+const OTHER: Normalization = { mean: [0.6, 0.2, 0.35], std: [0.1, 0.3, 0.15], source: 'computed' };
 
 /** The parameters as the kernel sees them (factors rounded to float32). */
 const asF32 = (params: ViewParams[]): ViewParams[] => params.map((_, v) => unpackViewParams(packViewParams(params), v));
@@ -99,23 +103,26 @@ describe('renderViews on the cpu backend', () => {
     expect(float.tensor.shape).toEqual([n, S0, S0, 3]);
     const params = sampleBatchViewParams(createRng(3), ALL_ON, 2, 3, S0, S0);
     const idx = tf.tensor1d([0, 2, 3], 'int32');
-    for (const normalize of [false, true]) {
-      const a = renderViews(packed, idx, params, 6, { normalize });
-      const b = renderViews(float, idx, params, 6, { normalize });
-      expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(normalize ? 2e-5 : 5e-6);
+    for (const normalization of [undefined, CIFAR10_NORMALIZATION, OTHER]) {
+      const a = renderViews(packed, idx, params, 6, { normalization });
+      const b = renderViews(float, idx, params, 6, { normalization });
+      expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(normalization ? 2e-4 : 5e-6);
       tf.dispose([a, b]);
     }
     tf.dispose([packed.tensor, float.tensor, idx]);
   });
 
-  it('normalises with (x − mean) / std', () => {
+  it("normalises with (x − mean) / std of the given statistics, CIFAR-10's or another set's", () => {
     const src = uploadSourceImages(images, n, S0, S0);
     const params = sampleBatchViewParams(createRng(9), ALL_ON, 2, 1, S0, S0);
     const idx = tf.tensor1d([2], 'int32');
     const raw = renderViews(src, idx, params, 5);
-    const norm = renderViews(src, idx, params, 5, { normalize: true });
-    expect(maxAbsDiff(norm.dataSync(), normalizeViewsReference(raw.dataSync() as Float32Array))).toBe(0);
-    tf.dispose([src.tensor, idx, raw, norm]);
+    const cifar = renderViews(src, idx, params, 5, { normalization: CIFAR10_NORMALIZATION });
+    const other = renderViews(src, idx, params, 5, { normalization: OTHER });
+    expect(maxAbsDiff(cifar.dataSync(), normalizeViewsReference(raw.dataSync() as Float32Array, CIFAR10_NORMALIZATION))).toBe(0);
+    expect(maxAbsDiff(other.dataSync(), normalizeViewsReference(raw.dataSync() as Float32Array, OTHER))).toBe(0);
+    expect(maxAbsDiff(cifar.dataSync(), other.dataSync())).toBeGreaterThan(1);
+    tf.dispose([src.tensor, idx, raw, cifar, other]);
   });
 
   it('renders unaligned (padded) sources identically to the reference', () => {
@@ -145,7 +152,7 @@ describe('renderViews on the cpu backend', () => {
     const params = sampleBatchViewParams(createRng(1), ALL_ON, 2, 1, S0, S0);
     renderViews(src, idx, params, 4).dispose();
     const before = tf.memory().numTensors;
-    renderViews(src, idx, params, 4, { normalize: true }).dispose();
+    renderViews(src, idx, params, 4, { normalization: OTHER }).dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([src.tensor, idx]);
   });

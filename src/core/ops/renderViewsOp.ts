@@ -10,8 +10,10 @@
  *           params   float32 [V, VIEW_PARAM_STRIDE]: packViewParams' layout, view-major v = k·M + m
  *           imageIdx int32 [M]: view v renders source image imageIdx[v mod M]
  *   attrs   RenderViewsAttrs
- *   output  float32 [V, outSize, outSize, 3] in [0, 1], or normalised ((x − mean) / std) when
- *           attrs.normalize.
+ *   output  float32 [V, outSize, outSize, 3] in [0, 1], or normalised ((x − attrs.mean[c]) /
+ *           attrs.std[c], the run's statistics, data/normalization.ts) when attrs.normalize.
+ *           mean and std are runtime values (the WGSL kernel reads them from its uniforms), so
+ *           one compiled shader serves every dataset.
  * The packed source holds a quarter of float32's bytes. A backend runs the packed path only when the
  * kernel is registered for it: 'webgpu' (gpu/register.ts), 'cpu' (registered below, on
  * top of renderViewsReference) and 'wasm' (the same function, core/engine/wasmKernels.ts). Elsewhere (webgl, custom backends) the images stay float32 0..255
@@ -19,13 +21,14 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { NORMALIZE_MEAN, NORMALIZE_STD, type ViewParams } from '../data/types';
+import type { Normalization } from '../data/normalization';
+import type { ViewParams } from '../data/types';
 import { packViewParams, unpackViewParams, VIEW_PARAM_OFFSETS, VIEW_PARAM_STRIDE } from '../data/viewParams';
 import { normalizeViewsReference, renderViewsReference } from './renderViews';
 import { normalizeViews, renderViewsTf } from './renderViewsTf';
 
-// Re-exported for gpu/ (which may import core/ops only): the layout and constants the kernel bakes in.
-export { NORMALIZE_MEAN, NORMALIZE_STD, VIEW_PARAM_OFFSETS, VIEW_PARAM_STRIDE };
+// Re-exported for gpu/ (which may import core/ops only): the parameter layout the kernel reads.
+export { VIEW_PARAM_OFFSETS, VIEW_PARAM_STRIDE };
 
 /** Registered kernel name of the fused view renderer. */
 export const RENDER_VIEWS_KERNEL = 'HvpRenderViews';
@@ -40,8 +43,12 @@ export interface RenderViewsAttrs {
   srcHeight: number;
   /** Source image width W in pixels. */
   srcWidth: number;
-  /** Return (x − NORMALIZE_MEAN) / NORMALIZE_STD per channel instead of [0, 1] values. */
+  /** Return (x − mean[c]) / std[c] per channel instead of [0, 1] values. */
   normalize: boolean;
+  /** Per-channel (R, G, B) mean in [0, 1] units; [0, 0, 0] when not normalising. */
+  mean: [number, number, number];
+  /** Per-channel std (> 0); [1, 1, 1] when not normalising. */
+  std: [number, number, number];
 }
 
 /** Device layout of the source images. */
@@ -112,8 +119,11 @@ function checkCropBoxes(params: ViewParams[], H: number, W: number): void {
 
 /** Options of {@link renderViews}. */
 export interface RenderViewsOptions {
-  /** Normalise the views ((x − mean) / std) as the model expects; default false ([0, 1], for display). */
-  normalize?: boolean;
+  /**
+   * Normalise the views ((x − mean) / std per channel) with these statistics, as the model expects
+   * (the trainer's `normalization`); absent: [0, 1] values, for display.
+   */
+  normalization?: Pick<Normalization, 'mean' | 'std'>;
 }
 
 /**
@@ -131,17 +141,21 @@ export function renderViews(
   if (M === 0 || params.length % M !== 0) throw new RangeError(`renderViews: ${params.length} view params is not a multiple of ${M} images`);
   if (!Number.isInteger(outSize) || outSize < 1) throw new RangeError(`renderViews: outSize must be a positive integer, got ${outSize}`);
   checkCropBoxes(params, src.height, src.width);
-  const normalize = options.normalize ?? false;
+  const norm = options.normalization;
   if (src.format === 'float32') {
     return tf.tidy(() => {
       const raw = renderViewsTf(src.tensor as tf.Tensor4D, imageIdx, params, outSize); // [V, S, S, 3]
-      return normalize ? normalizeViews(raw) : raw;
+      return norm ? normalizeViews(raw, norm) : raw;
     });
   }
   if (!hasRenderViewsKernel()) {
     throw new Error(`renderViews: the images were uploaded packed, but backend '${tf.getBackend()}' has no ${RENDER_VIEWS_KERNEL} kernel; upload them again after switching backends`);
   }
-  const attrs: RenderViewsAttrs = { outSize, numImages: M, srcHeight: src.height, srcWidth: src.width, normalize };
+  const attrs: RenderViewsAttrs = {
+    outSize, numImages: M, srcHeight: src.height, srcWidth: src.width, normalize: norm !== undefined,
+    mean: norm ? [norm.mean[0], norm.mean[1], norm.mean[2]] : [0, 0, 0],
+    std: norm ? [norm.std[0], norm.std[1], norm.std[2]] : [1, 1, 1],
+  };
   return tf.tidy(() => {
     const packed = tf.tensor2d(packViewParams(params), [params.length, VIEW_PARAM_STRIDE]); // [V, 20]
     const idx = imageIdx.dtype === 'int32' ? imageIdx : tf.cast(imageIdx, 'int32');
@@ -189,7 +203,7 @@ export function renderViewsCpuKernel(args: { inputs: tf.NamedTensorInfoMap; back
   if (idx.length !== attrs.numImages) throw new RangeError(`${RENDER_VIEWS_KERNEL}: imageIdx has ${idx.length} entries, attrs.numImages is ${attrs.numImages}`);
   const viewParams = Array.from({ length: V }, (_, v) => unpackViewParams(packed, v));
   let out = renderViewsReference(bytes, idx, H, viewParams, S); // [V, S, S, 3]
-  if (attrs.normalize) out = normalizeViewsReference(out);
+  if (attrs.normalize) out = normalizeViewsReference(out, attrs);
   if (backend.makeTensorInfo) return backend.makeTensorInfo([V, S, S, 3], 'float32', out);
   if (backend.makeOutput) return backend.makeOutput([V, S, S, 3], 'float32', undefined, out);
   throw new Error(`${RENDER_VIEWS_KERNEL}: backend '${tf.getBackend()}' can make no output tensor`);

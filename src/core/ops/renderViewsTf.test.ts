@@ -6,6 +6,7 @@ import { generateBuiltinDataset } from '../data/builtinDataset';
 import type { ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
 import { createRng } from '../random';
+import { CIFAR10_NORMALIZATION, KNOWN_NORMALIZATIONS } from '../data/normalization';
 import { normalizeViewsReference, renderViewsReference } from './renderViews';
 import { normalizeViews, renderViewsTf } from './renderViewsTf';
 
@@ -83,7 +84,7 @@ describe('renderViewsTf', () => {
     const idx = tf.tensor1d(IMAGE_IDX, 'int32');
     const before = tf.memory().numTensors;
     const out = renderViewsTf(imgs, idx, views(aug, 3, 5), 8);
-    const normalized = normalizeViews(out);
+    const normalized = normalizeViews(out, CIFAR10_NORMALIZATION);
     expect(tf.memory().numTensors).toBe(before + 2);
     tf.dispose([out, normalized]);
     expect(tf.memory().numTensors).toBe(before);
@@ -101,12 +102,19 @@ describe('renderViewsTf', () => {
 });
 
 describe('normalizeViews', () => {
-  it('matches normalizeViewsReference', () => {
+  it("matches normalizeViewsReference with CIFAR-10's and with other statistics", () => {
     const rng = createRng(7);
     const x = Float32Array.from({ length: 2 * 3 * 3 * 3 }, () => rng.next());
     const t = tf.tensor4d(x, [2, 3, 3, 3]);
-    const out = normalizeViews(t);
-    expect(maxAbsDiff(out.dataSync(), normalizeViewsReference(x))).toBeLessThan(1e-6);
-    tf.dispose([t, out]);
+    for (const n of [CIFAR10_NORMALIZATION, KNOWN_NORMALIZATIONS.mnist, { mean: [0.8, 0.1, 0.3] as [number, number, number], std: [0.05, 0.4, 0.12] as [number, number, number] }]) {
+      const out = normalizeViews(t, n);
+      expect(maxAbsDiff(out.dataSync(), normalizeViewsReference(x, n))).toBeLessThan(1e-5);
+      out.dispose();
+    }
+    // Different statistics give different inputs (the test can fail).
+    const a = normalizeViews(t, CIFAR10_NORMALIZATION);
+    const b = normalizeViews(t, KNOWN_NORMALIZATIONS.mnist);
+    expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeGreaterThan(0.5);
+    tf.dispose([t, a, b]);
   });
 });

@@ -18,7 +18,8 @@
  * Must not import: DOM, anything outside core.
  */
 import * as tf from '@tensorflow/tfjs';
-import { NORMALIZE_MEAN, NORMALIZE_STD, type ViewParams } from '../data/types';
+import type { Normalization } from '../data/normalization';
+import type { ViewParams } from '../data/types';
 import { gaussianKernel, reflectIndex } from './renderViews';
 import { grayscaleTf, jitterTf, perViewMask } from './renderViewsTfColor';
 
@@ -134,7 +135,7 @@ export function renderViewsTf(images: tf.Tensor4D, imageIdx: tf.Tensor1D, params
   });
 }
 
-/** Per-channel normalisation (x − NORMALIZE_MEAN) / NORMALIZE_STD of views [V, S, S, 3]. */
-export function normalizeViews(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => x.sub(tf.tensor1d([...NORMALIZE_MEAN])).div(tf.tensor1d([...NORMALIZE_STD])));
+/** Per-channel normalisation (x − mean) / std of views [V, S, S, 3] with the run's statistics (data/normalization.ts). */
+export function normalizeViews(x: tf.Tensor4D, n: Pick<Normalization, 'mean' | 'std'>): tf.Tensor4D {
+  return tf.tidy(() => x.sub(tf.tensor1d([...n.mean])).div(tf.tensor1d([...n.std]))); // [V, S, S, 3]
 }

@@ -27,8 +27,8 @@ export async function evaluateKnn(trainer: Trainer): Promise<KnnMetrics> {
   if (!trainLabels || !testLabels) throw new Error('kNN needs a labelled dataset');
   const numBank = Math.min(config.numKnnBankImages, dataset.train.numImages);
   const numQueries = dataset.test.numImages;
-  const bank = embedImages(model, images.train, numBank, config.imageSize);
-  const queries = embedImages(model, images.test, numQueries, config.imageSize);
+  const bank = embedImages(model, images.train, numBank, config.imageSize, trainer.normalization);
+  const queries = embedImages(model, images.test, numQueries, config.imageSize, trainer.normalization);
   const bankLabels = tf.tensor1d(trainLabels.subarray(0, numBank), 'int32');
   const queryLabels = tf.tensor1d(testLabels.subarray(0, numQueries), 'int32');
   try {
@@ -55,7 +55,7 @@ export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<Pro
   const [raw, losses, selected] = tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from({ length: M }, (_, i) => i), 'int32');
     const views = renderViews(images.test, idx, params, S); // [N·M, S, S, 3] in [0, 1]
-    const pl = model.probePairLosses(normalizeViews(views), N); // [M, P], eval mode, no side effects
+    const pl = model.probePairLosses(normalizeViews(views, trainer.normalization), N); // [M, P], eval mode, no side effects
     const sel = cpuPairs ? tf.tensor1d(cpuPairs, 'int32') : selectPairs(pl, config.hvpMode === 'easy' ? 'easy' : 'hard');
     return [views.mul(255).round().clipByValue(0, 255), pl, sel] as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D];
   });

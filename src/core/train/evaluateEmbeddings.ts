@@ -48,14 +48,14 @@ interface Embedded {
 }
 
 function embedSplits(trainer: Trainer, withBank: boolean): Embedded {
-  const { config, dataset, model, images } = trainer;
+  const { config, dataset, model, images, normalization } = trainer;
   const numBank = Math.min(config.numKnnBankImages, dataset.train.numImages);
   const numTest = dataset.test.numImages;
   const bank = withBank
-    ? { features: embedImages(model, images.train, numBank, config.imageSize), labels: tf.tensor1d(dataset.train.labels!.subarray(0, numBank), 'int32') }
+    ? { features: embedImages(model, images.train, numBank, config.imageSize, normalization), labels: tf.tensor1d(dataset.train.labels!.subarray(0, numBank), 'int32') }
     : null;
   const test = {
-    features: embedImages(model, images.test, numTest, config.imageSize),
+    features: embedImages(model, images.test, numTest, config.imageSize, normalization),
     labels: dataset.test.labels ? tf.tensor1d(dataset.test.labels.subarray(0, numTest), 'int32') : null,
   };
   return { bank, test };

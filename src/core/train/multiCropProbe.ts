@@ -50,7 +50,7 @@ export async function captureMultiCropProbe(trainer: Trainer, method: MultiCropM
     const globals = renderViews(images.test, idx, gParams, S); // [G·M, S, S, 3] in [0, 1]
     const locals = L > 0 ? renderViews(images.test, idx, lParams, Sl) : (tf.zeros([0, Sl, Sl, 3]) as tf.Tensor4D); // [L·M, Sl, Sl, 3]
     const combos = tf.tensor2d(cands.table, [C, width], 'int32');
-    const { terms, comboLosses } = method.probeCombos(normalizeViews(globals), L > 0 ? normalizeViews(locals) : locals, { numGlobals: G, numLocals: L }, combos); // [M, G, G + L], [M, C]
+    const { terms, comboLosses } = method.probeCombos(normalizeViews(globals, trainer.normalization), L > 0 ? normalizeViews(locals, trainer.normalization) : locals, { numGlobals: G, numLocals: L }, combos); // [M, G, G + L], [M, C]
     const sel = cpuChoice ? tf.tensor1d(cpuChoice, 'int32') : selectPairs(comboLosses, mode); // [M]
     const u8 = (t: tf.Tensor4D) => t.mul(255).round().clipByValue(0, 255);
     return [u8(globals), u8(locals), terms, comboLosses, sel];

@@ -23,6 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
+import type { Normalization } from '../data/normalization';
 import type { ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
 import type { CropCounts, MultiCropMethod } from '../methods/multiCropMethod';
@@ -83,6 +84,8 @@ export interface MultiCropContext {
   method: MultiCropMethod;
   optimizer: Optimizer;
   images: SourceImages;
+  /** The run's per-channel statistics (Trainer.normalization). */
+  normalization: Pick<Normalization, 'mean' | 'std'>;
   viewRng: Rng;
   selectRng: Rng;
 }
@@ -115,7 +118,7 @@ export function checkMultiCropConfig(config: RunConfig): void {
  * NOTE: advances ctx.viewRng (and ctx.selectRng on selection / random steps).
  */
 export function queueMultiCropStep(ctx: MultiCropContext, idx: Int32Array, stepIdx: number, lr: number, augGlobal: AugmentOptions, augLocal: AugmentOptions, numShown = 0): QueuedMultiCrop {
-  const { config, method, optimizer, images } = ctx;
+  const { config, method, optimizer, images, normalization } = ctx;
   const M = idx.length;
   const l = config.numLocalViews;
   const sampled = sampledCropCounts(config);
@@ -136,9 +139,9 @@ export function queueMultiCropStep(ctx: MultiCropContext, idx: Int32Array, stepI
   const K = Math.min(numShown, M);
   const out = tf.tidy(() => {
     const idxT = tf.tensor1d(idx, 'int32');
-    const globals = renderViews(images, idxT, globalParams.slice(0, rendered.numGlobals * M), config.imageSize, { normalize: true }); // [G·M, Sg, Sg, 3]
+    const globals = renderViews(images, idxT, globalParams.slice(0, rendered.numGlobals * M), config.imageSize, { normalization }); // [G·M, Sg, Sg, 3]
     const locals = rendered.numLocals > 0
-      ? renderViews(images, idxT, localParams.slice(0, rendered.numLocals * M), config.localSize, { normalize: true }) // [L·M, Sl, Sl, 3]
+      ? renderViews(images, idxT, localParams.slice(0, rendered.numLocals * M), config.localSize, { normalization }) // [L·M, Sl, Sl, 3]
       : (tf.zeros([0, config.localSize, config.localSize, 3]) as tf.Tensor4D);
     const comboT = K > 0 ? tf.tensor2d(combos, [combos.length / (2 + l), 2 + l], 'int32') : null; // [C, 2 + l]
     // Explained steps only: beginStep is idempotent per step index (multiCropTrainStep calls it again).

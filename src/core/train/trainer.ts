@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
+import { CIFAR10_NORMALIZATION, cleanNormalization, type Normalization } from '../data/normalization';
 import type { Dataset, ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
 import { createMethod } from '../methods/createMethod';
@@ -62,6 +63,12 @@ export interface Trainer {
   /** The SSL method: its model, losses and state (a pair method, or a multi-crop one: DINO, iBOT). */
   readonly model: PairMethod | MultiCropMethod;
   readonly images: DeviceImages;
+  /**
+   * Per-channel statistics every normalised view of this run uses (training views, kNN and probe
+   * inputs, exports): the dataset's for a new run, the snapshot's for a resumed one (CIFAR-10's
+   * when the snapshot has none, so old checkpoints continue bit-identically).
+   */
+  readonly normalization: Normalization;
   /** Steps completed so far. */
   readonly step: number;
   /** Queues one training step on the device. */
@@ -137,6 +144,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
   const augLocal: AugmentOptions | null = isMultiCropMethod(model) ? localAugment(config) : null;
   const numViews = config.hvpMode === 'off' ? 2 : config.numViews;
   let step = resume ? resume.progress.step : 0;
+  const normalization = cleanNormalization(resume ? resume.normalization ?? CIFAR10_NORMALIZATION : dataset.normalization);
 
   /** Which pairs this step uses; 'select' needs the extra forward of all views. */
   function planStep(s: number, M: number): { plan: PairPlan; renderViews: number } {
@@ -153,7 +161,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     const idx = sampler.nextBatch();
     const M = idx.length;
     if (isMultiCropMethod(model)) {
-      const { shown: mc, ...q } = queueMultiCropStep({ config, method: model, optimizer, images: images.train, viewRng, selectRng }, idx, step, lr, aug, augLocal!, numShown);
+      const { shown: mc, ...q } = queueMultiCropStep({ config, method: model, optimizer, images: images.train, normalization, viewRng, selectRng }, idx, step, lr, aug, augLocal!, numShown);
       const pending: PendingStep = { step, learningRate: lr, ...q };
       step += 1;
       if (!mc) return { pending, shown: null };
@@ -166,7 +174,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     const K = Math.min(numShown, M);
     const out = tf.tidy(() => {
       const idxT = tf.tensor1d(idx, 'int32');
-      const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalize: true }); // [V, S, S, 3]
+      const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalization }); // [V, S, S, 3]
       // Explained steps only: eval-mode pair losses (no state change, no draws) around the update.
       const evalBefore = K > 0 ? method.probePairLosses(views, numRendered) : null; // [M, P]
       const stepT = hvpTrainStep(method, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
@@ -197,6 +205,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     dataset,
     model,
     images,
+    normalization,
     get step() {
       return step;
     },
@@ -246,7 +255,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       // Generator and sampler states first: they are host values of the steps already queued.
       const progress = { step, sampler: sampler.getState(), viewRng: viewRng.getState(), selectRng: selectRng.getState() };
       const [params, buffers, optState] = await Promise.all([hostMap(model.params), hostMap(model.buffers), hostMap(optimizer.state())]);
-      return { progress, model: new Map([...params, ...buffers]), optimizer: optState };
+      return { progress, model: new Map([...params, ...buffers]), optimizer: optState, normalization };
     },
     dispose() {
       model.dispose();

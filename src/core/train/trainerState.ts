@@ -4,6 +4,7 @@
  * Model and optimizer tensors are in tfjs layouts, keyed by their state_dict-style names.
  * Must not import: tfjs runtime, DOM.
  */
+import type { Normalization } from '../data/normalization';
 import type { RngState } from '../random';
 import type { BatchSamplerState } from './batchSampler';
 import type { HostTensor } from './hostTensor';
@@ -27,4 +28,10 @@ export interface TrainerSnapshot {
   model: Map<string, HostTensor>;
   /** Optimizer state by name (`backbone.conv1.weight.momentum`, …). */
   optimizer: Map<string, HostTensor>;
+  /**
+   * The per-channel statistics the run normalises its views with (the checkpoint record's
+   * `dataset.normalization`). Absent (a checkpoint written before per-dataset normalisation): the
+   * run was trained with CIFAR-10's, and createTrainer continues with them.
+   */
+  normalization?: Normalization;
 }

@@ -13,7 +13,9 @@
  *   4. Gaussian blur, separable with reflect padding: one task per (row, channel) line copies the
  *      line into registers and writes the blurred line back, then the same per column. Neighbours
  *      come after the colour steps, which is why blur works on the tile rather than recomputing them.
- *   5. solarize and optional normalisation, written to the output.
+ *   5. solarize and optional normalisation, written to the output. The normalisation's mean and std
+ *      are uniforms normMean / normStd (the run's per-dataset statistics; `std` is a reserved word
+ *      in WGSL), not shader constants: one pipeline per (S, scratch) serves every dataset.
  * Barriers must sit in uniform control flow, and everything read from `params` at a per-view index
  * counts as non-uniform, so every barrier runs unconditionally (the contrast reduction at each
  * jitter position, both blur passes) and only the work inside is conditional: 11 barriers
@@ -25,7 +27,7 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import { GRAY_WEIGHTS } from '../../core/ops/renderViewsColor';
 import { MAX_BLUR_RADIUS } from '../../core/ops/renderViews';
 import {
-  NORMALIZE_MEAN, NORMALIZE_STD, packedWordsPerImage, RENDER_VIEWS_KERNEL, VIEW_PARAM_OFFSETS as O, VIEW_PARAM_STRIDE,
+  packedWordsPerImage, RENDER_VIEWS_KERNEL, VIEW_PARAM_OFFSETS as O, VIEW_PARAM_STRIDE,
   type RenderViewsAttrs,
 } from '../../core/ops/renderViewsOp';
 
@@ -134,8 +136,6 @@ function userCode(S: number, scratch: ViewScratch): string {
       const WG : i32 = ${WG};
       const MAXR : i32 = ${MAX_BLUR_RADIUS};
       const GRAY = vec3<f32>(${GRAY_WEIGHTS.map(f).join(', ')});
-      const MEAN = vec3<f32>(${NORMALIZE_MEAN.map(f).join(', ')});
-      const STD = vec3<f32>(${NORMALIZE_STD.map(f).join(', ')});
       var<workgroup> partial : array<f32, WG>;
       ${tileSnippet(scratch)}
       ${HELPERS}
@@ -227,8 +227,8 @@ function userCode(S: number, scratch: ViewScratch): string {
         sync();
         // 5. solarize, normalise, write.
         let isSolarized = P(view, ${O.isSolarized}) != 0.0;
-        let mean3 = MEAN;
-        let std3 = STD;
+        let mean3 = uniforms.normMean;
+        let std3 = uniforms.normStd;
         for (var i = lid; i < NVAL; i += WG) {
           var x = ld(view, i);
           if (isSolarized && x >= 0.5) { x = 1.0 - x; }
@@ -247,7 +247,7 @@ export function renderViewsProgram(V: number, S: number, scratch: ViewScratch): 
     dispatchLayout: { x: [0, 1, 2, 3] },
     dispatch: [V, 1, 1],
     workgroupSize: [WG, 1, 1],
-    uniforms: 'normalize : i32, srcWidth : i32,',
+    uniforms: 'normalize : i32, srcWidth : i32, normMean : vec3<f32>, normStd : vec3<f32>,',
     getUserCode: () => userCode(S, scratch),
   };
 }
@@ -272,11 +272,16 @@ export function runRenderViews(
   if (imageIdx.dtype !== 'int32' || M !== attrs.numImages || M === 0 || V % M !== 0) {
     throw new Error(`${name}: imageIdx must be int32 [${attrs.numImages}] with V = ${V} a multiple of it, got ${imageIdx.dtype} [${imageIdx.shape}]`);
   }
+  if (attrs.mean?.length !== 3 || attrs.std?.length !== 3 || !attrs.std.every((x) => x > 0)) {
+    throw new Error(`${name}: attrs.mean and attrs.std must be three numbers each (std > 0), got ${JSON.stringify(attrs.mean)} and ${JSON.stringify(attrs.std)}`);
+  }
   const fits = sharedBytesFor(S) <= backend.device.limits.maxComputeWorkgroupStorageSize;
   const program = renderViewsProgram(V, S, scratch ?? (fits ? 'shared' : 'global'));
   return backend.runWebGPUProgram(program, [images, params, imageIdx], 'float32', [
     { type: 'int32', data: [attrs.normalize ? 1 : 0] },
     { type: 'int32', data: [W] },
+    { type: 'float32', data: [...attrs.mean] },
+    { type: 'float32', data: [...attrs.std] },
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { computeNormalization, KNOWN_NORMALIZATIONS } from '../normalization';
 import { importFiles } from './importFiles';
 import { nodeImageDecoder } from './nodeImageDecoder';
 import { makeTar } from './testing/archives';
@@ -59,6 +60,25 @@ describe('importFiles', () => {
     );
     expect(r.format).toBe('idx');
     expect(r.skipped).toEqual([{ path: 'preview.png', reason: expect.stringMatching(/ignored: not part of the IDX data/) }]);
+  });
+
+  it('gives CIFAR and MNIST/Fashion imports their published statistics and computes those of image folders', async () => {
+    const cifar = await importFiles([{ path: 'data_batch_1.bin', bytes: makeCifarBin('cifar10', [1, 2, 3]) }], { size: 32, decodeImage: noDecoder });
+    expect(cifar.normalization).toEqual(KNOWN_NORMALIZATIONS.cifar10);
+    const cifar100 = await importFiles([{ path: 'train.bin', bytes: makeCifarBin('cifar100', [1, 2]) }], { size: 32, decodeImage: noDecoder });
+    expect(cifar100.normalization).toEqual(KNOWN_NORMALIZATIONS.cifar100);
+    const idx = (dir: string) => [
+      { path: `${dir}/train-images-idx3-ubyte`, bytes: makeIdxImages(idxPixels(3, 4, 4), 3, 4, 4) },
+      { path: `${dir}/train-labels-idx1-ubyte`, bytes: makeIdxLabels([0, 7, 9]) },
+    ];
+    expect((await importFiles(idx('mnist'), { size: 4, decodeImage: noDecoder })).normalization).toEqual(KNOWN_NORMALIZATIONS.mnist);
+    expect((await importFiles(idx('fashion'), { size: 4, decodeImage: noDecoder })).normalization).toEqual(KNOWN_NORMALIZATIONS['fashion-mnist']);
+    const kmnist = await importFiles(idx('kmnist'), { size: 4, decodeImage: noDecoder });
+    expect(kmnist.normalization).toEqual(computeNormalization(kmnist.set));
+    const png = (seed: number) => makePng(4, 4, patternRgba(4, 4, seed));
+    const folder = await importFiles([{ path: 'd/cats/a.png', bytes: png(1) }, { path: 'd/dogs/b.png', bytes: png(2) }], { size: 4, decodeImage: nodeImageDecoder });
+    expect(folder.normalization!.source).toBe('computed');
+    expect(folder.normalization).toEqual(computeNormalization(folder.set));
   });
 
   it('reports progress from unpacking to 1, non-decreasing', async () => {

@@ -5,13 +5,15 @@
  *   MNIST-style IDX files (raw or .gz)                                            → idx.ts
  *   PNG / JPEG / WebP images, loose, in folders or in a zip                       → imageFolder.ts
  * Everything unusable is listed in `skipped` with a reason; when nothing usable remains it throws
- * DatasetImportError naming the files and their problems.
+ * DatasetImportError naming the files and their problems. The result carries the set's
+ * normalisation statistics (../normalization.ts: published for CIFAR/MNIST/Fashion, else computed).
  *
  * Memory: archives are unpacked to one buffer each (tar members are views into it); each importer
  * counts its images first and allocates the uint8 output once; encoded images are decoded one at a
  * time, so at most one full-size decoded image exists beside the output.
  * Must not import: tfjs, DOM.
  */
+import { normalizationFor } from '../normalization';
 import { expandArchives } from './archives';
 import { importCifar, isCifarFile } from './cifar';
 import { importIdx, isIdxBytes, isIdxName } from './idx';
@@ -120,14 +122,18 @@ export async function importFiles(files: InputFile[], opts: ImportOptions): Prom
   }
   const allSkipped = [...skipped, ...triedSkipped];
   if (!imported || imported.set.numImages === 0) throw nothingUsable(files, allSkipped);
+  const name = pickName(files, imported);
+  // Published statistics for CIFAR/MNIST/Fashion, else one pass over the pixels (before 'Done').
+  const normalization = normalizationFor({ format: imported.format, name, classNames: imported.classNames, set: imported.set });
   progress.phase(0, 1)('Done', 1);
   return {
-    name: pickName(files, imported),
+    name,
     format: imported.format,
     set: imported.set,
     classNames: imported.classNames,
     isSourceTest: imported.isSourceTest,
     skipped: allSkipped,
     warnings: imported.warnings,
+    normalization,
   };
 }

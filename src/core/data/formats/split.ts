@@ -13,9 +13,12 @@
  * null and numClasses 0. kNN accuracy is undefined there and must not be computed (the evaluator
  * skips it and the UI hides the label panels); the held-out images still serve the embedding view
  * and a held-out loss.
+ * The Dataset keeps the import's normalisation statistics (of the whole set), or works them out
+ * (../normalization.ts) for a result that has none.
  * Must not import: tfjs, DOM.
  */
 import { createRng, deriveSeed, type Rng } from '../../random';
+import { normalizationFor } from '../normalization';
 import type { Dataset, ImageSet } from '../types';
 import type { ImportResult } from './types';
 
@@ -129,5 +132,7 @@ export function toDataset(result: ImportResult, opts: SplitOptions): Dataset {
     numClasses: result.classNames.length,
     train: gather(set, trainIdx),
     test: gather(set, testIdx),
+    // Statistics of the whole imported set (not of the training part), as stored with it.
+    normalization: result.normalization ?? normalizationFor(result),
   };
 }

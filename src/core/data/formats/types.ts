@@ -4,6 +4,7 @@
  * injected image decoder (createImageBitmap in the browser, pure-JS decoders in Node).
  * Must not import: tfjs, DOM.
  */
+import type { Normalization } from '../normalization';
 import type { ImageSet } from '../types';
 
 /** One input file as the user gave it. `path` is relative ("cats/001.png", "cifar-10-batches-bin/data_batch_1.bin"). */
@@ -58,6 +59,13 @@ export interface ImportResult {
   skipped: SkippedFile[];
   /** Non-fatal notes, e.g. "only one class found: kNN needs at least two". */
   warnings: string[];
+  /**
+   * Per-channel statistics of the set (../normalization.ts): published ones for CIFAR-10/100,
+   * MNIST and Fashion-MNIST, else computed over every imported image. importFiles always sets it;
+   * absent (a result built from a stored set of an older version) toDataset works it out the same
+   * way from the format, names and pixels.
+   */
+  normalization?: Normalization;
 }
 
 /** An import that produced nothing usable; `message` names the file and the problem. */
