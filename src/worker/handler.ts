@@ -11,7 +11,7 @@
  * Must not import: ui/, DOM.
  */
 import { decodeCheckpoint, type LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
-import { storedDatasetId, storedDatasetRef, type BackendName, type RunConfig } from '../core/config/runConfig';
+import { storedDatasetId, type BackendName, type RunConfig } from '../core/config/runConfig';
 import { validateConfig } from '../core/config/schema';
 import { fingerprintDataset, fingerprintMismatch, type DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
@@ -21,6 +21,7 @@ import { nextMacrotask } from '../core/timing';
 import type { Trainer } from '../core/train/trainer';
 import type { TrainerSnapshot } from '../core/train/trainerState';
 import type { AutosaveStore } from './autosaveStore';
+import { CheckpointDatasetMissingError, findCheckpointDataset } from './checkpointDataset';
 import { DatasetNotFoundError } from './datasetCache';
 import { OFFLINE_PROBE_STAGE, PROTOCOL_VERSION, serializeError, type BackendInfo, type CheckpointSource, type FromWorker, type ToWorker } from './protocol';
 import type { FoundDataset } from './runDataset';
@@ -46,15 +47,6 @@ const datasetKey = (c: RunConfig) => `${c.dataset}:${c.datasetSeed}:${c.numTrain
 /** The hint an error brings along (dataset errors say which setting to change), else `fallback`. */
 const hintOf = (e: unknown, fallback: string): string => (e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : fallback);
 const ACTIVE: readonly LoopState[] = ['running', 'paused'];
-const describeFingerprint = (f: DatasetFingerprint) => `"${f.name}" (${f.numTrain} training + ${f.numTest} held-out images of ${f.height}×${f.width}, fingerprint ${f.hash})`;
-
-/** A checkpoint's stored set is not in this browser and no stored set has its images. */
-export class CheckpointDatasetMissingError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'CheckpointDatasetMissingError';
-  }
-}
 
 /** Builds the handler and posts `ready`. */
 export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
@@ -276,17 +268,10 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     }
     const stage = 'Looking for the checkpoint\'s dataset among the stored sets';
     post({ type: 'progress', stage, fraction: 0 });
-    const found = deps.findDataset ? await deps.findDataset(config, saved, (f) => post({ type: 'progress', stage, fraction: f })) : null;
-    post({ type: 'progress', stage, fraction: 1 });
-    if (!found) {
-      throw new CheckpointDatasetMissingError(
-        `${name} was trained on the imported dataset ${describeFingerprint(saved)}, stored as "${config.dataset}", which is not in this browser; no stored set of ${saved.height}×${saved.width} images gives that fingerprint.`,
-        `Import the files the run was trained on (the “${saved.name}” files, e.g. the same .tar.gz, IDX files, folder or .zip) in the Datasets panel at view size ${saved.height}, then load the checkpoint again.`);
-    }
-    const next: RunConfig = { ...config, dataset: storedDatasetRef(found.meta.id) };
-    dataset = { key: datasetKey(next), value: found.dataset, fingerprint: fingerprintDataset(found.dataset) };
-    const note = `The run's dataset "${config.dataset}" is not in this browser; the stored set “${found.meta.name}” (${found.meta.source}) has the same images (fingerprint ${saved.hash}), so the run now uses "${next.dataset}".`;
-    return { config: next, ds: dataset, notes: [...loaded.notes, note] };
+    const found = await findCheckpointDataset({ config, saved, name, findDataset: deps.findDataset, onProgress: (f) => post({ type: 'progress', stage, fraction: f }) })
+      .finally(() => post({ type: 'progress', stage, fraction: 1 }));
+    dataset = { key: datasetKey(found.config), value: found.dataset, fingerprint: fingerprintDataset(found.dataset) };
+    return { config: found.config, ds: dataset, notes: [...loaded.notes, found.note] };
   }
 
   async function loadCheckpoint(id: number, source: CheckpointSource, maxSteps?: number): Promise<void> {
