@@ -8,7 +8,9 @@ Module map (one idea each):
   __main__        the command line                   run            the resume loop
   checkpoint      our .safetensors ⇄ a torch run     safetensors_io the file format, by hand
   models          ResNets and heads, our names       pair_methods   SimSiam, SimCLR, BYOL losses + selection scores
-  hvp             selection rule, random pairs       step           one HVP step (DDP-aware)
+  vit             the ViT (timm names, drop_path)    multicrop_methods  DINO: teacher, center, schedules, combo scores
+  hvp             selection rule, random pairs,      step           one HVP step (DDP-aware; pair and multi-crop)
+                  multi-crop combination tables
   optim           SGD, LARS, AdamW as ours           plan           what a step draws from the run's streams
   views, views_render  view parameters and rendering (exactly the browser's)
   random          the browser's generators (sfc32)   data/          the browser's importers, split, fingerprint

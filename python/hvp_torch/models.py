@@ -149,18 +149,18 @@ class DinoHead(nn.Module):
         return self.last_layer(h / h.norm(dim=1, keepdim=True).clamp(min=1e-12))
 
 
-def make_backbone(config):
+def make_backbone(config, prefix="backbone."):
     """The run's backbone: a CIFAR ResNet, or the ViT (vit.py) when config['backbone'] == 'vit'."""
     if config["backbone"] == "vit":
         from .vit import VisionTransformer
-        return VisionTransformer(config)
+        return VisionTransformer(config, prefix=prefix)
     return cifar_resnet(config["backbone"], config["backboneWidth"])
 
 
 class DinoNetwork(nn.Module):
     def __init__(self, config, teacher=False):
         super().__init__()
-        self.backbone = make_backbone({**config, "vitDropPath": 0.0} if teacher else config)
+        self.backbone = make_backbone({**config, "vitDropPath": 0.0} if teacher else config, "teacher.backbone." if teacher else "backbone.")
         self.head = DinoHead(self.backbone.feature_dim, config["dinoHiddenDim"], config["dinoBottleneckDim"], config["dinoOutDim"])
 
     def forward(self, x):                                        # → logits [B, K]

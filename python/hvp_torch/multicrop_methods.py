@@ -121,6 +121,9 @@ class Dino(nn.Module):
 
     def begin_step(self, step_index):
         self.step_index = step_index
+        for net in (self.net.backbone, self.net.teacher.backbone):
+            if hasattr(net, "begin_step"):
+                net.begin_step(step_index)
 
     def step_optimization(self, step_index):
         c = self.config
