@@ -127,7 +127,7 @@ export async function importDataFiles(paths: readonly string[], config: RunConfi
   try {
     const dataset = buildRunDataset({
       name: name ?? result.name, format: result.format, images: result.set.images, labels: result.set.labels, numImages: result.set.numImages,
-      imageSize, classNames: isLabelled ? result.classNames : [], isSourceTest: result.isSourceTest,
+      imageSize, classNames: isLabelled ? result.classNames : [], isSourceTest: result.isSourceTest, normalization: result.normalization,
     }, config);
     return { result: { ...result, skipped: allSkipped }, dataset };
   } catch (e) {

@@ -12,6 +12,7 @@ import type { RunConfig } from '../config/runConfig';
 import { createRng, deriveSeed } from '../random';
 import { toDataset } from './formats/split';
 import type { SourceFormat } from './formats/types';
+import type { Normalization } from './normalization';
 import type { Dataset, ImageSet } from './types';
 
 /** Fraction of a set held out when its source marks no test images (capped by numTestImages). */
@@ -36,6 +37,12 @@ export interface RunDatasetSource {
   /** Class names (index = label); ignored for an unlabelled set. */
   classNames: string[];
   isSourceTest: Uint8Array | null;
+  /**
+   * The set's normalisation statistics as imported (ImportResult / the stored meta). Absent (a set
+   * stored before per-dataset normalisation): worked out from the format, name and pixels
+   * (normalization.ts normalizationFor), as the import would.
+   */
+  normalization?: Normalization;
 }
 
 /** A seeded subset of `count` images of `set` in their original order (a copy). */
@@ -63,6 +70,7 @@ export function buildRunDataset(source: RunDatasetSource, config: RunConfig): Da
     isSourceTest: source.isSourceTest,
     skipped: [],
     warnings: [],
+    ...(source.normalization ? { normalization: source.normalization } : {}),
   }, { name: source.name, seed: config.datasetSeed, testFraction: HELD_OUT_FRACTION, maxTest: config.numTestImages });
   const train = split.train.numImages > config.numTrainImages ? subset(split.train, config.numTrainImages, config.datasetSeed) : split.train;
   const dataset: Dataset = { ...split, train };
