@@ -42,9 +42,24 @@ def fingerprint_dataset(d: Dataset) -> dict:
     return {"name": d.name, "numTrain": d.train.num_images, "numTest": d.test.num_images, "height": d.train.height, "width": d.train.width, "hash": f"{h:08x}"}
 
 
+def _what_differs(saved: dict, current: dict) -> str:
+    """Name, image counts, image size, or (when those agree) the pixels or labels — as fingerprint.ts."""
+    parts = []
+    if saved["name"] != current["name"]:
+        parts.append(f'the name ("{saved["name"]}" vs "{current["name"]}")')
+    if saved["numTrain"] != current["numTrain"] or saved["numTest"] != current["numTest"]:
+        parts.append(f'the image counts ({saved["numTrain"]} + {saved["numTest"]} vs {current["numTrain"]} + {current["numTest"]})')
+    if saved["height"] != current["height"] or saved["width"] != current["width"]:
+        parts.append(f'the image size ({saved["height"]}×{saved["width"]} vs {current["height"]}×{current["width"]})')
+    if parts:
+        return f"They differ in {', '.join(parts)}."
+    return "Name, image counts and image size agree, so the pixels or labels differ (other files, or files changed since)."
+
+
 def fingerprint_mismatch(saved: dict, current: dict) -> Optional[str]:
-    """Why ``saved`` is not the data of ``current``, in words, or None when they match."""
+    """Why ``saved`` is not the data of ``current``, in words (both described, then what differs), or
+    None when they match; the same text as fingerprintMismatch in src/core/data/fingerprint.ts."""
     if saved["hash"] == current["hash"] and saved["numTrain"] == current["numTrain"] and saved["numTest"] == current["numTest"]:
         return None
     describe = lambda f: f'"{f["name"]}" ({f["numTrain"]} training + {f["numTest"]} held-out images of {f["height"]}×{f["width"]}, fingerprint {f["hash"]})'  # noqa: E731
-    return f"The checkpoint was trained on {describe(saved)}, but the loaded dataset is {describe(current)}."
+    return f"The checkpoint was trained on {describe(saved)}, but the loaded dataset is {describe(current)}. {_what_differs(saved, current)}"

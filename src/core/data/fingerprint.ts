@@ -45,9 +45,26 @@ export function fingerprintDataset(d: Dataset): DatasetFingerprint {
   return { name: d.name, numTrain: d.train.numImages, numTest: d.test.numImages, height: d.train.height, width: d.train.width, hash: h.toString(16).padStart(8, '0') };
 }
 
-/** Why `saved` is not the data of `current`, in words, or null when they match. */
+/** What differs between two fingerprints that do not match: name, image counts, image size, or —
+ * when those agree — the pixels or labels. */
+function whatDiffers(saved: DatasetFingerprint, current: DatasetFingerprint): string {
+  const parts: string[] = [];
+  if (saved.name !== current.name) parts.push(`the name ("${saved.name}" vs "${current.name}")`);
+  if (saved.numTrain !== current.numTrain || saved.numTest !== current.numTest) {
+    parts.push(`the image counts (${saved.numTrain} + ${saved.numTest} vs ${current.numTrain} + ${current.numTest})`);
+  }
+  if (saved.height !== current.height || saved.width !== current.width) {
+    parts.push(`the image size (${saved.height}×${saved.width} vs ${current.height}×${current.width})`);
+  }
+  return parts.length
+    ? `They differ in ${parts.join(', ')}.`
+    : 'Name, image counts and image size agree, so the pixels or labels differ (other files, or files changed since).';
+}
+
+/** Why `saved` is not the data of `current`, in words (both described, then what differs), or null
+ * when they match. python/hvp_torch/data/fingerprint.py gives the same text. */
 export function fingerprintMismatch(saved: DatasetFingerprint, current: DatasetFingerprint): string | null {
   if (saved.hash === current.hash && saved.numTrain === current.numTrain && saved.numTest === current.numTest) return null;
   const describe = (f: DatasetFingerprint) => `"${f.name}" (${f.numTrain} training + ${f.numTest} held-out images of ${f.height}×${f.width}, fingerprint ${f.hash})`;
-  return `The checkpoint was trained on ${describe(saved)}, but the loaded dataset is ${describe(current)}.`;
+  return `The checkpoint was trained on ${describe(saved)}, but the loaded dataset is ${describe(current)}. ${whatDiffers(saved, current)}`;
 }
