@@ -5,7 +5,8 @@ import { createMemoryDatasetKv } from '../../tests/helpers/memoryDatasetKv';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { storedDatasetRef } from '../core/config/runConfig';
 import { createDatasetCache, DatasetNotFoundError, type StoredDataset, type StoredDatasetMeta } from './datasetCache';
-import { buildStoredRunDataset, createRunDatasetMaker, DatasetTooSmallError, HELD_OUT_FRACTION } from './runDataset';
+import { fingerprintDataset } from '../core/data/fingerprint';
+import { buildStoredRunDataset, createRunDatasetMaker, createRunDatasets, DatasetTooSmallError, HELD_OUT_FRACTION } from './runDataset';
 
 /** A stored 8×8 set whose image i has every byte = i (so images can be identified). */
 function stored(n: number, opts: { numClasses?: number; numSourceTest?: number } = {}): StoredDataset {
@@ -88,5 +89,27 @@ describe('createRunDatasetMaker', () => {
     expect(fractions.at(-1)).toBe(1);
     await expect(make(tinyConfig({ dataset: storedDatasetRef('gone') }), () => {})).rejects.toBeInstanceOf(DatasetNotFoundError);
     expect(numOpens).toBe(1);
+  });
+});
+
+describe('createRunDatasets().findByFingerprint', () => {
+  it('finds the stored set with the fingerprint, named as the checkpoint names it, loading only sets of its size', async () => {
+    const cache = createDatasetCache(createMemoryDatasetKv());
+    const s = stored(60);
+    const put = (id: string, createdAt: number, imageSize: number, images: Uint8Array) =>
+      cache.put({ id, name: 'renamed', format: 'image-folder', source: `${id}/`, numImages: 60, classNames: s.meta.classNames, imageSize, numSkipped: 0, warnings: [], createdAt }, { images, labels: s.labels, isSourceTest: null });
+    await put('same', 1, 8, s.images);
+    await put('other', 2, 8, s.images.map((v) => 255 - v));
+    await put('big', 3, 16, new Uint8Array(60 * 16 * 16 * 3));
+    const loadedIds: string[] = [];
+    const spied = { ...cache, get: (id: string, p?: (f: number) => void) => { loadedIds.push(id); return cache.get(id, p); } };
+    const config = tinyConfig({ dataset: storedDatasetRef('gone') });
+    const want = fingerprintDataset(buildStoredRunDataset(s, config)); // named 'mine', as the run that saved it
+    const { findByFingerprint } = createRunDatasets(async () => spied);
+    const found = await findByFingerprint(config, want, () => {});
+    expect(found?.meta.id).toBe('same');
+    expect(found && fingerprintDataset(found.dataset)).toEqual(want);
+    expect(loadedIds).toEqual(['other', 'same']); // newest first; the 16×16 set is never loaded
+    expect(await findByFingerprint(config, { ...want, hash: '00000000' }, () => {})).toBeNull();
   });
 });
