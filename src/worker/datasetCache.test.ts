@@ -1,6 +1,8 @@
 // The dataset cache over an in-memory store: chunked round trip, listing order, quota checks
-// that leave nothing behind, damaged records refused with a message, orphan cleanup, ids.
+// that leave nothing behind, damaged records refused with a message, orphan cleanup, ids, and the
+// set's normalisation in its meta (given, computed by put, or worked out on load for an old set).
 import { describe, expect, it } from 'vitest';
+import { computeNormalization, KNOWN_NORMALIZATIONS } from '../core/data/normalization';
 import { createMemoryDatasetKv } from '../../tests/helpers/memoryDatasetKv';
 import {
   CHUNK_BYTES, createDatasetCache, datasetIdTime, DatasetCorruptError, DatasetNotFoundError, DatasetQuotaError,
@@ -128,6 +130,30 @@ describe('dataset cache', () => {
     now += ORPHAN_AGE_MS;
     await cache.list();
     expect(kv.chunks.size).toBe(0);
+  });
+
+  it('keeps the normalisation it is given, computes it when absent, and works it out on load for a set stored without it', async () => {
+    const kv = createMemoryDatasetKv();
+    const cache = createDatasetCache(kv);
+    const a = arrays(20, 8);
+    const given = { mean: [0.1, 0.2, 0.3] as [number, number, number], std: [0.4, 0.5, 0.6] as [number, number, number], source: 'computed' as const };
+    expect((await cache.put(meta('g', 20, 8, { normalization: given }), a)).normalization).toEqual(given);
+    expect((await cache.get('g')).meta.normalization).toEqual(given);
+
+    const direct = computeNormalization({ images: a.images, numImages: 20 });
+    expect(direct.mean[0]).not.toBeCloseTo(KNOWN_NORMALIZATIONS.cifar10.mean[0], 2);
+    expect((await cache.put(meta('c', 20, 8), a)).normalization).toEqual(direct);
+
+    // A meta record written before per-dataset normalisation (no field): computed on every load, not written back.
+    const { normalization: _dropped, ...old } = (await kv.getMeta('c'))!;
+    await kv.putMeta(old);
+    expect((await cache.get('c')).meta.normalization).toEqual(direct);
+    expect((await kv.getMeta('c'))!.normalization).toBeUndefined();
+    // An old CIFAR-10 set gets the published statistics, not computed ones.
+    await cache.put(meta('k', 20, 8, { format: 'cifar10' }), a);
+    const { normalization: _k, ...oldCifar } = (await kv.getMeta('k'))!;
+    await kv.putMeta(oldCifar);
+    expect((await cache.get('k')).meta.normalization).toEqual(KNOWN_NORMALIZATIONS.cifar10);
   });
 
   it('makes sortable ids that carry their creation time', () => {

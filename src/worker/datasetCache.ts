@@ -10,9 +10,15 @@
  *                 [id, 'labels'] → Int32Array, [id, 'sourceTest'] → Uint8Array
  * Chunks keep every write and read small: a 50,000 × 32 × 32 × 3 set (150 MB) is 19 records of
  * 8 MB, never one giant structured clone.
+ * Normalisation: the meta record keeps the set's per-channel statistics (core/data/normalization.ts),
+ * which `put` fills in when the importer gave none. A set stored before per-dataset normalisation has
+ * none in its meta: `get` works them out on every load (published statistics for CIFAR/MNIST/Fashion,
+ * else one histogram pass over the pixels, ~0.1 s for 150 MB) and does not write them back, so a
+ * load never races a delete into a meta record without chunks.
  * Must not import: ui/, DOM, tfjs.
  */
 import type { SourceFormat } from '../core/data/formats/types';
+import { normalizationFor, type Normalization } from '../core/data/normalization';
 import { formatBytes } from './datasetProtocol';
 
 /** Largest image chunk record in bytes (whole images; at least one image per chunk). */
@@ -44,6 +50,11 @@ export interface StoredDatasetMeta {
   /** Images per image chunk record. */
   imagesPerChunk: number;
   numChunks: number;
+  /**
+   * Per-channel statistics the set's views are normalised with (core/data/normalization.ts).
+   * Absent only in sets stored before per-dataset normalisation; `get` fills it in for those.
+   */
+  normalization?: Normalization;
 }
 
 /** A stored set loaded back into memory. */
@@ -111,14 +122,15 @@ export interface DatasetCache {
   /** Stores a set; `meta` without the fields derived from the arrays, which this fills in.
    * Throws DatasetQuotaError (nothing is left behind) when the browser refuses the space. */
   put(meta: NewDatasetMeta, arrays: StoredArrays, onProgress?: (fraction: number) => void): Promise<StoredDatasetMeta>;
-  /** Loads a set; throws DatasetNotFoundError or DatasetCorruptError. */
+  /** Loads a set (its meta always with `normalization`); throws DatasetNotFoundError or DatasetCorruptError. */
   get(id: string, onProgress?: (fraction: number) => void): Promise<StoredDataset>;
   /** Deletes a set; returns whether it existed. */
   delete(id: string): Promise<boolean>;
   estimate(): Promise<{ usage: number; quota: number } | null>;
 }
 
-/** What `put` needs besides the arrays; the rest of the meta record is derived from them. */
+/** What `put` needs besides the arrays; the rest of the meta record (and `normalization`, when
+ * not given) is derived from them. */
 export type NewDatasetMeta = Omit<StoredDatasetMeta, 'imagesPerChunk' | 'numChunks' | 'numBytes' | 'numSourceTest' | 'isLabelled'>;
 
 /** Leftover chunks of an import this old (by the time in its id) are deleted by `list`; younger
@@ -145,6 +157,11 @@ export function imagesPerChunkFor(bytesPerImage: number): number {
 
 const isQuotaError = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && 'name' in e && (e.name === 'QuotaExceededError' || /quota/i.test(String((e as { message?: unknown }).message ?? '')));
+
+/** A set's statistics from its meta and pixels (published ones when its format and names match). */
+function statisticsOf(meta: Pick<StoredDatasetMeta, 'format' | 'name' | 'classNames' | 'numImages'>, images: Uint8Array): Normalization {
+  return normalizationFor({ format: meta.format, name: meta.name, classNames: meta.classNames, set: { images, numImages: meta.numImages } });
+}
 
 /** The cache over `kv`. */
 export function createDatasetCache(kv: DatasetKv, now: () => number = Date.now): DatasetCache {
@@ -173,7 +190,8 @@ export function createDatasetCache(kv: DatasetKv, now: () => number = Date.now):
       if (isSourceTest) for (const t of isSourceTest) numSourceTest += t ? 1 : 0;
       const sourceTest = numSourceTest > 0 ? isSourceTest : null;
       const numBytes = images.length + (labels?.byteLength ?? 0) + (sourceTest?.byteLength ?? 0);
-      const meta: StoredDatasetMeta = { ...partial, isLabelled: labels !== null, numSourceTest, imagesPerChunk, numChunks, numBytes };
+      const normalization = partial.normalization ?? statisticsOf(partial, images);
+      const meta: StoredDatasetMeta = { ...partial, isLabelled: labels !== null, numSourceTest, imagesPerChunk, numChunks, numBytes, normalization };
 
       const est = await kv.estimate();
       if (est && est.quota - est.usage < numBytes * 1.05) {
@@ -223,7 +241,8 @@ export function createDatasetCache(kv: DatasetKv, now: () => number = Date.now):
         throw new DatasetCorruptError(`Stored dataset "${meta.name}": the test-split marks are missing or have the wrong length.`);
       }
       return {
-        meta,
+        // A set stored before per-dataset normalisation: its statistics are worked out now (file header).
+        meta: meta.normalization ? meta : { ...meta, normalization: statisticsOf(meta, images) },
         images,
         labels: labels instanceof Int32Array ? labels : null,
         isSourceTest: sourceTest instanceof Uint8Array ? sourceTest : null,

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryDatasetKv, type MemoryDatasetKv } from '../../tests/helpers/memoryDatasetKv';
 import { importFiles } from '../core/data/formats/importFiles';
+import { computeNormalization, KNOWN_NORMALIZATIONS } from '../core/data/normalization';
 import { nodeImageDecoder } from '../core/data/formats/nodeImageDecoder';
 import { makeTarGz } from '../core/data/formats/testing/archives';
 import { makePng, patternRgba } from '../core/data/formats/testing/images';
@@ -52,6 +53,7 @@ describe('dataset handler', () => {
     });
     expect(done!.meta.classNames).toHaveLength(10);
     expect(done!.meta.classNames[3]).toBe('cat');
+    expect(done!.meta.normalization).toEqual(KNOWN_NORMALIZATIONS.cifar10); // published statistics, kept in the meta
 
     const stages = new Set(of('progress').map((p) => p.stage));
     expect(stages.has('Reading files')).toBe(true);
@@ -69,7 +71,7 @@ describe('dataset handler', () => {
   });
 
   it('imports a class folder, lists the non-image and empty files as skipped, and names clashes apart', async () => {
-    const { handle, of } = setup();
+    const { handle, of, kv } = setup();
     const files = [
       file('pets/cat/a.png', pngFile(0)), file('pets/cat/b.png', pngFile(1)),
       file('pets/dog/c.png', pngFile(2)), file('pets/dog/d.png', pngFile(3)),
@@ -81,6 +83,9 @@ describe('dataset handler', () => {
     expect(done!.meta).toMatchObject({ name: 'pets', format: 'image-folder', numImages: 4, classNames: ['cat', 'dog'], imageSize: 16, numSkipped: 2, source: 'pets/ (6 files)' });
     expect(done!.skipped.map((s) => s.path).sort()).toEqual(['pets/dog/empty.png', 'pets/dog/notes.txt']);
     expect(done!.skipped.find((s) => s.path.endsWith('empty.png'))!.reason).toMatch(/empty \(0 bytes\)/);
+    // An image folder's statistics are computed over exactly the stored pixels.
+    const stored = await createDatasetCache(kv).get(done!.meta.id);
+    expect(done!.meta.normalization).toEqual(computeNormalization({ images: stored.images, numImages: 4 }));
 
     await handle({ type: 'import', id: 2, imageSize: 16, files: files.slice(0, 4) });
     expect(of('imported')[1]!.meta.name).toBe('pets (2)');

@@ -126,6 +126,8 @@ export function createDatasetHandler(deps: DatasetHandlerDeps): (msg: ToDatasetW
         numSkipped: skipped.length,
         warnings: result.warnings,
         createdAt: now(),
+        // The importer's statistics (published or computed over every image); put computes them when absent.
+        ...(result.normalization ? { normalization: result.normalization } : {}),
       }, { images: result.set.images, labels: result.set.labels, isSourceTest: result.isSourceTest },
       storing);
       post({ type: 'imported', id, meta, skipped, warnings: result.warnings, elapsedMs: now() - t0 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryDatasetKv } from '../../tests/helpers/memoryDatasetKv';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { storedDatasetRef } from '../core/config/runConfig';
+import { computeNormalization } from '../core/data/normalization';
 import { createDatasetCache, DatasetNotFoundError, type StoredDataset, type StoredDatasetMeta } from './datasetCache';
 import { fingerprintDataset } from '../core/data/fingerprint';
 import { buildStoredRunDataset, createRunDatasetMaker, createRunDatasets, DatasetTooSmallError, HELD_OUT_FRACTION } from './runDataset';
@@ -58,6 +59,13 @@ describe('stored run dataset', () => {
     expect(d.train.labels).toBeNull();
     expect(d.test.labels).toBeNull();
     expect(d.numClasses).toBe(0);
+  });
+
+  it("normalises with the statistics in the stored set's meta, or the whole set's when the meta has none", () => {
+    const s = stored(40);
+    const own = { mean: [0.3, 0.2, 0.1] as [number, number, number], std: [0.5, 0.6, 0.7] as [number, number, number], source: 'computed' as const };
+    expect(buildStoredRunDataset({ ...s, meta: { ...s.meta, normalization: own } }, tinyConfig()).normalization).toEqual(own);
+    expect(buildStoredRunDataset(s, tinyConfig()).normalization).toEqual(computeNormalization({ images: s.images, numImages: 40 }));
   });
 
   it('refuses sets too small for the batch or for kNN, saying which setting to change', () => {

@@ -14,13 +14,16 @@ import { buildRunDataset, DatasetTooSmallError } from '../core/data/runDataset';
 import type { Dataset } from '../core/data/types';
 import type { DatasetCache, StoredDataset, StoredDatasetMeta } from './datasetCache';
 
-/** The run's Dataset from a stored set (pure; copies the pixels it keeps): core/data/runDataset.ts.
+/** The run's Dataset from a stored set (pure; copies the pixels it keeps): core/data/runDataset.ts,
+ * with the normalisation statistics stored in its meta.
  * `name` names the Dataset (it enters the fingerprint); default: the stored set's name. */
 export function buildStoredRunDataset(stored: StoredDataset, config: RunConfig, name: string = stored.meta.name): Dataset {
   const { meta } = stored;
   return buildRunDataset({
     name, format: meta.format, images: stored.images, labels: stored.labels, numImages: meta.numImages,
     imageSize: meta.imageSize, classNames: meta.isLabelled ? meta.classNames : [], isSourceTest: stored.isSourceTest,
+    // The set's statistics from its meta (datasetCache: the import's, or worked out on load for an old set).
+    ...(meta.normalization ? { normalization: meta.normalization } : {}),
   }, config);
 }
 
