@@ -1,10 +1,12 @@
 /**
  * `info CHECKPOINT`: what a checkpoint holds, without loading a backend — method and HVP mode, step
- * and epoch, the settings that differ from the defaults, the dataset fingerprint, the last metrics,
- * and which app version and backend wrote it.
+ * and epoch, the settings that differ from the defaults, the dataset fingerprint and the per-channel
+ * normalisation the run uses (record.dataset.normalization; a record without it: CIFAR-10's, which
+ * such runs were trained with), the last metrics, and which app version and backend wrote it.
  * Must not import: worker/, ui/, gpu/.
  */
 import type { LoadedCheckpoint } from '../../core/checkpoint/checkpointFile';
+import { CIFAR10_NORMALIZATION, describeNormalization } from '../../core/data/normalization';
 import type { ParsedArgs } from '../args';
 import { EXIT_OK } from '../cliError';
 import { readCheckpoint } from '../checkpointIo';
@@ -20,12 +22,15 @@ export function describeCheckpoint(path: string, byteLength: number, c: LoadedCh
   const lastMetrics = record.history.metrics.at(-1) ?? null;
   const lastKnn = record.history.knn.at(-1) ?? null;
   const ds = record.dataset;
+  const normalization = ds.normalization ?? CIFAR10_NORMALIZATION;
+  const normText = describeNormalization(normalization) + (ds.normalization ? '' : '; not in the record, which predates per-dataset normalisation');
   const rows: [string, string][] = [
     ['checkpoint', `${path} (${(byteLength / 1024).toFixed(1)} KiB)`],
     ['method', `${cfg.method}, HVP ${cfg.hvpMode}${cfg.hvpMode === 'off' ? '' : ` (N = ${cfg.numViews}, every ${cfg.hvpEvery} step${cfg.hvpEvery === 1 ? '' : 's'})`}`],
     ['progress', `step ${step} of ${cfg.totalSteps}, epoch ${sampler.epoch} (next image ${sampler.position} of ${ds.numTrain})`],
     ['model', `${describeBackbone(cfg)}; ${cfg.imageSize}×${cfg.imageSize} views, batch ${cfg.batchSize}`],
     ['dataset', `${ds.name}: ${ds.numTrain} training + ${ds.numTest} held-out images of ${ds.height}×${ds.width}, fingerprint ${ds.hash}`],
+    ['normalisation', normText],
     ...(Object.keys(diff).length
       ? Object.entries(diff).map(([k, d], i): [string, string] => [i === 0 ? 'settings' : '', `${k}=${String(d.value)} (default ${String(d.default)})`])
       : [['settings', 'all defaults'] as [string, string]]),
@@ -47,6 +52,8 @@ export function describeCheckpoint(path: string, byteLength: number, c: LoadedCh
     configDiff: diff,
     config: cfg,
     dataset: ds,
+    /** What the run normalises its views with (the record's, else CIFAR-10's). */
+    normalization: { ...normalization, isInRecord: ds.normalization !== undefined },
     lastMetrics,
     lastKnn,
     appVersion: record.appVersion,
