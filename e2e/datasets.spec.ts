@@ -4,6 +4,7 @@
 // its count and classes; a tiny run trains on the CIFAR set and on the unlabelled zip (the kNN
 // panel says why it is hidden); corrupt uploads show a message naming the file while the selected
 // dataset and the running training are untouched; a reload keeps the stored sets; delete works.
+// Each row names its normalisation: published statistics for CIFAR-10 and MNIST, computed for a folder.
 import { expect, test, type Page } from '@playwright/test';
 import { gzipSync } from 'fflate';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,8 @@ test('imports CIFAR, IDX, an image folder and a zip, trains on two, survives bad
     await expect(cifar).toHaveAttribute('data-selected', 'true');
     await expect(cifar.getByTestId('dataset-summary')).toContainText('80 images · 10 classes · 16×16');
     await expect(cifar.getByTestId('dataset-summary')).toContainText('40 marked test');
+    await expect(cifar.getByTestId('dataset-normalization')).toContainText("mean 0.491 0.482 0.447, std 0.247 0.243 0.261 (CIFAR-10's published statistics)");
+    await expect(rows(page).filter({ hasText: 'procedural shapes' }).getByTestId('dataset-normalization')).toContainText("CIFAR-10's statistics");
 
     // Train two steps on it.
     await page.getByTestId('btn-start').click();
@@ -96,6 +99,7 @@ test('imports CIFAR, IDX, an image folder and a zip, trains on two, survives bad
     await expect(idxRow).toHaveAttribute('data-count', '60');
     await expect(idxRow).toHaveAttribute('data-classes', '10');
     await expect(idxRow.getByTestId('dataset-summary')).toContainText('10 marked test');
+    await expect(idxRow.getByTestId('dataset-normalization')).toContainText("mean 0.131 0.131 0.131, std 0.308 0.308 0.308 (MNIST's published statistics)");
 
     // --- A folder with class sub-folders (PNG, JPEG, WebP) and a stray text file ------------
     const root = join(tmp, 'pets');
@@ -111,6 +115,7 @@ test('imports CIFAR, IDX, an image folder and a zip, trains on two, survives bad
     const pets = rowNamed(page, 'pets');
     await expect(pets).toHaveAttribute('data-count', '12');
     await expect(pets).toHaveAttribute('data-classes', '3');
+    await expect(pets.getByTestId('dataset-normalization')).toContainText('(computed over its images)');
     await expect(page.getByTestId('dataset-skipped-item')).toHaveCount(1);
     await expect(page.getByTestId('dataset-skipped-item')).toContainText('pets/fox/notes.txt');
     await expect(page.getByTestId('dataset-skipped-item')).toContainText('not an image');

@@ -1,6 +1,7 @@
 /**
  * DatasetList: the built-in set and every set stored in this browser, one row each with its
- * summary (count, classes, size), a radio to use it for the next run and a two-step Delete.
+ * summary (count, classes, size) and normalisation statistics, a radio to use it for the next run
+ * and a two-step Delete.
  * The set an active run trains on cannot be deleted; nothing can be selected while a run is active.
  * Must not import: zustand, recharts, tfjs.
  */
@@ -8,7 +9,7 @@ import { useState } from 'react';
 import { storedDatasetRef, type DatasetRef } from '../../../core/config/runConfig';
 import type { StoredDatasetMeta } from '../../../worker/datasetProtocol';
 import { BUILTIN_LABEL } from '../../store/datasetSelectors';
-import { summarizeDataset } from './datasetText';
+import { BUILTIN_NORMALIZATION_TEXT, describeDatasetNormalization, summarizeDataset } from './datasetText';
 import styles from './DatasetPanel.module.css';
 
 /** Props of DatasetList. */
@@ -39,6 +40,9 @@ export function DatasetList({ datasets, selected, inUse, canSelect, deletingIds,
           <span>
             <span className={styles.rowName} data-testid="dataset-name">{title}</span>
             <span className={styles.rowSummary} data-testid="dataset-summary">{summary}</span>
+            <span className={styles.rowSummary} data-testid="dataset-normalization">
+              {meta ? describeDatasetNormalization(meta.normalization) : BUILTIN_NORMALIZATION_TEXT}
+            </span>
           </span>
         </label>
         {meta ? (

@@ -1,7 +1,9 @@
 /**
- * Wording of the dataset panel: sizes, class counts and the one-line summary of a stored set.
- * Must not import: zustand, recharts, tfjs, React.
+ * Wording of the dataset panel: sizes, class counts, the one-line summary of a stored set and the
+ * per-channel normalisation its views get (core/data/normalization.ts; ui/ may import only its types).
+ * Must not import: zustand, recharts, tfjs, React, core/data (values).
  */
+import type { Normalization } from '../../../core/data/normalization';
 import { formatBytes, type StoredDatasetMeta } from '../../../worker/datasetProtocol';
 
 export { formatBytes };
@@ -31,3 +33,25 @@ export function summarizeDataset(m: StoredDatasetMeta): string {
   ];
   return parts.join(' · ');
 }
+
+const SOURCE_NAMES: Record<Normalization['source'], string> = {
+  computed: 'computed over its images',
+  cifar10: "CIFAR-10's published statistics",
+  cifar100: "CIFAR-100's published statistics",
+  mnist: "MNIST's published statistics",
+  'fashion-mnist': "Fashion-MNIST's published statistics",
+};
+
+/**
+ * "normalised with mean 0.491 0.482 0.447, std 0.247 0.243 0.261 (CIFAR-10's published statistics)".
+ * A set stored before per-dataset normalisation has none in its meta: its statistics are worked out
+ * when a run loads it (worker/datasetCache.ts), which the line says.
+ */
+export function describeDatasetNormalization(n: Normalization | undefined): string {
+  if (!n) return 'normalisation: computed when a run first loads it (stored by an older version)';
+  const f = (v: readonly number[]) => v.map((x) => x.toFixed(3)).join(' ');
+  return `normalised with mean ${f(n.mean)}, std ${f(n.std)} (${SOURCE_NAMES[n.source] ?? n.source})`;
+}
+
+/** The built-in set's line: it keeps CIFAR-10's statistics (core/data/builtinDataset.ts). */
+export const BUILTIN_NORMALIZATION_TEXT = "normalised with CIFAR-10's statistics (mean 0.491 0.482 0.447, std 0.247 0.243 0.261)";
