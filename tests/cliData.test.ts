@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, type LoadedCheckpoint } from '../src/core/checkpoint/checkpointFile';
+import { decodeSafetensors } from '../src/core/checkpoint/safetensors';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
+import { KNOWN_NORMALIZATIONS } from '../src/core/data/normalization';
 import { importFiles } from '../src/core/data/formats/importFiles';
 import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
 import { buildCli, runCli, setArgs, type CliResult } from './helpers/cliProcess';
@@ -49,6 +51,7 @@ describe('CLI --data: train and resume on dataset files', () => {
     const result = await importFiles([{ path: 'cifar-10-binary.tar.gz', bytes: readFileSync(at('cifar-10-binary.tar.gz')) }], { size: 16, decodeImage: nodeImageDecoder });
     expect(ck.record.dataset).toMatchObject(fingerprintDataset(buildRunDataset(result, CONFIG)));
     expect(ck.record.dataset).toMatchObject({ name: 'cifar-10-binary', numTrain: 60, numTest: 20 });
+    expect(ck.record.dataset.normalization).toEqual(KNOWN_NORMALIZATIONS.cifar10); // CIFAR-10's published statistics
     const info = await runCli(['info', at('cifar.safetensors')]);
     expectOk(info);
     expect(info.stdout).toMatch(/cifar-10-binary: 60 training \+ 20 held-out images of 16×16, fingerprint [0-9a-f]{8}/);
@@ -105,7 +108,7 @@ describe('CLI --data: the other formats the browser imports', () => {
     const r = await runCli(['train', ...TINY, '--set', 'numTestImages=20', '--steps', '1', '--out', at('mnist.safetensors'), '--backend', 'cpu', '--data', ...paths, at('notes.txt')]);
     expectOk(r);
     expect(r.stderr).toMatch(/1 file\(s\) skipped, as the browser's import would:\n {2}notes\.txt: /);
-    expect(load('mnist.safetensors').record.dataset).toMatchObject({ name: 'MNIST', numTrain: 60, numTest: 20 });
+    expect(load('mnist.safetensors').record.dataset).toMatchObject({ name: 'MNIST', numTrain: 60, numTest: 20, normalization: KNOWN_NORMALIZATIONS.mnist });
   });
 
   it('an image folder (sub-folder = class) and a .zip of it give the same images', async () => {
@@ -120,6 +123,15 @@ describe('CLI --data: the other formats the browser imports', () => {
     const b = load('zip.safetensors').record.dataset;
     expect(a).toMatchObject({ name: 'toys', numTrain: 54, numTest: 6 });
     expect(b.hash).toBe(a.hash);
+    // statistics computed over the imported images, as the browser's import computes them, and exported with the backbone
+    const imported = await importFiles(Object.entries(files).map(([path, bytes]) => ({ path, bytes })), { size: 16, decodeImage: nodeImageDecoder });
+    expect(imported.normalization!.source).toBe('computed');
+    expect(a.normalization).toEqual(imported.normalization);
+    expect(b.normalization).toEqual(a.normalization);
+    const exported = await runCli(['export', at('folder.safetensors'), '--format', 'safetensors-backbone', '--out', at('folder-backbone')]);
+    expectOk(exported);
+    const meta = JSON.parse(decodeSafetensors(readFileSync(at('folder-backbone/backbone.safetensors'))).metadata['hvp.backbone']!);
+    expect(meta).toMatchObject({ normalizeMean: a.normalization!.mean, normalizeStd: a.normalization!.std, normalizationSource: 'computed' });
   });
 
   it('a path that does not exist, or holds nothing usable, fails with the reason', async () => {
