@@ -1,15 +1,28 @@
 // CLI resume --data of a run whose view size changed after its set was imported: the browser stores
 // a set at the view size of the import, and a run may then render its views at another size; the
 // CLI decodes the files at the checkpoint's dataset size (record.dataset.height), not the view
-// size, so the fingerprint matches. Child process on the tfjs CPU backend.
+// size, so the fingerprint matches; hvp_torch's import for a resume does the same (skipped without a
+// Python with torch, except under CI=true). Child processes on the tfjs CPU backend.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint/checkpointFile';
 import { buildCli, runCli, setArgs } from './helpers/cliProcess';
 import { cifar10TarGz } from './helpers/datasetFiles';
 import { tinyConfig } from './helpers/tinyConfig';
+import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
+
+const python = findTorchPython();
+/** hvp_torch's run dataset for resuming `checkpoint` from `data`, as its fingerprint (run.py _load_dataset). */
+const PY_FINGERPRINT = `
+import json, sys
+from hvp_torch.data import fingerprint_dataset, import_run_dataset
+record = json.loads(sys.argv[1])
+d = import_run_dataset([sys.argv[2]], record["config"], name=record["dataset"]["name"], image_size=record["dataset"]["height"])
+print(json.dumps(fingerprint_dataset(d)))
+`;
 
 const CONFIG = tinyConfig({ imageSize: 16, batchSize: 8, numTrainImages: 200, numTestImages: 20, backbone: 'resnet10', backboneWidth: 2 });
 let dir = '';
@@ -39,5 +52,15 @@ describe('CLI resume --data at the size the set was imported at', () => {
     expect(resumed.progress.step).toBe(2);
     expect(resumed.config).toMatchObject({ imageSize: 8, dataset: 'stored:lq3x9-a1b2c3d4' });
     expect(resumed.dataset).toEqual(ck.record.dataset);
+  });
+
+  it.runIf(python || process.env.CI)(`hvp_torch decodes a resume's files at the same size${python ? '' : ` (fails: ${TORCH_MISSING})`}`, () => {
+    expect(python, TORCH_MISSING).not.toBeNull();
+    const { record } = decodeCheckpoint(readFileSync(at('browser.safetensors')), 'browser');
+    const r = spawnSync(python!, ['-c', PY_FINGERPRINT, JSON.stringify({ config: record.config, dataset: record.dataset }), at('cifar-10-binary.tar.gz')],
+      { cwd: resolve(__dirname, '..', 'python'), encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { normalization: _n, ...saved } = record.dataset;
+    expect(JSON.parse(r.stdout)).toMatchObject(saved);
   });
 });

@@ -94,7 +94,8 @@ def _load_dataset(opts, record, config, dist):
         raise UserError(f"{opts.checkpoint} was trained on the dataset \"{record['dataset']['name']}\"; PyTorch needs its files.",
                         "Pass --data with the files the set was imported from (e.g. --data cifar-10-binary.tar.gz).")
     try:
-        dataset = import_run_dataset(opts.data, config, name=record["dataset"]["name"])
+        # Decoded at the size the set was imported at (record.dataset.height), not the view size.
+        dataset = import_run_dataset(opts.data, config, name=record["dataset"]["name"], image_size=record["dataset"]["height"])
     except (DatasetImportError, FileFormatError) as e:
         raise UserError(str(e), "Check the --data paths: they must be the files the run's dataset was imported from.")
     except DatasetTooSmallError as e:
@@ -102,7 +103,7 @@ def _load_dataset(opts, record, config, dist):
     mismatch = fingerprint_mismatch(record["dataset"], fingerprint_dataset(dataset))
     if mismatch:
         raise UserError(f"{opts.checkpoint} does not fit the data: {mismatch}",
-                        "Pass the same files the run was imported from; the run's imageSize, datasetSeed and image counts fix the split.")
+                        "Pass the same files the run was imported from; the run's datasetSeed and image counts fix the split.")
     if dist.is_main and dataset.skipped and not opts.quiet:
         opts.log(f"{len(dataset.skipped)} file(s) skipped, as in the browser: " + "; ".join(f"{s.path}: {s.reason}" for s in dataset.skipped[:6]))
     return dataset

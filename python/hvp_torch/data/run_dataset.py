@@ -66,9 +66,12 @@ def run_dataset_from_import(result: ImportResult, config: Mapping[str, Any], nam
 
 
 def import_run_dataset(paths: Sequence[str], config: Mapping[str, Any], name: Optional[str] = None,
-                       max_images: Optional[int] = None, on_progress: Optional[Progress] = None) -> Dataset:
-    """Imports ``paths`` and builds the run's dataset (see the module docstring)."""
-    size = config["imageSize"]
+                       max_images: Optional[int] = None, on_progress: Optional[Progress] = None,
+                       image_size: Optional[int] = None) -> Dataset:
+    """Imports ``paths`` and builds the run's dataset (see the module docstring). ``image_size``: the
+    side the images are decoded to, default the run's imageSize; a resume passes the checkpoint's
+    record.dataset.height (the view size when the set was imported), as src/cli/runSetup.ts does."""
+    size = image_size if image_size is not None else config["imageSize"]
     files, read_skipped = read_input_files(paths)
     if not files:
         names = ", ".join(s.path for s in read_skipped[:3]) + (", …" if len(read_skipped) > 3 else "")
