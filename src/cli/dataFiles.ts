@@ -34,6 +34,9 @@ interface Planned { full: string; path: string; size: number }
 /** The regular files under the given paths, in order, with sizes; the rest becomes skipped entries. */
 function plan(paths: readonly string[], skipped: SkippedFile[]): Planned[] {
   const out: Planned[] = [];
+  // Folders already walked, by device and inode: a symlink back to a parent (or a second path to a
+  // folder) is read once, not followed into a loop whose walk grows exponentially.
+  const seenFolders = new Set<string>();
   const visit = (full: string, path: string): void => {
     let st;
     try {
@@ -43,6 +46,12 @@ function plan(paths: readonly string[], skipped: SkippedFile[]): Planned[] {
       return;
     }
     if (st.isDirectory()) {
+      const key = `${st.dev}:${st.ino}`;
+      if (seenFolders.has(key)) {
+        skipped.push({ path, reason: 'is a folder already read (a link back to a parent, or a second path to it); read once.' });
+        return;
+      }
+      seenFolders.add(key);
       for (const name of readdirSync(full).sort()) {
         if (out.length >= MAX_WALKED) throw new CliError(`${full} holds more than ${MAX_WALKED} files.`, 'Point --data at the dataset folder or archive itself.');
         visit(join(full, name), `${path}/${name}`);
