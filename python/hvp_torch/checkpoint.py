@@ -29,7 +29,7 @@ OPTIMIZER_PREFIX = "optimizer."
 FORMAT = "hvp-playground/checkpoint"
 READABLE_VERSION = 1
 PAIR_METHODS = ("simsiam", "simclr", "byol")
-MULTI_CROP_METHODS = ("dino",)  # iBOT: not in hvp_torch yet
+MULTI_CROP_METHODS = ("dino", "ibot")
 
 
 class CheckpointError(Exception):
@@ -70,7 +70,7 @@ def _record_of(path, metadata):
 def _check_supported(path, config):
     method, backbone = config.get("method"), config.get("backbone")
     if method not in PAIR_METHODS + MULTI_CROP_METHODS:
-        raise CheckpointError(f"{path} is a {method} run; hvp_torch continues SimSiam, SimCLR, BYOL and DINO runs so far.",
+        raise CheckpointError(f"{path} is a {method} run; hvp_torch continues SimSiam, SimCLR, BYOL, DINO and iBOT runs.",
                               "Continue this run in the browser or with the Node CLI (npm run cli -- resume).")
     if backbone not in ("resnet10", "resnet18") and not (backbone == "vit" and method in MULTI_CROP_METHODS):
         raise CheckpointError(f"{path} uses the {backbone} backbone; hvp_torch has the CIFAR ResNets (resnet10, resnet18) so far.",
