@@ -3,7 +3,7 @@
 // `python3 -m hvp_torch resume` for 1 step; the same step taken here from the same checkpoint gives
 // the same batch, views, selection and loss and the same weights within 1e-4; the file PyTorch wrote
 // decodes and resumes here with its history appended; and under torchrun (2 gloo processes,
-// --sync-bn) the step equals the 1-process step within 1e-5.
+// --sync-bn) the steps equal the 1-process steps within 1e-5 (SimSiam; DINO, AdamW: 0.1 % of lr).
 // Skipped without a Python that has torch, except under CI=true, where it fails.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -73,6 +73,7 @@ function torchResume(args: string[], nproc = 1): { status: number | null; stdout
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Largest |a − b| / max(1, |a|) over every tensor (absolute for values ≤ 1; AdamW's exp_avg_sq can be large). */
 function maxDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { worst: string; diff: number } {
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
   let worst = '';
@@ -81,18 +82,35 @@ function maxDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { wors
     const u = b.get(k)!;
     expect(u.shape, k).toEqual(t.shape);
     for (let i = 0; i < t.data.length; i++) {
-      const d = Math.abs(t.data[i]! - u.data[i]!);
+      const d = Math.abs(t.data[i]! - u.data[i]!) / Math.max(1, Math.abs(t.data[i]!));
       if (d > diff) [diff, worst] = [d, k];
     }
   }
   return { worst, diff };
 }
 
+/**
+ * Tolerance on the updated tensors when each side renders its own views (they agree within ~1e-5,
+ * tests/torchRandomViews): 1e-4, but AdamW's step lr·m/(√v + eps) points along the sign of the
+ * gradient where gradients are tiny, so a parameter's update can differ by a fraction of lr there;
+ * those runs allow 1 % of lr. (tests/torchStepParity feeds both sides the same views: 1e-4 for all.)
+ */
+function tolerance(config: RunConfig): number {
+  return isAdamw(config) ? Math.max(1e-4, 0.01 * config.learningRate) : 1e-4;
+}
+
+const isAdamw = (config: RunConfig): boolean => config.optimizer === 'adamw' || (config.optimizer === 'auto' && (config.method === 'dino' || config.method === 'ibot'));
+
+/** K processes against one: sums in another order (~1e-7), so 1e-5; AdamW runs 0.1 % of lr (see tolerance). */
+const ddpTolerance = (config: RunConfig): number => (isAdamw(config) ? Math.max(1e-5, 1e-3 * config.learningRate) : 1e-5);
+
 const CASES: Array<{ name: string; config: RunConfig }> = [
   { name: 'SimSiam, hard views (N = 4)', config: tinyConfig({ dataset: 'stored:test-cifar', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, warmupSteps: 2, knnEvery: 3 }) },
   { name: 'SimCLR (LARS), hard views', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'simclr', imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, weightDecay: 1e-4 }) },
   { name: 'BYOL (LARS, EMA target), random pairs', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'byol', hvpMode: 'random', imageSize: 16, batchSize: 8, numViews: 3, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
   { name: 'SimSiam with AdamW (optimizer setting), easy views', config: tinyConfig({ dataset: 'stored:test-cifar', optimizer: 'adamw', hvpMode: 'easy', weightDecay: 0.04, learningRate: 0.001, imageSize: 16, batchSize: 8, numViews: 3, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
+  { name: 'DINO (AdamW, EMA teacher, centre), hard combinations with locals', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'dino', imageSize: 16, localSize: 8, numLocalViews: 2, comboCap: 5, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, projDim: 16, totalSteps: 20 }) },
+  { name: 'DINO, random combinations', config: tinyConfig({ dataset: 'stored:test-cifar', method: 'dino', hvpMode: 'random', imageSize: 16, localSize: 8, numLocalViews: 2, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, projDim: 16, totalSteps: 20 }) },
   { name: 'SimSiam, HVP every 3rd step (step 3 is an identity step)', config: tinyConfig({ dataset: 'stored:test-cifar', hvpEvery: 3, imageSize: 16, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20 }) },
 ];
 
@@ -123,11 +141,11 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       expect(hist[2]!.selectedIou).toBeCloseTo(ours!.selectedIou, 6); // same selection
       expect(hist[2]!.lowestIouHitRate).toBeCloseTo(ours!.lowestIouHitRate, 6);
       const model = maxDiff(oursAfter.model, theirs.snapshot.model);
-      expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-4);
+      expect(model.diff, `model ${model.worst}`).toBeLessThan(tolerance(config));
       // kNN every knnEvery steps, appended to the history as ours (same bank, queries and vote)
       expect(theirs.record.history.knn).toEqual(oursKnn ? [oursKnn] : []);
       const opt = maxDiff(oursAfter.optimizer, theirs.snapshot.optimizer);
-      expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-4);
+      expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(tolerance(config));
 
       // The file PyTorch wrote resumes here and trains on.
       const back = createTrainer(theirs.record.config, dataset, { resumeFrom: theirs.snapshot });
@@ -139,17 +157,16 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
     });
   }
 
-  it.runIf(python || process.env.CI)('under torchrun: 2 gloo processes with --sync-bn take the same step as 1 process (1e-5)', async () => {
+  for (const { name, config } of [CASES[0]!, CASES.find((c) => c.config.method === 'dino' && c.config.hvpMode === 'hard')!]) it.runIf(python || process.env.CI)(`under torchrun: 2 gloo processes with --sync-bn take the same steps as 1 process (${name})`, async () => {
     expect(python, TORCH_MISSING).not.toBeNull();
-    const config = CASES[0]!.config;
     const dataset = await cifarDataset(config);
     const trainer = createTrainer(config, dataset);
     const before = await steps(trainer, 2);
-    const ck = join(dir, 'ddp-2.safetensors');
+    const ck = join(dir, `ddp-${config.method}-2.safetensors`);
     writeCheckpoint(ck, config, dataset, await trainer.snapshot(), before);
     trainer.dispose();
-    const one = join(dir, 'ddp-one.safetensors');
-    const two = join(dir, 'ddp-two.safetensors');
+    const one = join(dir, `ddp-${config.method}-one.safetensors`);
+    const two = join(dir, `ddp-${config.method}-two.safetensors`);
     const r1 = torchResume(['resume', ck, '--data', tarPath, '--steps', '4', '--out', one, '--device', 'cpu', '--sync-bn']);
     expect(r1.status, `1 process failed:\n${r1.stdout}\n${r1.stderr}`).toBe(0);
     const r2 = torchResume(['resume', ck, '--data', tarPath, '--steps', '4', '--out', two, '--device', 'cpu', '--sync-bn'], 2);
@@ -166,9 +183,9 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       }
     }
     const model = maxDiff(a.snapshot.model, b.snapshot.model);
-    expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-5);
+    expect(model.diff, `model ${model.worst}`).toBeLessThan(ddpTolerance(config));
     const opt = maxDiff(a.snapshot.optimizer, b.snapshot.optimizer);
-    expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-5);
+    expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(ddpTolerance(config));
   });
 
   it.runIf(python || process.env.CI)('refuses other data with a message naming what differs, and writes nothing', async () => {
@@ -186,22 +203,6 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/does not fit the data: The checkpoint was trained on/);
     expect(r.stderr).toMatch(/hint: /);
-    expect(() => readFileSync(out)).toThrow();
-  });
-
-  it.runIf(python || process.env.CI)('says which runs it cannot continue yet (DINO), and writes nothing', async () => {
-    expect(python, TORCH_MISSING).not.toBeNull();
-    const config = tinyConfig({ dataset: 'stored:test-cifar', method: 'dino', imageSize: 16, localSize: 8, numLocalViews: 2, batchSize: 8, numViews: 4, backbone: 'resnet10', backboneWidth: 4 });
-    const dataset = await cifarDataset(config);
-    const trainer = createTrainer(config, dataset);
-    const ck = join(dir, 'dino.safetensors');
-    writeCheckpoint(ck, config, dataset, await trainer.snapshot(), []);
-    trainer.dispose();
-    const out = join(dir, 'dino-never.safetensors');
-    const r = torchResume(['resume', ck, '--data', tarPath, '--steps', '1', '--out', out, '--device', 'cpu']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/is a dino run; hvp_torch continues SimSiam, SimCLR and BYOL runs so far/);
-    expect(r.stderr).toMatch(/hint: Continue this run in the browser or with the Node CLI/);
     expect(() => readFileSync(out)).toThrow();
   });
 });

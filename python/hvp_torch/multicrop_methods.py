@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .distributed import all_mean
 from .models import DinoNet
 
 
@@ -158,7 +159,10 @@ class Dino(nn.Module):
     @torch.no_grad()
     def after_step(self, done, total_steps):
         if self.batch_teacher is not None:
-            update_center(self.net.center, self.batch_teacher, self.config["centerMomentum"])
+            t = self.batch_teacher
+            if self.dist is not None and self.dist.is_distributed:
+                t = all_mean(t.mean(0, keepdim=True), self.dist)    # the global batch's row mean
+            update_center(self.net.center, t, self.config["centerMomentum"])
             self.batch_teacher = None
         tau = cosine_momentum(done - 1, self.config["emaMomentum"], total_steps)
         ema_update(self.net.teacher, {"backbone": self.net.backbone, "head": self.net.head}, tau)

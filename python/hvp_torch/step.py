@@ -9,6 +9,7 @@ API
   StepResult: loss (float, this process's), selected (int64 [m]), candidate_losses ([m, P] | None)
   prepare_distributed(run, dist)     wraps the training forward in DDP when dist has > 1 process
   shard_plan(plan, M, lo, hi, config) -> this process's part of a plan (see plan.py)
+  chosen_globals(plan, selected, M) -> the chosen (even, odd) globals of every image, flat [M·2]
   train_step(run, views [V,3,S,S], locals_, plan, lr, step_index) -> StepResult
 Multi-crop methods (DINO, iBOT; src/core/train/multiCropStep.ts): views are the rendered globals
 [G·M, 3, Sg, Sg], locals_ the rendered locals [L·M, 3, Sl, Sl] (or None / empty); plan
@@ -48,6 +49,13 @@ def shard_plan(plan, M, lo, hi, config):
     if plan[0] == "select":
         return plan
     return ("fixed", list(plan[1][lo:hi]))
+
+
+def chosen_globals(plan, selected, M):
+    """The chosen (even, odd) global ids of every image of the global batch, flat [M·2], for the
+    telemetry: the selected candidate rows on a selection step, the plan's rows otherwise."""
+    rows = [plan[2][int(i)] for i in selected] if plan[0] == "select" else plan[1]
+    return [int(v) for r in rows[:M] for v in r[:2]]
 
 
 def gather_pair(views, selected, n):
