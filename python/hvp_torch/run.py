@@ -139,6 +139,8 @@ def resume(opts: ResumeOptions):
         train_images = dataset.train.images.to(dist.device)                         # uint8 [n, H, W, 3]
         H, W = int(train_images.shape[1]), int(train_images.shape[2])
         lo, hi = dist.rank * (M // dist.world_size), (dist.rank + 1) * (M // dist.world_size)
+        if hasattr(run.method, "shard_rows"):
+            run.method.shard_rows(lo, hi - lo, M)            # iBOT draws its masks for the global batch, keeps its rows
         history = record["history"]
         is_multi = method in MULTI_CROP_METHODS
         if dist.is_main and not opts.quiet:
