@@ -8,6 +8,9 @@
 // optimizer state) against our checkpoint after the step: asserted |Δ| ≤ 1e-4 + 1e-4·|ours| (atol and rtol 1e-4).
 // Also: hvp_torch's save_run of the unchanged loaded run keeps every tensor bit for bit and a record we
 // decode as the original, and the file it saves after the step resumes here with its weights.
+// Then the whole continuation: `python3 -m hvp_torch resume` of an iBOT run on a generated
+// cifar-10-binary.tar.gz takes the same 2 steps as ours (rendering, plan, masks from the record's
+// streams) within 1e-4, and under torchrun 2 gloo processes take the same steps as 1 within 1e-5.
 // Skipped without a Python that has torch, except under CI=true, where it fails.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +23,8 @@ import { encodeSafetensors, type SafetensorsTensor } from '../src/core/checkpoin
 import type { RunConfig } from '../src/core/config/runConfig';
 import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
+import { importFiles } from '../src/core/data/formats/importFiles';
+import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
 import type { Dataset } from '../src/core/data/types';
 import { ibotMasks } from '../src/core/methods/ibotMasks';
 import type { MultiCropMethod } from '../src/core/methods/multiCropMethod';
@@ -28,6 +33,8 @@ import type { HostTensor } from '../src/core/train/hostTensor';
 import type { StepMetrics } from '../src/core/train/metrics';
 import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
 import { createTrainer, type Trainer } from '../src/core/train/trainer';
+import { cifar10TarGz } from './helpers/datasetFiles';
+import { buildRunDataset } from './helpers/runDatasetOf';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
 
@@ -225,3 +232,81 @@ function expectSame(a: Map<string, HostTensor>, b: Map<string, HostTensor>): voi
     expect(Array.from(t.data), k).toEqual(Array.from(b.get(k)!.data));
   }
 }
+
+const PY_DIR = join(import.meta.dirname, '..', 'python');
+
+function torchResume(args: string[], nproc = 1): { status: number | null; stdout: string; stderr: string } {
+  const cmd = nproc === 1
+    ? [python!, ['-m', 'hvp_torch', ...args]]
+    : [python!, ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${nproc}`, '--redirects', '1', '--tee', '1', '-m', 'hvp_torch', ...args]];
+  const r = spawnSync(cmd[0] as string, cmd[1] as string[], { cwd: PY_DIR, encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Largest |a − b| / (1 + |a|) over every tensor of two maps with the same names and shapes. */
+function scaledDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { worst: string; diff: number } {
+  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+  let worst = '';
+  let diff = 0;
+  for (const [k, t] of a) {
+    const u = b.get(k)!;
+    expect(u.shape, k).toEqual(t.shape);
+    for (let i = 0; i < t.data.length; i++) {
+      const d = Math.abs(t.data[i]! - u.data[i]!) / (1 + Math.abs(t.data[i]!));
+      if (!(d <= diff)) [diff, worst] = [d, k];
+    }
+  }
+  return { worst, diff };
+}
+
+describe('an iBOT run continued by python3 -m hvp_torch resume', () => {
+  // drop_path 0 here: under torchrun vit.py draws each process's drop_path masks from the step's stream for its own
+  // rows, so a K-process ViT step with drop_path equals the 1-process step only in distribution.
+  const config = base({ dataset: 'stored:test-cifar', method: 'ibot', ...vit, vitDropPath: 0, hvpMode: 'hard', warmupSteps: 2, emaMomentum: 0.9, learningRate: 0.01 });
+
+  it.runIf(python || process.env.CI)('2 steps equal ours (1e-4), and 2 gloo processes equal 1 (1e-5)', async () => {
+    expect(python, TORCH_MISSING).not.toBeNull();
+    const folder = join(dir, 'resume');
+    mkdirSync(folder, { recursive: true });
+    const tar = join(folder, 'cifar-10-binary.tar.gz');
+    writeFileSync(tar, cifar10TarGz({ numTrainPerBatch: 12, numTest: 20, seed: 3 }));
+    const imported = await importFiles([{ path: 'cifar-10-binary.tar.gz', bytes: readFileSync(tar) }], { size: config.imageSize, decodeImage: nodeImageDecoder });
+    const dataset = buildRunDataset(imported, config);
+    const trainer = createTrainer(config, dataset);
+    const before = await steps(trainer, 1);
+    const ck = join(folder, 'ibot-1.safetensors');
+    writeFileSync(ck, checkpointBytes(config, dataset, await trainer.snapshot(), before));
+    const ours = await steps(trainer, 2);
+    const oursAfter = await trainer.snapshot();
+    trainer.dispose();
+
+    const one = join(folder, 'one.safetensors');
+    const r1 = torchResume(['resume', ck, '--data', tar, '--steps', '3', '--out', one, '--device', 'cpu']);
+    expect(r1.status, `hvp_torch resume failed:\n${r1.stdout}\n${r1.stderr}`).toBe(0);
+    const a = decodeCheckpoint(new Uint8Array(readFileSync(one)), one);
+    expect(a.record.progress).toEqual(oursAfter.progress);
+    const hist = a.record.history.metrics;
+    expect(hist.map((m) => m.step)).toEqual([1, 2, 3]);
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs(hist[i + 1]!.loss - ours[i]!.loss)).toBeLessThan(1e-4);
+      expect(hist[i + 1]!.selectedIou).toBeCloseTo(ours[i]!.selectedIou, 6);
+    }
+    const model = scaledDiff(oursAfter.model, a.snapshot.model);
+    expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-4);
+    const opt = scaledDiff(oursAfter.optimizer, a.snapshot.optimizer);
+    expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-4);
+    console.log(`iBOT resume: model ${model.worst} ${model.diff}, optimizer ${opt.worst} ${opt.diff}`);
+
+    const two = join(folder, 'two.safetensors');
+    const r2 = torchResume(['resume', ck, '--data', tar, '--steps', '3', '--out', two, '--device', 'cpu'], 2);
+    expect(r2.status, `torchrun failed:\n${r2.stdout}\n${r2.stderr}`).toBe(0);
+    const b = decodeCheckpoint(new Uint8Array(readFileSync(two)), two);
+    expect(b.record.progress).toEqual(a.record.progress);
+    for (let i = 1; i < 3; i++) expect(Math.abs(b.record.history.metrics[i]!.loss - hist[i]!.loss)).toBeLessThan(1e-5);
+    const m2 = scaledDiff(a.snapshot.model, b.snapshot.model);
+    expect(m2.diff, `model ${m2.worst}`).toBeLessThan(1e-5);
+    const o2 = scaledDiff(a.snapshot.optimizer, b.snapshot.optimizer);
+    expect(o2.diff, `optimizer ${o2.worst}`).toBeLessThan(1e-5);
+    console.log(`iBOT 2 processes vs 1: model ${m2.worst} ${m2.diff}, optimizer ${o2.worst} ${o2.diff}`);
+  }, 300_000);
+});
