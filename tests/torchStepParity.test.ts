@@ -18,7 +18,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint/check
 import type { RunConfig } from '../src/core/config/runConfig';
 import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
-import type { MultiCropMethod } from '../src/core/methods/multiCropMethod';
+import { isMultiCropMethod, type MultiCropMethod } from '../src/core/methods/multiCropMethod';
 import type { PairMethod } from '../src/core/methods/pairMethod';
 import { createRng } from '../src/core/random';
 import type { HostTensor } from '../src/core/train/hostTensor';
@@ -63,7 +63,7 @@ function captureStep(method: PairMethod | MultiCropMethod, cap: Capture): void {
     cap[key] = x.dataSync() as Float32Array;
     cap[`${key}Shape`] = x.shape;
   };
-  if (method.kind === 'multiCrop') {
+  if (isMultiCropMethod(method)) {
     const select = m.selectCombos!.bind(m);
     m.selectCombos = (g, l, counts, combos, mode) => {
       keepViews('globals', g as tf.Tensor4D);
