@@ -8,9 +8,10 @@
 // optimizer state) against our checkpoint after the step: asserted |Δ| ≤ 1e-4 + 1e-4·|ours| (atol and rtol 1e-4).
 // Also: hvp_torch's save_run of the unchanged loaded run keeps every tensor bit for bit and a record we
 // decode as the original, and the file it saves after the step resumes here with its weights.
-// Then the whole continuation: `python3 -m hvp_torch resume` of an iBOT run on a generated
-// cifar-10-binary.tar.gz takes the same 2 steps as ours (rendering, plan, masks from the record's
-// streams) within 1e-4, and under torchrun 2 gloo processes take the same steps as 1 within 1e-5.
+// Then the whole continuation: `python3 -m hvp_torch resume` of an iBOT and a DINO ViT run (drop_path
+// 0.1) on a generated cifar-10-binary.tar.gz takes the same 2 steps as ours (rendering, plan, masks
+// and drop_path from the record's streams) within 1e-4, and under torchrun 2 gloo processes take the
+// same steps as 1 within 1e-5.
 // Skipped without a Python that has torch, except under CI=true, where it fails.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -259,14 +260,15 @@ function scaledDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { w
   return { worst, diff };
 }
 
-describe('an iBOT run continued by python3 -m hvp_torch resume', () => {
-  // drop_path 0 here: under torchrun vit.py draws each process's drop_path masks from the step's stream for its own
-  // rows, so a K-process ViT step with drop_path equals the 1-process step only in distribution.
-  const config = base({ dataset: 'stored:test-cifar', method: 'ibot', ...vit, vitDropPath: 0, hvpMode: 'hard', warmupSteps: 2, emaMomentum: 0.9, learningRate: 0.01 });
-
-  it.runIf(python || process.env.CI)('2 steps equal ours (1e-4), and 2 gloo processes equal 1 (1e-5)', async () => {
+describe('a ViT run continued by python3 -m hvp_torch resume (drop_path 0.1)', () => {
+  // Under torchrun every process draws the global batch's drop_path uniforms and keeps its rows (vit.py noise_rows), as it does iBOT's masks.
+  const RESUME_CASES: Array<{ name: string; config: RunConfig }> = [
+    { name: 'iBOT', config: base({ dataset: 'stored:test-cifar', method: 'ibot', ...vit, vitDropPath: 0.1, hvpMode: 'hard', warmupSteps: 2, emaMomentum: 0.9, learningRate: 0.01 }) },
+    { name: 'DINO', config: base({ dataset: 'stored:test-cifar', method: 'dino', ...vit, vitDropPath: 0.1, hvpMode: 'hard', warmupSteps: 2, emaMomentum: 0.9, learningRate: 0.01 }) },
+  ];
+  for (const { name, config } of RESUME_CASES) it.runIf(python || process.env.CI)(`${name}: 2 steps equal ours (1e-4), and 2 gloo processes equal 1 (1e-5)`, async () => {
     expect(python, TORCH_MISSING).not.toBeNull();
-    const folder = join(dir, 'resume');
+    const folder = join(dir, `resume-${name}`);
     mkdirSync(folder, { recursive: true });
     const tar = join(folder, 'cifar-10-binary.tar.gz');
     writeFileSync(tar, cifar10TarGz({ numTrainPerBatch: 12, numTest: 20, seed: 3 }));
@@ -274,7 +276,7 @@ describe('an iBOT run continued by python3 -m hvp_torch resume', () => {
     const dataset = buildRunDataset(imported, config);
     const trainer = createTrainer(config, dataset);
     const before = await steps(trainer, 1);
-    const ck = join(folder, 'ibot-1.safetensors');
+    const ck = join(folder, 'run-1.safetensors');
     writeFileSync(ck, checkpointBytes(config, dataset, await trainer.snapshot(), before));
     const ours = await steps(trainer, 2);
     const oursAfter = await trainer.snapshot();
@@ -295,7 +297,7 @@ describe('an iBOT run continued by python3 -m hvp_torch resume', () => {
     expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-4);
     const opt = scaledDiff(oursAfter.optimizer, a.snapshot.optimizer);
     expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-4);
-    console.log(`iBOT resume: model ${model.worst} ${model.diff}, optimizer ${opt.worst} ${opt.diff}`);
+    console.log(`${name} resume: model ${model.worst} ${model.diff}, optimizer ${opt.worst} ${opt.diff}`);
 
     const two = join(folder, 'two.safetensors');
     const r2 = torchResume(['resume', ck, '--data', tar, '--steps', '3', '--out', two, '--device', 'cpu'], 2);
@@ -307,6 +309,6 @@ describe('an iBOT run continued by python3 -m hvp_torch resume', () => {
     expect(m2.diff, `model ${m2.worst}`).toBeLessThan(1e-5);
     const o2 = scaledDiff(a.snapshot.optimizer, b.snapshot.optimizer);
     expect(o2.diff, `optimizer ${o2.worst}`).toBeLessThan(1e-5);
-    console.log(`iBOT 2 processes vs 1: model ${m2.worst} ${m2.diff}, optimizer ${o2.worst} ${o2.diff}`);
+    console.log(`${name} 2 processes vs 1: model ${m2.worst} ${m2.diff}, optimizer ${o2.worst} ${o2.diff}`);
   }, 300_000);
 });

@@ -24,10 +24,10 @@ Per step (0-based index s; begin_step(s) first):
   optim     weight decay cosine weightDecay → weightDecayEnd; head.last_layer{,2}.weight_v frozen for
             freezeLastLayerEpochs·max(1, ⌊numTrainImages/batchSize⌋) steps
 
-Under DDP (method.dist set by step.prepare_distributed) rank r holds images r·m … (r+1)·m − 1 of the
-global batch (distributed.py) and takes exactly those rows of the step's masks, so K processes mask
-what one process masks; run.py says so explicitly with `shard_rows(lo, m, M_total)`. (The ViT's drop_path
-draws are vit.py's.)
+Under DDP a process holding images lo … lo + m − 1 of the global batch of M_total takes exactly those
+rows of the step's masks and of the student ViT's drop_path draws (vit.py noise_rows), so K processes
+mask and drop what one process does: run.py calls `shard_rows(lo, m, M_total)`; without that call,
+begin_step derives it from method.dist (rank r holds images [r·m, (r+1)·m), distributed.py).
 
 API
   Ibot(config)  .net, .combo_losses(globals, locals, G, L, combos) -> [M, C], .forward(g, l, chosen) -> loss,
@@ -153,6 +153,7 @@ class Ibot(nn.Module):
 
     def shard_rows(self, lo, m, total):
         self.rows = (lo, m, total)
+        self.net.backbone.noise_rows = self.rows                   # the student's drop_path draws too (vit.py)
 
     def _temps(self):
         c = self.config
@@ -162,6 +163,9 @@ class Ibot(nn.Module):
 
     def begin_step(self, step_index):
         self.step_index = step_index
+        if self.rows is None and self.dist is not None and self.dist.is_distributed:  # distributed.py: rank r holds images [r·m, (r+1)·m)
+            m = self.config["batchSize"] // self.dist.world_size
+            self.shard_rows(self.dist.rank * m, m, self.config["batchSize"])
         self.net.backbone.begin_step(step_index)
 
     def step_optimization(self, step_index):
@@ -171,12 +175,7 @@ class Ibot(nn.Module):
 
     def step_masks(self, view_ids, M):
         """Masks of rendered globals `view_ids` of this step's images [len·M, T] (this process's rows)."""
-        if self.rows is not None:
-            lo, total = self.rows[0], self.rows[2]
-        elif self.dist is not None and self.dist.is_distributed:  # distributed.py: rank r holds images [r·m, (r+1)·m) of the global batch
-            lo, total = self.dist.rank * M, M * self.dist.world_size
-        else:
-            lo, total = 0, M
+        lo, total = (0, M) if self.rows is None else (self.rows[0], self.rows[2])
         m = ibot_masks(self.seed, self.step_index, self.grid, self.config["maskRatio"], list(view_ids), total)
         m = m.reshape(len(view_ids), total, -1)[:, lo:lo + M].reshape(len(view_ids) * M, -1)
         return m.to(self.net.center.device)

@@ -120,6 +120,12 @@ class Dino(nn.Module):
         c = self.config
         return teacher_temperature(self.step_index, c["teacherTempWarmup"], c["teacherTemp"], c["teacherTempWarmupSteps"])
 
+    def shard_rows(self, lo, m, total):
+        """Under torchrun: this process holds images lo … lo + m − 1 of the global batch of `total`; the
+        student ViT draws the global batch's drop_path uniforms and keeps its rows (vit.py noise_rows)."""
+        if hasattr(self.net.backbone, "noise_rows"):
+            self.net.backbone.noise_rows = (lo, m, total)
+
     def begin_step(self, step_index):
         self.step_index = step_index
         for net in (self.net.backbone, self.net.teacher.backbone):

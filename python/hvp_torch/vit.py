@@ -8,7 +8,9 @@ drop_path exactly as ours: block i rate dropPath·i/(depth−1); in a training f
 forward call, seeded derive_seed(init seed, f"drop_path:{prefix}:{step}:{call}") (models/backbone.ts
 forwardNoiseSeed), blocks in order, attention branch then MLP branch, per sample
 rng.next() < keep ? 1/keep : 0. begin_step(s) resets the call counter; `seed` and `prefix` are set
-by the method (checkpoint.py: derive_seed(config.seed, 'init')).
+by the method (checkpoint.py: derive_seed(config.seed, 'init')). Under torchrun the method sets
+`noise_rows = (lo, m, M_total)` (its shard_rows): every process draws the global batch's uniforms
+and keeps its own rows, so K processes drop what one process drops.
 
 API
   VisionTransformer(config, has_masked_embed=False, prefix='backbone.')
@@ -100,6 +102,7 @@ class VisionTransformer(nn.Module):
         self.feature_dim = D
         self.seed, self.prefix = derive_seed(config["seed"], "init"), prefix
         self.step_index, self.call = None, 0
+        self.noise_rows = None                       # (lo, m, M_total) under torchrun: see _mask
 
     def begin_step(self, step_index):
         self.step_index, self.call = step_index, 0
@@ -108,10 +111,18 @@ class VisionTransformer(nn.Module):
         return name.endswith(".bias") or name in ("cls_token", "pos_embed") or ".norm" in f".{name}"
 
     def _mask(self, rng, B, rate, device):
+        """drop_path multipliers [B, 1, 1]. With noise_rows = (lo, m, M_total) (a process holding images
+        lo … lo + m − 1 of the global batch; rows view-major, B = V·m) the uniforms of all V·M_total rows
+        of the global batch are drawn and this process's rows kept, so K processes draw what one does."""
         if rng is None or rate == 0:
             return None
         keep = 1 - rate
-        return torch.tensor([1 / keep if rng.next() < keep else 0.0 for _ in range(B)], dtype=torch.float32, device=device).view(B, 1, 1)
+        rows, n = range(B), B
+        if self.noise_rows is not None:
+            lo, m, total = self.noise_rows
+            rows, n = [(r // m) * total + lo + r % m for r in range(B)], (B // m) * total
+        draws = [1 / keep if rng.next() < keep else 0.0 for _ in range(n)]
+        return torch.tensor([draws[r] for r in rows], dtype=torch.float32, device=device).view(B, 1, 1)
 
     def forward_tokens(self, x, mask=None):
         B, grid = x.shape[0], x.shape[-1] // self.patch
