@@ -16,4 +16,5 @@ Module map (one idea each):
   random          the browser's generators (sfc32)   data/          the browser's importers, split, fingerprint
   telemetry       IoU summary of a step              knn            weighted kNN evaluation
   distributed     torchrun, shards, GlobalBatchNorm
+  ibot            iBOT: head, teacher, 2 centers, patch loss   ibot_masks  iBOT's block masks (bit-exact ours)
 """
