@@ -38,6 +38,7 @@ import { cifar10TarGz } from './helpers/datasetFiles';
 import { buildRunDataset } from './helpers/runDatasetOf';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
+import { maxTensorDiff, runHvpTorch } from './helpers/torchRun';
 
 /** What the wrapped method and optimizer saw while `on` (one step). */
 const capture = vi.hoisted(() => ({
@@ -234,31 +235,6 @@ function expectSame(a: Map<string, HostTensor>, b: Map<string, HostTensor>): voi
   }
 }
 
-const PY_DIR = join(import.meta.dirname, '..', 'python');
-
-function torchResume(args: string[], nproc = 1): { status: number | null; stdout: string; stderr: string } {
-  const cmd = nproc === 1
-    ? [python!, ['-m', 'hvp_torch', ...args]]
-    : [python!, ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${nproc}`, '--redirects', '1', '--tee', '1', '-m', 'hvp_torch', ...args]];
-  const r = spawnSync(cmd[0] as string, cmd[1] as string[], { cwd: PY_DIR, encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Largest |a − b| / (1 + |a|) over every tensor of two maps with the same names and shapes. */
-function scaledDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { worst: string; diff: number } {
-  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-  let worst = '';
-  let diff = 0;
-  for (const [k, t] of a) {
-    const u = b.get(k)!;
-    expect(u.shape, k).toEqual(t.shape);
-    for (let i = 0; i < t.data.length; i++) {
-      const d = Math.abs(t.data[i]! - u.data[i]!) / (1 + Math.abs(t.data[i]!));
-      if (!(d <= diff)) [diff, worst] = [d, k];
-    }
-  }
-  return { worst, diff };
-}
 
 describe('a ViT run continued by python3 -m hvp_torch resume (drop_path 0.1)', () => {
   // Under torchrun every process draws the global batch's drop_path uniforms and keeps its rows (vit.py noise_rows), as it does iBOT's masks.
@@ -283,7 +259,7 @@ describe('a ViT run continued by python3 -m hvp_torch resume (drop_path 0.1)', (
     trainer.dispose();
 
     const one = join(folder, 'one.safetensors');
-    const r1 = torchResume(['resume', ck, '--data', tar, '--steps', '3', '--out', one, '--device', 'cpu']);
+    const r1 = runHvpTorch(python!, ['resume', ck, '--data', tar, '--steps', '3', '--out', one, '--device', 'cpu']);
     expect(r1.status, `hvp_torch resume failed:\n${r1.stdout}\n${r1.stderr}`).toBe(0);
     const a = decodeCheckpoint(new Uint8Array(readFileSync(one)), one);
     expect(a.record.progress).toEqual(oursAfter.progress);
@@ -293,21 +269,21 @@ describe('a ViT run continued by python3 -m hvp_torch resume (drop_path 0.1)', (
       expect(Math.abs(hist[i + 1]!.loss - ours[i]!.loss)).toBeLessThan(1e-4);
       expect(hist[i + 1]!.selectedIou).toBeCloseTo(ours[i]!.selectedIou, 6);
     }
-    const model = scaledDiff(oursAfter.model, a.snapshot.model);
+    const model = maxTensorDiff(oursAfter.model, a.snapshot.model);
     expect(model.diff, `model ${model.worst}`).toBeLessThan(1e-4);
-    const opt = scaledDiff(oursAfter.optimizer, a.snapshot.optimizer);
+    const opt = maxTensorDiff(oursAfter.optimizer, a.snapshot.optimizer);
     expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(1e-4);
     console.log(`${name} resume: model ${model.worst} ${model.diff}, optimizer ${opt.worst} ${opt.diff}`);
 
     const two = join(folder, 'two.safetensors');
-    const r2 = torchResume(['resume', ck, '--data', tar, '--steps', '3', '--out', two, '--device', 'cpu'], 2);
+    const r2 = runHvpTorch(python!, ['resume', ck, '--data', tar, '--steps', '3', '--out', two, '--device', 'cpu'], 2);
     expect(r2.status, `torchrun failed:\n${r2.stdout}\n${r2.stderr}`).toBe(0);
     const b = decodeCheckpoint(new Uint8Array(readFileSync(two)), two);
     expect(b.record.progress).toEqual(a.record.progress);
     for (let i = 1; i < 3; i++) expect(Math.abs(b.record.history.metrics[i]!.loss - hist[i]!.loss)).toBeLessThan(1e-5);
-    const m2 = scaledDiff(a.snapshot.model, b.snapshot.model);
+    const m2 = maxTensorDiff(a.snapshot.model, b.snapshot.model);
     expect(m2.diff, `model ${m2.worst}`).toBeLessThan(1e-5);
-    const o2 = scaledDiff(a.snapshot.optimizer, b.snapshot.optimizer);
+    const o2 = maxTensorDiff(a.snapshot.optimizer, b.snapshot.optimizer);
     expect(o2.diff, `optimizer ${o2.worst}`).toBeLessThan(1e-5);
     console.log(`${name} 2 processes vs 1: model ${m2.worst} ${m2.diff}, optimizer ${o2.worst} ${o2.diff}`);
   }, 300_000);

@@ -6,7 +6,6 @@
 // --sync-bn) the steps equal the 1-process steps within 1e-5 (SimSiam; DINO, AdamW: 0.1 % of lr).
 // Skipped without a Python that has torch, except under CI=true, where it fails.
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,6 @@ import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
 import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/random';
 import type { StepMetrics } from '../src/core/train/metrics';
-import type { HostTensor } from '../src/core/train/hostTensor';
 import { evaluateKnn } from '../src/core/train/evaluate';
 import { createTrainer, type Trainer } from '../src/core/train/trainer';
 import type { TrainerSnapshot } from '../src/core/train/trainerState';
@@ -27,9 +25,9 @@ import { buildRunDataset } from './helpers/runDatasetOf';
 import { cifar10TarGz } from './helpers/datasetFiles';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
+import { maxTensorDiff, runHvpTorch } from './helpers/torchRun';
 
 const python = findTorchPython();
-const PY_DIR = join(import.meta.dirname, '..', 'python');
 if (!python && !process.env.CI) console.warn(`torchResumeRun: skipped, ${TORCH_MISSING}`);
 
 let dir = '';
@@ -64,30 +62,6 @@ function writeCheckpoint(path: string, config: RunConfig, dataset: Dataset, snap
   writeFileSync(path, encodeCheckpoint(input, snapshot));
 }
 
-function torchResume(args: string[], nproc = 1): { status: number | null; stdout: string; stderr: string } {
-  const cmd = nproc === 1
-    ? [python!, ['-m', 'hvp_torch', ...args]]
-    // Debian's torch 1.13 on Python 3.11 needs --redirects/--tee ≥ 1 (its Std enum parses 0 as None).
-    : [python!, ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${nproc}`, '--redirects', '1', '--tee', '1', '-m', 'hvp_torch', ...args]];
-  const r = spawnSync(cmd[0] as string, cmd[1] as string[], { cwd: PY_DIR, encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Largest |a − b| / max(1, |a|) over every tensor (absolute for values ≤ 1; AdamW's exp_avg_sq can be large). */
-function maxDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { worst: string; diff: number } {
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  let worst = '';
-  let diff = 0;
-  for (const [k, t] of a) {
-    const u = b.get(k)!;
-    expect(u.shape, k).toEqual(t.shape);
-    for (let i = 0; i < t.data.length; i++) {
-      const d = Math.abs(t.data[i]! - u.data[i]!) / Math.max(1, Math.abs(t.data[i]!));
-      if (d > diff) [diff, worst] = [d, k];
-    }
-  }
-  return { worst, diff };
-}
 
 /**
  * Tolerance on the updated tensors when each side renders its own views (they agree within ~1e-5,
@@ -131,7 +105,7 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       trainer.dispose();
 
       const out = join(dir, `${config.method}-3.safetensors`);
-      const r = torchResume(['resume', ck, '--data', tarPath, '--steps', '3', '--out', out, '--device', 'cpu']);
+      const r = runHvpTorch(python!, ['resume', ck, '--data', tarPath, '--steps', '3', '--out', out, '--device', 'cpu']);
       expect(r.status, `hvp_torch resume failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
       const theirs = decodeCheckpoint(new Uint8Array(readFileSync(out)), out);
       expect(theirs.record.progress).toEqual(oursAfter.progress); // same data order and streams
@@ -141,11 +115,11 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       expect(hist[2]!.loss).toBeCloseTo(ours!.loss, 4);
       expect(hist[2]!.selectedIou).toBeCloseTo(ours!.selectedIou, 6); // same selection
       expect(hist[2]!.lowestIouHitRate).toBeCloseTo(ours!.lowestIouHitRate, 6);
-      const model = maxDiff(oursAfter.model, theirs.snapshot.model);
+      const model = maxTensorDiff(oursAfter.model, theirs.snapshot.model);
       expect(model.diff, `model ${model.worst}`).toBeLessThan(tolerance(config));
       // kNN every knnEvery steps, appended to the history as ours (same bank, queries and vote)
       expect(theirs.record.history.knn).toEqual(oursKnn ? [oursKnn] : []);
-      const opt = maxDiff(oursAfter.optimizer, theirs.snapshot.optimizer);
+      const opt = maxTensorDiff(oursAfter.optimizer, theirs.snapshot.optimizer);
       expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(tolerance(config));
 
       // The file PyTorch wrote resumes here and trains on.
@@ -168,9 +142,9 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
     trainer.dispose();
     const one = join(dir, `ddp-${config.method}-one.safetensors`);
     const two = join(dir, `ddp-${config.method}-two.safetensors`);
-    const r1 = torchResume(['resume', ck, '--data', tarPath, '--steps', '4', '--out', one, '--device', 'cpu', '--sync-bn']);
+    const r1 = runHvpTorch(python!, ['resume', ck, '--data', tarPath, '--steps', '4', '--out', one, '--device', 'cpu', '--sync-bn']);
     expect(r1.status, `1 process failed:\n${r1.stdout}\n${r1.stderr}`).toBe(0);
-    const r2 = torchResume(['resume', ck, '--data', tarPath, '--steps', '4', '--out', two, '--device', 'cpu', '--sync-bn'], 2);
+    const r2 = runHvpTorch(python!, ['resume', ck, '--data', tarPath, '--steps', '4', '--out', two, '--device', 'cpu', '--sync-bn'], 2);
     expect(r2.status, `torchrun failed:\n${r2.stdout}\n${r2.stderr}`).toBe(0);
     expect(r2.stdout).toMatch(/2 process\(es\)/);
     const a = decodeCheckpoint(new Uint8Array(readFileSync(one)), one);
@@ -183,9 +157,9 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
         expect(y[i]!.selectedIou).toBe(x[i]!.selectedIou);
       }
     }
-    const model = maxDiff(a.snapshot.model, b.snapshot.model);
+    const model = maxTensorDiff(a.snapshot.model, b.snapshot.model);
     expect(model.diff, `model ${model.worst}`).toBeLessThan(ddpTolerance(config));
-    const opt = maxDiff(a.snapshot.optimizer, b.snapshot.optimizer);
+    const opt = maxTensorDiff(a.snapshot.optimizer, b.snapshot.optimizer);
     expect(opt.diff, `optimizer ${opt.worst}`).toBeLessThan(ddpTolerance(config));
   });
 
@@ -200,7 +174,7 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
     const other = join(dir, 'cifar-other.tar.gz');
     writeFileSync(other, cifar10TarGz({ numTrainPerBatch: 12, numTest: 20, seed: 4 }));
     const out = join(dir, 'never.safetensors');
-    const r = torchResume(['resume', ck, '--data', other, '--steps', '1', '--out', out, '--device', 'cpu']);
+    const r = runHvpTorch(python!, ['resume', ck, '--data', other, '--steps', '1', '--out', out, '--device', 'cpu']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/does not fit the data: The checkpoint was trained on/);
     expect(r.stderr).toMatch(/hint: /);

@@ -21,11 +21,11 @@ import { fingerprintDataset } from '../src/core/data/fingerprint';
 import { isMultiCropMethod, type MultiCropMethod } from '../src/core/methods/multiCropMethod';
 import type { PairMethod } from '../src/core/methods/pairMethod';
 import { createRng } from '../src/core/random';
-import type { HostTensor } from '../src/core/train/hostTensor';
 import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
 import { createTrainer } from '../src/core/train/trainer';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
+import { maxTensorDiff } from './helpers/torchRun';
 
 const python = findTorchPython();
 const SCRIPT = join(import.meta.dirname, 'python', 'step_parity.py');
@@ -110,24 +110,6 @@ function captureStep(method: PairMethod | MultiCropMethod, cap: Capture): void {
   }
 }
 
-/**
- * Largest |ours − theirs| / max(1, |ours|) over all tensors: absolute below magnitude 1, relative
- * above (AdamW's exp_avg_sq of DINO's head grows large, where float32 round-off is relative).
- */
-function maxDiff(a: Map<string, HostTensor>, b: Map<string, HostTensor>): { worst: string; diff: number } {
-  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-  let worst = '';
-  let diff = 0;
-  for (const [k, t] of a) {
-    const u = b.get(k)!;
-    expect(u.shape, k).toEqual(t.shape);
-    for (let i = 0; i < t.data.length; i++) {
-      const d = Math.abs(t.data[i]! - u.data[i]!) / Math.max(1, Math.abs(t.data[i]!));
-      if (!(d <= diff)) [diff, worst] = [d, k];
-    }
-  }
-  return { worst, diff };
-}
 
 const base = { imageSize: 16, batchSize: 8, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, numTrainImages: 32 } as const;
 const multi = { localSize: 8, numLocalViews: 2, dinoOutDim: 32, dinoHiddenDim: 16, dinoBottleneckDim: 8, patchOutDim: 16 } as const;
@@ -181,8 +163,8 @@ describe('one step in PyTorch (hvp_torch.step.train_step) equals ours', () => {
 
       const theirs = decodeCheckpoint(new Uint8Array(readFileSync(join(caseDir, 'torch.safetensors'))), 'torch.safetensors');
       expect(theirs.snapshot.progress.step).toBe(3);
-      const model = maxDiff(after.model, theirs.snapshot.model);
-      const opt = maxDiff(after.optimizer, theirs.snapshot.optimizer);
+      const model = maxTensorDiff(after.model, theirs.snapshot.model);
+      const opt = maxTensorDiff(after.optimizer, theirs.snapshot.optimizer);
       console.log(`torchStepParity ${name}: loss ${cap.loss} vs ${py.loss} (Δ ${Math.abs(py.loss - cap.loss!).toExponential(2)}), model Δ ${model.diff.toExponential(2)} (${model.worst}), optimizer Δ ${opt.diff.toExponential(2)} (${opt.worst})`);
       expect(model.diff, `worst model tensor ${model.worst}`).toBeLessThan(TOL);
       expect(opt.diff, `worst optimizer tensor ${opt.worst}`).toBeLessThan(TOL);
@@ -191,8 +173,8 @@ describe('one step in PyTorch (hvp_torch.step.train_step) equals ours', () => {
       const resumed = createTrainer(theirs.record.config, dataset, { resumeFrom: theirs.snapshot });
       const back = await resumed.snapshot();
       resumed.dispose();
-      expect(maxDiff(theirs.snapshot.model, back.model).diff).toBe(0);
-      expect(maxDiff(theirs.snapshot.optimizer, back.optimizer).diff).toBe(0);
+      expect(maxTensorDiff(theirs.snapshot.model, back.model).diff).toBe(0);
+      expect(maxTensorDiff(theirs.snapshot.optimizer, back.optimizer).diff).toBe(0);
     }, 120_000);
   }
 });
