@@ -17,11 +17,15 @@ import { initialExplainSlice } from './explainSlice';
 import { initialTwinSlice, isTwinActive } from './twinSlice';
 import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
 import { clampViewingStep, selectScrubRange } from './stepScrub';
-import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, MetricsSlice, RunSlice } from './storeTypes';
+import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, ErrorAction, MetricsSlice, RunSlice } from './storeTypes';
 import { ACTIVE_STATES, addError, reduceWorkerMessage, type ReducerLimits } from './workerReducer';
 
 /** The store handle the app and tests use (`getState`, `setState`, `subscribe`). */
 export type AppStore = StoreApi<AppState>;
+
+/** The request kind an error the page finds itself stands for, by error name: a checkpoint file
+ * refused before it reached the worker is a failed 'loadCheckpoint', cleared by the next load. */
+export const UI_ERROR_ACTIONS: Readonly<Record<string, ErrorAction>> = { CheckpointFileError: 'loadCheckpoint' };
 
 /** Default maximum number of kept errors and log lines. */
 export const DEFAULT_LOG_CAP = 200;
@@ -144,7 +148,7 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
 
       setViewingStep: (step) => set((s) => ({ viewingStep: clampViewingStep(step, selectScrubRange(s)) })),
 
-      reportUiError: (name, message, hint) => set((s) => addError(s, limits, { requestId: null, name, message, hint, isFatal: false })),
+      reportUiError: (name, message, hint, action = UI_ERROR_ACTIONS[name] ?? null) => set((s) => addError(s, limits, { requestId: null, action, name, message, hint, isFatal: false })),
     };
   });
 }

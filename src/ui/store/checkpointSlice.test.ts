@@ -1,10 +1,12 @@
 // Checkpoint slice: exported files queue for download, a loaded checkpoint replaces config and
-// histories, autosave lists arrive, and the controls say why export/import are disabled.
+// histories (and clears the banners of earlier failed loads), autosave lists arrive, and the
+// controls say why export/import are disabled.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import type { StepMetrics } from '../../core/train/metrics';
 import { createAppStore } from './appStore';
 import { formatAge, selectAutosaveOffer, selectCheckpointControls } from './checkpointSelectors';
+import { selectVisibleErrors } from './selectors';
 
 const metric = (step: number): StepMetrics => ({ step, loss: -0.1 * step, meanPairLoss: null, selectedIou: 0.3, meanIou: 0.4, lowestIouHitRate: 0.5, isSelectionStep: true, learningRate: 0.05, imagesPerSec: 10, msPerStep: 100 });
 
@@ -33,6 +35,31 @@ describe('checkpoint slice', () => {
     expect(s.latestMetrics?.step).toBe(3);
     expect(s.loadedCheckpoint).toEqual({ name: 'x.safetensors', step: 3, notes: ['n1'] });
     expect(s.logs.at(-1)?.message).toMatch(/Loaded x\.safetensors at step 3 \(n1\)\. Press Resume/);
+  });
+
+  it('a later successful load dismisses the banners of failed loads, not other errors; the log keeps all', () => {
+    const store = createAppStore();
+    const s = store.getState();
+    s.notePending(5, 'loadCheckpoint');
+    s.applyWorkerMessage({ type: 'error', id: 5, isFatal: false, hint: 'Choose a checkpoint.', error: { name: 'CheckpointFormatError', message: 'This file is not a checkpoint.' } });
+    s.reportUiError('CheckpointFileError', 'empty.safetensors is empty (0 bytes).', 'Nothing was loaded.');
+    s.notePending(6, 'exportBackbone');
+    s.applyWorkerMessage({ type: 'error', id: 6, isFatal: false, hint: 'Export the checkpoint instead.', error: { name: 'UnsupportedExportError', message: 'No tfjs export for ViT.' } });
+    s.applyWorkerMessage({ type: 'error', isFatal: false, hint: 'h', error: { name: 'SomeError', message: 'unrelated' } });
+    expect(selectVisibleErrors(store.getState().errors).map((e) => e.action)).toEqual(['loadCheckpoint', 'loadCheckpoint', 'exportBackbone', null]);
+
+    s.notePending(7, 'loadCheckpoint');
+    s.applyWorkerMessage({ type: 'ack', id: 7 });
+    s.applyWorkerMessage({ type: 'loaded', id: 7, config: DEFAULT_CONFIG, step: 3, history: { metrics: [], knn: [] }, notes: [], sourceName: 'good.safetensors' });
+    expect(selectVisibleErrors(store.getState().errors).map((e) => e.name)).toEqual(['UnsupportedExportError', 'SomeError']);
+    const logged = store.getState().logs.filter((l) => l.level === 'error').map((l) => l.message);
+    expect(logged).toHaveLength(4);
+    expect(logged[0]).toMatch(/^CheckpointFormatError: This file is not a checkpoint/);
+
+    s.applyWorkerMessage({ type: 'exported', id: 8, kind: 'checkpoint', step: 3, files: [] });
+    expect(selectVisibleErrors(store.getState().errors).map((e) => e.name)).toEqual(['UnsupportedExportError', 'SomeError']);
+    s.applyWorkerMessage({ type: 'exported', id: 9, kind: 'backbone', step: 3, files: [] });
+    expect(selectVisibleErrors(store.getState().errors).map((e) => e.name)).toEqual(['SomeError']);
   });
 
   it('offers the newest autosave only while idle and not dismissed', () => {

@@ -49,6 +49,17 @@ describe('dataset slice', () => {
     expect(s.datasetReport).toMatchObject({ kind: 'failed', source: 'broken.tar.gz', message: 'broken.tar.gz: the gzip data is corrupt' });
   });
 
+  it('a later successful import replaces the failed import\'s red report', () => {
+    const store = ready();
+    store.getState().beginDatasetImport(6, 'broken.tar.gz');
+    store.getState().applyDatasetMessage({ type: 'importFailed', id: 6, error: { name: 'DatasetImportError', message: 'corrupt' }, hint: 'h', skipped: [] });
+    expect(store.getState().datasetReport?.kind).toBe('failed');
+    store.getState().beginDatasetImport(7, 'pets/ (4 files)');
+    expect(store.getState().datasetReport).toBeNull();
+    store.getState().applyDatasetMessage({ type: 'imported', id: 7, meta: meta('new'), skipped: [], warnings: [], elapsedMs: 10 });
+    expect(store.getState().datasetReport?.kind).toBe('imported');
+  });
+
   it('does not switch the dataset while a run holds the config', () => {
     const store = ready();
     store.getState().applyWorkerMessage({ type: 'state', state: 'running', step: 3 });

@@ -32,12 +32,19 @@ export interface ConfigSlice {
   isUrlNoteDismissed: boolean;
 }
 
-/** One error as the UI keeps it: shown as a banner until dismissed, then still listed in the log. */
+/** The kind of request an error answers (e.g. 'loadCheckpoint'): a later success of the same kind
+ * dismisses its banner. */
+export type ErrorAction = ToWorker['type'];
+
+/** One error as the UI keeps it: shown as a banner until dismissed (by the user, or by a later
+ * success of the same action), then still listed in the log. */
 export interface ErrorEntry {
   /** Store-local sequence number (React key, dismiss handle). */
   seq: number;
   /** Request id the error answers, if any. */
   requestId: number | null;
+  /** Kind of request the error answers, or null when it answers none (a crash, a failed run). */
+  action: ErrorAction | null;
   name: string;
   message: string;
   hint: string;
@@ -123,8 +130,9 @@ export interface AppActions {
   /** Records a request the UI just sent. */
   notePending(id: number, type: ToWorker['type']): void;
   dismissError(seq: number): void;
-  /** Shows an error the page itself found (e.g. an empty file chosen), as a non-fatal banner. */
-  reportUiError(name: string, message: string, hint: string): void;
+  /** Shows an error the page itself found (e.g. an empty file chosen), as a non-fatal banner.
+   * A later success of `action` (default: the one `name` implies, see UI_ERROR_ACTIONS) dismisses it. */
+  reportUiError(name: string, message: string, hint: string, action?: ErrorAction | null): void;
   dismissBackendNote(): void;
   /** Scrubs the panels to `step` (clamped to the recorded range), or back to live with null
    * or a step at or past the run's current step. */

@@ -12,7 +12,7 @@ import { appendCapped, emptyHistory } from './history';
 import { appendPairStats, windowFromHistory } from './pairStatsWindow';
 import { appendProbe } from './stepScrub';
 import { reduceTwinMessage } from './twinSlice';
-import type { AppState, ErrorEntry, LogEntry } from './storeTypes';
+import type { AppState, ErrorAction, ErrorEntry, LogEntry } from './storeTypes';
 
 /** Limits the reducer needs. */
 export interface ReducerLimits {
@@ -33,7 +33,7 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
         isWorkerAlive: false,
         runState: 'failed',
         ...addError(state, limits, {
-          requestId: null, name: 'ProtocolMismatchError', isFatal: true,
+          requestId: null, action: null, name: 'ProtocolMismatchError', isFatal: true,
           message: `The training worker speaks protocol version ${msg.protocolVersion}, but this page expects version ${PROTOCOL_VERSION}.`,
           hint: 'An outdated copy of the app is cached; reload the page (Shift+Reload) to load matching files.',
         }),
@@ -86,7 +86,8 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
         ...reduceExplainMessage(state, msg),
         ...reduceTwinMessage(state, msg, limits.historyCap),
         ...addError(state, limits, {
-          requestId: msg.id ?? null, name: msg.error.name, message: msg.error.message,
+          requestId: msg.id ?? null, action: state.pending && msg.id === state.pending.id ? state.pending.type : null,
+          name: msg.error.name, message: msg.error.message,
           hint: msg.hint, isFatal: msg.isFatal,
         }),
       };
@@ -108,11 +109,16 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
     case 'done':
       return { runState: 'done', step: msg.step, pending: null, progress: null };
     case 'exported':
+      return {
+        ...reduceCheckpointMessage(state, msg, limits.historyCap),
+        errors: dismissErrorsOf(state.errors, msg.kind === 'checkpoint' ? 'exportCheckpoint' : 'exportBackbone'),
+      };
     case 'autosaves':
       return reduceCheckpointMessage(state, msg, limits.historyCap);
     case 'loaded':
       return {
         ...reduceCheckpointMessage(state, msg, limits.historyCap),
+        errors: dismissErrorsOf(state.errors, 'loadCheckpoint'),
         ...reduceEvaluationMessage(state, msg, limits.historyCap),
         ...reduceExplainMessage(state, msg),
         probeHistory: emptyHistory(),
@@ -133,6 +139,14 @@ function addLog(state: AppState, limits: ReducerLimits, level: LogEntry['level']
   return { logs: keepLast([...state.logs, entry], limits.logCap), nextSeq: state.nextSeq + 1 };
 }
 
+/** `errors` with the banners of failed `action` requests dismissed (they stay in the log): called
+ * when a request of that kind succeeds, so an old failure does not sit next to the success. */
+export function dismissErrorsOf(errors: ErrorEntry[], action: ErrorAction): ErrorEntry[] {
+  if (!errors.some((e) => e.action === action && !e.isDismissed)) return errors;
+  return errors.map((e) => (e.action === action && !e.isDismissed ? { ...e, isDismissed: true } : e));
+}
+
+/** Adds an error (a banner until dismissed) and its line in the event log. */
 export function addError(
   state: AppState, limits: ReducerLimits, e: Omit<ErrorEntry, 'seq' | 'step' | 'isDismissed'>,
 ): Pick<AppState, 'errors' | 'logs' | 'nextSeq'> {

@@ -1,7 +1,8 @@
 /**
  * Banner: the stack of page-wide notices under the header — the backend fallback ("WebGPU
  * unavailable: …") and every error that has not been dismissed (message + what to do).
- * Dismissing hides a banner; the error stays in the event log.
+ * Dismissing hides a banner; so does a later success of the same action (a checkpoint that
+ * loads clears the banner of one that failed, see dismissErrorsOf). The error stays in the event log.
  * Must not import: zustand, recharts, tfjs.
  */
 import type { ReactNode } from 'react';

@@ -29,7 +29,10 @@ export function ImportBox({ progress, imageSize, onImport }: ImportBoxProps) {
   const isBusy = progress !== null;
 
   const take = (files: ImportFile[], input: HTMLInputElement | null) => {
-    if (input) input.value = ''; // the same files can be chosen again
+    if (input) {
+      input.value = ''; // the same files can be chosen again
+      setDropNote(null); // an old drop's note must not sit next to this import's report
+    }
     if (files.length > 0) onImport(files);
   };
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
