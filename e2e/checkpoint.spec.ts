@@ -1,7 +1,8 @@
 // Checkpoints in the real app (Chromium, WebGPU on SwiftShader): a 4-step run equals a 2-step run
 // that is exported, followed by a page reload and (a) the autosave offer or (b) importing the file,
 // then 2 more steps — losses within 1e-5 (the fused GPU kernels run in both). A damaged file and a
-// wrong file get a message naming them and change nothing; the backbone exports as a tfjs model.
+// wrong file get a message naming them and change nothing, until a good file clears those banners;
+// the backbone exports as a tfjs model.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeSafetensors } from '../src/core/checkpoint/safetensors';
@@ -85,12 +86,18 @@ test('export → reload → autosave or file import → resume equals an uninter
   const bytes = readFileSync(b2);
   writeFileSync(out('cut.safetensors'), bytes.subarray(0, bytes.length - 1000));
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('cut.safetensors'));
-  await expect(page.getByTestId('banner-error-message').last()).toContainText('cut.safetensors', { timeout: 60_000 });
+  await expect(page.getByTestId('banner-error-message').last()).toContainText('cut.safetensors is incomplete: it was cut off', { timeout: 60_000 });
   writeFileSync(out('empty.safetensors'), '');
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('empty.safetensors'));
   await expect(page.getByTestId('banner-error-message').last()).toContainText('empty.safetensors is empty');
   await expect(page.getByTestId('run-state')).toHaveText('done');
   await expect(page.getByTestId('status-step')).toContainText('4');
   await page.screenshot({ path: out('checkpoint-panel.png'), fullPage: true });
+
+  // A later good import clears the banners of the failed ones; the event log keeps them.
+  await expect(page.getByTestId('banner-error')).toHaveCount(2);
+  await page.getByTestId('checkpoint-file-input').setInputFiles(b2);
+  await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
+  await expect(page.getByTestId('banner-error')).toHaveCount(0);
   expect(consoleWatch.errors).toEqual([]);
 });

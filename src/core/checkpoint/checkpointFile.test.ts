@@ -82,15 +82,15 @@ describe('checkpoint file', () => {
   });
 
   it('refuses a truncated file and an absurd header length, naming the file', () => {
-    expect(() => decodeCheckpoint(saved.subarray(0, saved.length - 100), 'cut.safetensors')).toThrow(/cut\.safetensors/);
+    expect(() => decodeCheckpoint(saved.subarray(0, saved.length - 100), 'cut.safetensors')).toThrow(/^cut\.safetensors is incomplete: it was cut off/);
     const absurd = saved.slice();
     new DataView(absurd.buffer).setUint32(0, 0xfffffff0, true);
-    expect(() => decodeCheckpoint(absurd, 'big.safetensors')).toThrow(/big\.safetensors.*header/i);
+    expect(() => decodeCheckpoint(absurd, 'big.safetensors')).toThrow(/^big\.safetensors is not a checkpoint: its header is damaged or it is another kind of file\..*\(Technical detail: header length field says 4294967280 bytes/);
   });
 
   it('says a plain safetensors file is not an HVP checkpoint', () => {
     const plain = encodeSafetensors(new Map([['w', { dtype: 'F32', shape: [1], data: new Float32Array(1) } as SafetensorsTensor]]));
-    expect(() => decodeCheckpoint(plain, 'weights.safetensors')).toThrow(/weights\.safetensors is a valid safetensors file with 1 tensors, but not an HVP Playground checkpoint/);
+    expect(() => decodeCheckpoint(plain, 'weights.safetensors')).toThrow(/^weights\.safetensors holds model weights but no HVP Playground run, so there is nothing to resume.*\(Technical detail: a valid safetensors file with 1 tensors but no "hvp\.record" metadata\.\)$/);
   });
 
   it('refuses a newer format version, another method and another backbone with what to do', () => {
@@ -108,7 +108,7 @@ describe('checkpoint file', () => {
 
   it('refuses missing and misshapen tensors', () => {
     const missing = rewrite(saved, (t) => { t.delete('backbone.layer1.0.conv1.weight'); });
-    expect(() => decodeCheckpoint(missing, 'm.safetensors')).toThrow(/m\.safetensors lacks 1 tensor\(s\) its record lists: backbone\.layer1\.0\.conv1\.weight/);
+    expect(() => decodeCheckpoint(missing, 'm.safetensors')).toThrow(/^m\.safetensors is damaged or was edited: some of the weights it lists are missing\. Export .*m\.safetensors lacks 1 tensor\(s\) its record lists: backbone\.layer1\.0\.conv1\.weight/);
     const misshapen = rewrite(saved, (t) => { t.set('backbone.bn1.weight', { dtype: 'F32', shape: [3], data: new Float32Array(3) }); });
     const loaded = decodeCheckpoint(misshapen);
     expect(() => createTrainer(loaded.record.config, data, { resumeFrom: loaded.snapshot })).toThrow(/backbone\.bn1\.weight is \[3\], expected \[2\]/);

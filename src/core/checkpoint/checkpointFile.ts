@@ -15,7 +15,7 @@
 import { CIFAR10_NORMALIZATION, cleanNormalization } from '../data/normalization';
 import type { HostTensor } from '../train/hostTensor';
 import type { TrainerSnapshot } from '../train/trainerState';
-import { CheckpointFormatError } from './checkpointFormatError';
+import { CheckpointFormatError, fileProblem } from './checkpointFormatError';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, parseRecord, RECORD_METADATA_KEY, type CheckpointRecord } from './record';
 import { decodeSafetensors, encodeSafetensors, type EncodeProgress, type SafetensorsTensor } from './safetensors';
 import { fromTorchLayout, toTorchLayout } from './torchLayout';
@@ -56,13 +56,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Load
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   const json = metadata[RECORD_METADATA_KEY];
   if (json === undefined) {
-    throw new CheckpointFormatError(`${source} is a valid safetensors file with ${tensors.size} tensors, but not an HVP Playground checkpoint (no "${RECORD_METADATA_KEY}" metadata), so there is no run to resume. Choose a checkpoint exported by HVP Playground or its CLI.`);
+    throw new CheckpointFormatError(`${source} holds model weights but no HVP Playground run, so there is nothing to resume: it was saved by another program. Choose a checkpoint exported by HVP Playground or its CLI. (Technical detail: a valid safetensors file with ${tensors.size} tensors but no "${RECORD_METADATA_KEY}" metadata.)`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    throw new CheckpointFormatError(`${source}: the run record is not valid JSON (${e instanceof Error ? e.message : String(e)}). The file is damaged; export it again.`);
+    throw fileProblem(source, 'damaged', `the run record is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   const { record, notes } = parseRecord(raw);
   const modelEntries = new Map([...tensors].filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX)));
@@ -78,7 +78,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Load
     ...record.tensors.optimizer.filter((k) => !optimizer.has(k)).map((k) => OPTIMIZER_PREFIX + k),
   ];
   if (missing.length) {
-    throw new CheckpointFormatError(`${source} lacks ${missing.length} tensor(s) its record lists: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. The file is damaged or was edited; export it again.`);
+    throw new CheckpointFormatError(`${source} is damaged or was edited: some of the weights it lists are missing. Export the checkpoint again from the run that made it. (Technical detail: ${source} lacks ${missing.length} tensor(s) its record lists: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.)`);
   }
   // A record without normalisation predates it: the run was trained with CIFAR-10's statistics.
   const normalization = record.dataset.normalization ?? CIFAR10_NORMALIZATION;

@@ -81,7 +81,7 @@ export function parseRecord(raw: unknown): ParsedRecord {
   if (unknown.length) notes.push(`Settings this version does not know were ignored: ${unknown.join(', ')}.`);
   const { config, issues } = validateConfig(known);
   if (issues.length) {
-    throw new CheckpointFormatError(`The checkpoint's run configuration is not valid here: ${issues.map((i) => i.message).join(' ')}`);
+    throw new CheckpointFormatError(`This checkpoint's settings are not valid in this version of HVP Playground, so its run cannot be rebuilt. Export it again from the run that made it, or update the app. (Technical detail: ${issues.map((i) => i.message).join(' ')})`);
   }
   const p = raw.progress;
   if (!isObject(p) || !isCount(p.step) || !isRngState(p.viewRng) || !isRngState(p.selectRng)) fail('the step counter or generator states are missing');

@@ -16,8 +16,17 @@ function fileOf(header: string, data: ArrayLike<number> = [], pad = true): Uint8
 
 const f32Bytes = (...xs: number[]) => Array.from(new Uint8Array(new Float32Array(xs).buffer));
 
-/** Expects decodeSafetensors to throw a CheckpointFormatError whose message matches `re`. */
-function expectCorrupt(bytes: Uint8Array, re: RegExp): void {
+/** The plain first sentence of each kind of trouble (checkpointFormatError.ts FILE_PROBLEMS). */
+const PLAIN = {
+  notCheckpoint: /^run\.safetensors is not a checkpoint: its header is damaged or it is another kind of file\. Choose /,
+  cutOff: /^run\.safetensors is incomplete: it was cut off while it was saved, copied or downloaded\. Copy or download /,
+  damaged: /^run\.safetensors is damaged: its parts do not fit together, so it cannot be read\. Export /,
+  unreadable: /^run\.safetensors stores weights in a number format this app cannot read\. /,
+};
+
+/** Expects decodeSafetensors to throw a CheckpointFormatError whose message opens with the plain
+ * sentence of `kind` and whose technical detail matches `re`. */
+function expectCorrupt(bytes: Uint8Array, re: RegExp, kind: keyof typeof PLAIN = 'damaged'): void {
   let err: unknown;
   try {
     decodeSafetensors(bytes, 'run.safetensors');
@@ -25,7 +34,8 @@ function expectCorrupt(bytes: Uint8Array, re: RegExp): void {
     err = e;
   }
   expect(err).toBeInstanceOf(CheckpointFormatError);
-  expect((err as Error).message).toMatch(/^run\.safetensors: /);
+  expect((err as Error).message).toMatch(PLAIN[kind]);
+  expect((err as Error).message).toMatch(/\(Technical detail: .*\.\)$/);
   expect((err as Error).message).toMatch(re);
 }
 
@@ -158,7 +168,7 @@ describe('safetensors read-only dtypes', () => {
   it('refuses I64 values outside the int32 range', () => {
     const big = new BigInt64Array([1n, 2n ** 31n]);
     const file = fileOf('{"n":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}', new Uint8Array(big.buffer));
-    expectCorrupt(file, /"n" holds the int64 value 2147483648 at index 1, outside the int32 range/);
+    expectCorrupt(file, /"n" holds the int64 value 2147483648 at index 1, outside the int32 range/, 'unreadable');
   });
 });
 
@@ -172,31 +182,31 @@ describe('safetensors corrupt files', () => {
   });
 
   it('refuses files shorter than the length field', () => {
-    expectCorrupt(new Uint8Array(0), /0 bytes long, shorter than the 8-byte header length/);
-    expectCorrupt(new Uint8Array(7), /7 bytes long/);
+    expectCorrupt(new Uint8Array(0), /0 bytes long, shorter than the 8-byte header length/, 'notCheckpoint');
+    expectCorrupt(new Uint8Array(7), /7 bytes long/, 'notCheckpoint');
   });
 
   it('refuses absurd header lengths', () => {
     const file = fileOf(`{${okEntry}}`, okData);
     const view = new DataView(file.buffer);
     view.setUint32(0, 200 * 1024 * 1024, true);
-    expectCorrupt(file, /header length field says 209715200 bytes \(limit 104857600\)/);
+    expectCorrupt(file, /header length field says 209715200 bytes \(limit 104857600\)/, 'notCheckpoint');
     view.setUint32(0, 8, true);
     view.setUint32(4, 1, true);
-    expectCorrupt(file, /limit/);
+    expectCorrupt(file, /limit/, 'notCheckpoint');
     view.setUint32(0, 1000, true);
     view.setUint32(4, 0, true);
-    expectCorrupt(file, /says 1000 bytes but only \d+ follow it; the file is truncated/);
+    expectCorrupt(file, /says 1000 bytes but only \d+ follow it/, 'cutOff');
   });
 
   it('refuses headers that are not UTF-8, not JSON or not an object', () => {
     const notUtf8 = fileOf('{"w":1}');
     notUtf8[10] = 0xff;
-    expectCorrupt(notUtf8, /not valid UTF-8/);
-    expectCorrupt(fileOf('{"w": '), /not valid JSON/);
-    expectCorrupt(fileOf(''), /not valid JSON/);
-    expectCorrupt(fileOf('[1, 2]'), /not an object/);
-    expectCorrupt(fileOf('null'), /not an object/);
+    expectCorrupt(notUtf8, /not valid UTF-8/, 'notCheckpoint');
+    expectCorrupt(fileOf('{"w": '), /not valid JSON/, 'notCheckpoint');
+    expectCorrupt(fileOf(''), /not valid JSON/, 'notCheckpoint');
+    expectCorrupt(fileOf('[1, 2]'), /not an object/, 'notCheckpoint');
+    expectCorrupt(fileOf('null'), /not an object/, 'notCheckpoint');
     expectCorrupt(fileOf('{"w": 3}'), /tensor "w": header entry is not an object/);
   });
 
@@ -213,9 +223,9 @@ describe('safetensors corrupt files', () => {
   });
 
   it('refuses unknown dtypes and malformed shapes or offsets', () => {
-    expectCorrupt(fileOf('{"w":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}', okData), /"w": dtype "Q7" is not supported \(supported: F64, I64, F32/);
-    expectCorrupt(fileOf('{"w":{"dtype":"I8","shape":[8],"data_offsets":[0,8]}}', okData), /dtype "I8" is not supported/);
-    expectCorrupt(fileOf('{"w":{"shape":[2],"data_offsets":[0,8]}}', okData), /dtype undefined is not supported/);
+    expectCorrupt(fileOf('{"w":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}', okData), /"w": dtype "Q7" is not supported \(supported: F64, I64, F32/, 'unreadable');
+    expectCorrupt(fileOf('{"w":{"dtype":"I8","shape":[8],"data_offsets":[0,8]}}', okData), /dtype "I8" is not supported/, 'unreadable');
+    expectCorrupt(fileOf('{"w":{"shape":[2],"data_offsets":[0,8]}}', okData), /dtype undefined is not supported/, 'unreadable');
     expectCorrupt(fileOf('{"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}', okData), /shape \[-2\] is not a list/);
     expectCorrupt(fileOf('{"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}}', okData), /shape/);
     expectCorrupt(fileOf('{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}', okData), /data_offsets \[8,0\] is not a \[begin, end\] pair/);
@@ -227,9 +237,9 @@ describe('safetensors corrupt files', () => {
   });
 
   it('refuses offsets beyond the data and truncated files', () => {
-    expectCorrupt(fileOf('{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', okData), /ends at byte 16 .* only 8 data bytes; the file is truncated/);
+    expectCorrupt(fileOf('{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', okData), /ends at byte 16 .* only 8 data bytes/, 'cutOff');
     const good = encodeSafetensors(sample());
-    expectCorrupt(good.subarray(0, good.length - 1), /truncated/);
+    expectCorrupt(good.subarray(0, good.length - 1), /only \d+ data bytes/, 'cutOff');
   });
 
   it('refuses overlaps, gaps and trailing bytes in the data buffer', () => {

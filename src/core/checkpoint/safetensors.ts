@@ -14,7 +14,7 @@
  * narrowed to F32, I64 to I32 (refused when a value does not fit).
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
-import { CheckpointFormatError } from './checkpointFormatError';
+import { CheckpointFormatError, fileProblem } from './checkpointFormatError';
 import { METADATA_KEY, parseSafetensorsHeader, READ_ITEM_SIZE, type HeaderEntry, type SafetensorsReadDtype } from './safetensorsHeader';
 import { utf8Encode } from './utf8';
 
@@ -170,7 +170,7 @@ function decodeEntry(bytes: Uint8Array, dataStart: number, e: HeaderEntry, sourc
     case 'BOOL': {
       const data = bytes.subarray(dataStart + e.begin, dataStart + e.end);
       if (e.dtype === 'BOOL' && data.some((v) => v > 1)) {
-        throw new CheckpointFormatError(`${source}: tensor "${e.name}" is BOOL but holds values other than 0 and 1`);
+        throw fileProblem(source, 'damaged', `tensor "${e.name}" is BOOL but holds values other than 0 and 1`);
       }
       return { ...base, dtype: e.dtype, data };
     }
@@ -201,9 +201,7 @@ function decodeEntry(bytes: Uint8Array, dataStart: number, e: HeaderEntry, sourc
         const low = view.getInt32(8 * i, true);
         const high = view.getInt32(8 * i + 4, true);
         if (high !== (low < 0 ? -1 : 0)) {
-          throw new CheckpointFormatError(
-            `${source}: tensor "${e.name}" holds the int64 value ${view.getBigInt64(8 * i, true)} at index ${i}, outside the int32 range this app reads`,
-          );
+          throw fileProblem(source, 'unreadable', `tensor "${e.name}" holds the int64 value ${view.getBigInt64(8 * i, true)} at index ${i}, outside the int32 range this app reads`);
         }
         data[i] = low;
       }

@@ -4,10 +4,11 @@
  * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}`, then the data
  * buffer. Offsets are relative to the buffer start; the tensors must tile the buffer exactly (no
  * gap, no overlap, nothing after the last tensor). Every violation is a CheckpointFormatError
- * whose message says what is wrong and where. Used by safetensors.ts.
+ * whose message says in plain words what is wrong with the file and what to do, then what and
+ * where exactly (`fileProblem`). Used by safetensors.ts.
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
-import { CheckpointFormatError } from './checkpointFormatError';
+import { fileProblem, type FileProblem } from './checkpointFormatError';
 import { utf8Decode } from './utf8';
 
 /** Element types the reader accepts, with their size in bytes. */
@@ -80,45 +81,45 @@ export function findDuplicateJsonKey(json: string): string | null {
 
 /** Parses and validates the header of `bytes`; `source` (e.g. the file name) prefixes every message. */
 export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors file'): ParsedHeader {
-  const fail = (msg: string): never => {
-    throw new CheckpointFormatError(`${source}: ${msg}`);
+  const fail = (problem: FileProblem, detail: string): never => {
+    throw fileProblem(source, problem, detail);
   };
   if (bytes.length < 8) {
-    fail(`is ${bytes.length} bytes long, shorter than the 8-byte header length field; the file is empty, truncated or not a safetensors checkpoint`);
+    fail('notCheckpoint', `the file is ${bytes.length} bytes long, shorter than the 8-byte header length field`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenLow = view.getUint32(0, true);
   const lenHigh = view.getUint32(4, true);
   const headerLen = lenHigh * 2 ** 32 + lenLow;
   if (lenHigh !== 0 || headerLen > MAX_HEADER_BYTES) {
-    fail(`header length field says ${headerLen} bytes (limit ${MAX_HEADER_BYTES}); this is not a safetensors checkpoint`);
+    fail('notCheckpoint', `header length field says ${headerLen} bytes (limit ${MAX_HEADER_BYTES})`);
   }
   if (headerLen > bytes.length - 8) {
-    fail(`header length field says ${headerLen} bytes but only ${bytes.length - 8} follow it; the file is truncated or not a safetensors checkpoint`);
+    fail('cutOff', `header length field says ${headerLen} bytes but only ${bytes.length - 8} follow it`);
   }
   let text = '';
   try {
     text = utf8Decode(bytes.subarray(8, 8 + headerLen));
   } catch {
-    fail('header is not valid UTF-8 text; the file is corrupt or not a safetensors checkpoint');
+    fail('notCheckpoint', 'header is not valid UTF-8 text');
   }
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (e) {
-    fail(`header is not valid JSON (${(e as Error).message}); the file is corrupt or not a safetensors checkpoint`);
+    fail('notCheckpoint', `header is not valid JSON: ${(e as Error).message}`);
   }
-  if (!isPlainObject(header)) fail('header JSON is not an object of tensor entries');
+  if (!isPlainObject(header)) fail('notCheckpoint', 'header JSON is not an object of tensor entries');
   const duplicate = findDuplicateJsonKey(text);
-  if (duplicate !== null) fail(`header repeats the key "${duplicate}"; the file is corrupt`);
+  if (duplicate !== null) fail('damaged', `header repeats the key "${duplicate}"`);
 
   const root = header as Record<string, unknown>;
   const metadata: Record<string, string> = {};
   const rawMeta = root[METADATA_KEY];
   if (rawMeta !== undefined) {
-    if (!isPlainObject(rawMeta)) fail(`"${METADATA_KEY}" is not an object of strings`);
+    if (!isPlainObject(rawMeta)) fail('damaged', `"${METADATA_KEY}" is not an object of strings`);
     for (const [k, v] of Object.entries(rawMeta as Record<string, unknown>)) {
-      if (typeof v !== 'string') fail(`metadata value "${k}" is a ${typeof v}, not a string`);
+      if (typeof v !== 'string') fail('damaged', `metadata value "${k}" is a ${typeof v}, not a string`);
       metadata[k] = v as string;
     }
   }
@@ -128,14 +129,14 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors 
   for (const [name, raw] of Object.entries(root)) {
     if (name === METADATA_KEY) continue;
     const where = `tensor "${name}"`;
-    if (!isPlainObject(raw)) fail(`${where}: header entry is not an object`);
+    if (!isPlainObject(raw)) fail('damaged', `${where}: header entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
     if (typeof dtype !== 'string' || !Object.hasOwn(READ_ITEM_SIZE, dtype)) {
-      fail(`${where}: dtype ${JSON.stringify(dtype)} is not supported (supported: ${Object.keys(READ_ITEM_SIZE).join(', ')})`);
+      fail('unreadable', `${where}: dtype ${JSON.stringify(dtype)} is not supported (supported: ${Object.keys(READ_ITEM_SIZE).join(', ')})`);
     }
-    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) fail('damaged', `${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-      fail(`${where}: data_offsets ${JSON.stringify(offsets)} is not a [begin, end] pair with 0 ≤ begin ≤ end`);
+      fail('damaged', `${where}: data_offsets ${JSON.stringify(offsets)} is not a [begin, end] pair with 0 ≤ begin ≤ end`);
     }
     const entry: HeaderEntry = {
       name,
@@ -147,10 +148,10 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors 
     const numel = entry.shape.reduce((a, b) => a * b, 1);
     const expectedBytes = numel * READ_ITEM_SIZE[entry.dtype];
     if (expectedBytes !== entry.end - entry.begin) {
-      fail(`${where}: shape [${entry.shape.join(', ')}] of ${entry.dtype} needs ${expectedBytes} bytes but data_offsets [${entry.begin}, ${entry.end}] span ${entry.end - entry.begin}`);
+      fail('damaged', `${where}: shape [${entry.shape.join(', ')}] of ${entry.dtype} needs ${expectedBytes} bytes but data_offsets [${entry.begin}, ${entry.end}] span ${entry.end - entry.begin}`);
     }
     if (entry.end > dataLen) {
-      fail(`${where}: data ends at byte ${entry.end} of the data buffer but the file holds only ${dataLen} data bytes; the file is truncated`);
+      fail('cutOff', `${where}: data ends at byte ${entry.end} of the data buffer but the file holds only ${dataLen} data bytes`);
     }
     entries.push(entry);
   }
@@ -159,11 +160,11 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors 
   let cursor = 0;
   let previous: HeaderEntry | null = null;
   for (const e of byOffset) {
-    if (e.begin < cursor) fail(`tensor "${e.name}" (bytes ${e.begin}–${e.end}) overlaps tensor "${previous!.name}" (bytes ${previous!.begin}–${previous!.end})`);
-    if (e.begin > cursor) fail(`bytes ${cursor}–${e.begin} of the data buffer belong to no tensor (gap before tensor "${e.name}")`);
+    if (e.begin < cursor) fail('damaged', `tensor "${e.name}" (bytes ${e.begin}–${e.end}) overlaps tensor "${previous!.name}" (bytes ${previous!.begin}–${previous!.end})`);
+    if (e.begin > cursor) fail('damaged', `bytes ${cursor}–${e.begin} of the data buffer belong to no tensor (gap before tensor "${e.name}")`);
     cursor = e.end;
     previous = e;
   }
-  if (cursor !== dataLen) fail(`the last ${dataLen - cursor} bytes of the file belong to no tensor`);
+  if (cursor !== dataLen) fail('damaged', `the last ${dataLen - cursor} bytes of the file belong to no tensor`);
   return { entries, metadata, dataStart: 8 + headerLen };
 }
