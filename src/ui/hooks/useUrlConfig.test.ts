@@ -1,16 +1,17 @@
 /**
- * The pure parts of the URL bridge: the app's own parameters (autostart, maxSteps) and the
- * query string written back, which keeps them while re-encoding the config.
+ * The pure parts of the URL bridge: the app's own parameters (autostart, maxSteps, classroom),
+ * the config part of a query, and the query string written back, which keeps the valid app
+ * parameters while re-encoding the config.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import { decodeConfig } from '../../core/config/urlCodec';
-import { buildSearch, parseRunOptions } from './useUrlConfig';
+import { buildSearch, configSearch, parseRunOptions } from './useUrlConfig';
 
 describe('parseRunOptions', () => {
   it('reads autostart and maxSteps', () => {
-    expect(parseRunOptions('?autostart=1&maxSteps=20&seed=3')).toEqual({ autostart: true, maxSteps: 20, warnings: [] });
-    expect(parseRunOptions('')).toEqual({ autostart: false, maxSteps: null, warnings: [] });
+    expect(parseRunOptions('?autostart=1&maxSteps=20&seed=3')).toEqual({ autostart: true, maxSteps: 20, isClassroom: false, warnings: [] });
+    expect(parseRunOptions('')).toEqual({ autostart: false, maxSteps: null, isClassroom: false, warnings: [] });
     expect(parseRunOptions('autostart=0').autostart).toBe(false);
   });
   it('warns about values it cannot use', () => {
@@ -19,6 +20,22 @@ describe('parseRunOptions', () => {
     expect(r.maxSteps).toBeNull();
     expect(r.warnings).toHaveLength(2);
     expect(parseRunOptions('?maxSteps=2.5').warnings[0]).toMatch(/whole number/);
+  });
+  it('reads the classroom flag and names a refused value', () => {
+    expect(parseRunOptions('?classroom=1').isClassroom).toBe(true);
+    expect(parseRunOptions('?classroom=true&seed=2').isClassroom).toBe(true);
+    expect(parseRunOptions('?classroom=0')).toMatchObject({ isClassroom: false, warnings: [] });
+    const r = parseRunOptions('?classroom=big');
+    expect(r.isClassroom).toBe(false);
+    expect(r.warnings).toEqual(['classroom="big" is not 1 or 0; showing the full page.']);
+  });
+});
+
+describe('configSearch', () => {
+  it('leaves out the app parameters, so the codec does not call them unknown', () => {
+    expect(configSearch('?classroom=1&seed=3&autostart=1&maxSteps=5')).toBe('?seed=3');
+    expect(configSearch('classroom=1')).toBe('');
+    expect(decodeConfig(configSearch('?classroom=1&seed=3')).warnings).toEqual([]);
   });
 });
 
@@ -35,7 +52,14 @@ describe('buildSearch', () => {
     expect(decodeConfig(s).config).toEqual(c);
     expect(decodeConfig(s).warnings).toEqual([]);
   });
+  it('keeps classroom=1 and drops app parameters it refused', () => {
+    const params = new URLSearchParams(buildSearch(DEFAULT_CONFIG, '?classroom=true&maxSteps=abc&autostart=yes').slice(1));
+    expect(params.get('classroom')).toBe('1');
+    expect(params.has('maxSteps')).toBe(false);
+    expect(params.has('autostart')).toBe(false);
+  });
   it('is empty for the defaults', () => {
     expect(buildSearch(DEFAULT_CONFIG, '')).toBe('');
+    expect(buildSearch(DEFAULT_CONFIG, '?classroom=0')).toBe('');
   });
 });

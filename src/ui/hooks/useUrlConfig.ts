@@ -1,8 +1,10 @@
 /**
  * The address bar <-> store bridge: reads `window.location.search` once through the pure URL
  * codec, loads the config (and its warnings) into the store, then keeps the URL in sync with
- * `history.replaceState` whenever the config changes. `autostart=1` and `maxSteps=N` are the
- * app's own parameters: they are read here, preserved in the URL, and left out of share links.
+ * `history.replaceState` whenever the config changes. `autostart=1`, `maxSteps=N` and
+ * `classroom=1` are the app's own parameters: they are read here, kept in the URL when they are
+ * valid (invalid ones are dropped with a warning, like invalid config values), and left out of
+ * share links.
  * This folder is the only place that touches `window.location`. Must not import: tfjs, recharts.
  */
 import { useCallback, useLayoutEffect, useState } from 'react';
@@ -16,21 +18,33 @@ export interface UrlRunOptions {
   autostart: boolean;
   /** `?maxSteps=N`: stop the run after N steps (N ≥ 1), or null. */
   maxSteps: number | null;
+  /** `?classroom=1`: the projector view — settings hidden, charts and gallery enlarged. */
+  isClassroom: boolean;
   /** Problems with the app parameters themselves (e.g. `maxSteps=abc`). */
   warnings: string[];
 }
 
-const RESERVED_KEYS = ['autostart', 'maxSteps'] as const;
+/** The app's own query parameters; never config fields. */
+const RESERVED_KEYS = ['autostart', 'maxSteps', 'classroom'] as const;
+
+/** Reads a 1/0 (or true/false) flag: its value, or a warning naming the refused text. */
+function parseFlag(params: URLSearchParams, key: string, fallback: string, warnings: string[]): boolean {
+  const raw = params.get(key);
+  if (raw === null || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  warnings.push(`${key}="${raw}" is not 1 or 0; ${fallback}.`);
+  return false;
+}
+
+function toParams(search: string): URLSearchParams {
+  return new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+}
 
 /** Parses the app parameters of a query string. Pure; exported for tests. */
 export function parseRunOptions(search: string): UrlRunOptions {
-  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const params = toParams(search);
   const warnings: string[] = [];
-  const rawAuto = params.get('autostart');
-  const autostart = rawAuto === '1' || rawAuto === 'true';
-  if (rawAuto !== null && !autostart && rawAuto !== '0' && rawAuto !== 'false') {
-    warnings.push(`autostart="${rawAuto}" is not 1 or 0; not starting automatically.`);
-  }
+  const autostart = parseFlag(params, 'autostart', 'not starting automatically', warnings);
   const rawMax = params.get('maxSteps');
   let maxSteps: number | null = null;
   if (rawMax !== null) {
@@ -38,28 +52,37 @@ export function parseRunOptions(search: string): UrlRunOptions {
     if (rawMax.trim() !== '' && Number.isInteger(n) && n >= 1) maxSteps = n;
     else warnings.push(`maxSteps="${rawMax}" is not a whole number ≥ 1; the run goes to its total steps.`);
   }
-  return { autostart, maxSteps, warnings };
+  const isClassroom = parseFlag(params, 'classroom', 'showing the full page', warnings);
+  return { autostart, maxSteps, isClassroom, warnings };
 }
 
-/** The query string for `config`, keeping the app parameters present in `currentSearch`. Pure. */
+/** `search` without the app parameters: the part the config codec decodes. Pure. */
+export function configSearch(search: string): string {
+  const params = toParams(search);
+  for (const key of RESERVED_KEYS) params.delete(key);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The query string for `config`, keeping the valid app parameters of `currentSearch` (in the
+ * form `autostart=1`, `maxSteps=N`, `classroom=1`) and dropping refused ones. Pure. */
 export function buildSearch(config: RunConfig, currentSearch: string): string {
-  const current = new URLSearchParams(currentSearch.startsWith('?') ? currentSearch.slice(1) : currentSearch);
+  const options = parseRunOptions(currentSearch);
   const next = new URLSearchParams(encodeConfig(config));
-  for (const key of RESERVED_KEYS) {
-    const v = current.get(key);
-    if (v !== null) next.set(key, v);
-  }
+  if (options.autostart) next.set('autostart', '1');
+  if (options.maxSteps !== null) next.set('maxSteps', String(options.maxSteps));
+  if (options.isClassroom) next.set('classroom', '1');
   const s = next.toString();
   return s ? `?${s}` : '';
 }
 
 /** Loads the URL config into the store once and mirrors later config changes into the URL.
- * Returns the app parameters (`autostart`, `maxSteps`) read from the URL. */
+ * Returns the app parameters (`autostart`, `maxSteps`, `isClassroom`) read from the URL. */
 export function useUrlConfig(): UrlRunOptions {
   const store = useAppStoreApi();
   const [initial] = useState(() => {
     const search = window.location.search;
-    return { decoded: decodeConfig(search), options: parseRunOptions(search) };
+    return { decoded: decodeConfig(configSearch(search)), options: parseRunOptions(search) };
   });
 
   // Layout effect: the decoded config is in the store before the first paint and before any
@@ -82,7 +105,23 @@ export function useUrlConfig(): UrlRunOptions {
   return initial.options;
 }
 
-/** A shareable link to the current config (without autostart/maxSteps), and a copy action. */
+/** Classroom mode: on from `?classroom=1` (`initial`), toggled by the page's link, which also
+ * adds or removes `classroom=1` in the address bar so a reload keeps the view. */
+export function useClassroomMode(initial: boolean): { isClassroom: boolean; toggle: () => void } {
+  const [isClassroom, setIsClassroom] = useState(initial);
+  const toggle = useCallback(() => {
+    const next = !isClassroom;
+    const params = toParams(window.location.search);
+    if (next) params.set('classroom', '1');
+    else params.delete('classroom');
+    const search = params.toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${search ? `?${search}` : ''}${window.location.hash}`);
+    setIsClassroom(next);
+  }, [isClassroom]);
+  return { isClassroom, toggle };
+}
+
+/** A shareable link to the current config (without the app parameters), and a copy action. */
 export function useShareLink(): { copy: () => Promise<string> } {
   const store = useAppStoreApi();
   const copy = useCallback(async (): Promise<string> => {
