@@ -54,15 +54,17 @@ def _classify(file: InputFile):
     if n == 0:
         return SkippedFile(file.path, "is empty (0 bytes)")
     if variant is None:
-        return SkippedFile(file.path, f"is not a CIFAR binary batch: {n} bytes is a whole number of neither 3073-byte CIFAR-10 records nor 3074-byte CIFAR-100 records")
+        return SkippedFile(file.path, (
+            'is not a CIFAR binary batch: its size fits neither CIFAR-10 nor CIFAR-100; choose the .bin files of the "binary version" '
+            f"(data_batch_1.bin … test_batch.bin, or train.bin and test.bin) ({n} bytes is a whole number of neither 3073-byte CIFAR-10 records nor 3074-byte CIFAR-100 records)"))
     spec = SPEC[variant]
     if not fits(variant):
         whole = n // spec["record_bytes"]
         extra = n - whole * spec["record_bytes"]
         s = "s" if spec["label_byte"] else ""
         return SkippedFile(file.path, (
-            f"is not a whole number of {spec['record_bytes']}-byte {spec['title']} records ({spec['label_byte'] + 1} label byte{s} + 3072 pixels): "
-            f"{n} bytes = {whole} records + {extra} bytes. The file is truncated or not a {spec['title']} binary batch; download it again"))
+            f"is incomplete or not a {spec['title']} batch: it does not hold a whole number of images; download it again (it is not a whole number of "
+            f"{spec['record_bytes']}-byte {spec['title']} records of {spec['label_byte'] + 1} label byte{s} + 3072 pixels: {n} bytes = {whole} records + {extra} bytes)"))
     return _Batch(file, variant, "test" in name, n // spec["record_bytes"])
 
 
@@ -80,11 +82,12 @@ def _check_labels(batch: _Batch) -> Optional[str]:
     first_coarse = int(coarse_bad[0]) if coarse_bad.size else None
     first_label = int(label_bad[0]) if label_bad.size else None
     if first_coarse is not None and (first_label is None or first_coarse <= first_label):
-        return f"record {first_coarse + 1} has coarse label {rec[first_coarse, 0]}, but CIFAR-100 coarse labels are 0–19: the file is corrupt or not a CIFAR-100 batch"
+        return (f"is damaged or not a CIFAR-100 batch: it holds a label CIFAR-100 does not have "
+                f"(record {first_coarse + 1} has coarse label {rec[first_coarse, 0]}, but CIFAR-100 coarse labels are 0–19)")
     if first_label is not None:
-        hint = " (a CIFAR-100 file renamed?)" if batch.variant == "cifar10" else ""
-        return (f"record {first_label + 1} has label {labels[first_label]}, but {spec['title']} labels are 0–{spec['num_classes'] - 1}: "
-                f"the file is corrupt or not a {spec['title']} batch{hint}")
+        renamed = "; a CIFAR-100 file renamed?" if batch.variant == "cifar10" else ""
+        return (f"is damaged or not a {spec['title']} batch: it holds a label {spec['title']} does not have "
+                f"(record {first_label + 1} has label {labels[first_label]}, but {spec['title']} labels are 0–{spec['num_classes'] - 1}{renamed})")
     return None
 
 

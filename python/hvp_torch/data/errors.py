@@ -12,6 +12,11 @@ from __future__ import annotations
 from typing import List
 
 
+# The reason of a file that ends early, in plain words with what to do (formatError.ts CUT_OFF);
+# readers append the technical detail in parentheses.
+CUT_OFF = "is incomplete: it was cut off while it was downloaded or copied; download it again"
+
+
 class FileFormatError(Exception):
     """One file (or archive member) cannot be read; ``reason`` says what is wrong and what to do."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 
-from .errors import FileFormatError
+from .errors import CUT_OFF, FileFormatError
 from .paths import format_bytes
 
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -26,11 +26,13 @@ def _hex(data: bytes, n: int) -> str:
 
 def _deflate_start(data: bytes, path: str) -> int:
     if not is_gzip(data):
-        raise FileFormatError(path, f"is not gzip data (it starts with {_hex(data, 4) or 'nothing'}, gzip starts with 1f 8b)")
+        raise FileFormatError(path, "is not a gzip (.gz) file: it is another kind of file with a .gz name, or a web page saved in place of the download; "
+                              f"download it again (it starts with {_hex(data, 4) or 'nothing'}, gzip starts with 1f 8b)")
     if len(data) < 18:
-        raise FileFormatError(path, f"is truncated: {len(data)} bytes is shorter than an empty gzip file; download it again")
+        raise FileFormatError(path, f"{CUT_OFF} ({len(data)} bytes is shorter than an empty gzip file)")
     if data[2] != 8:
-        raise FileFormatError(path, f"uses gzip compression method {data[2]}, only deflate (8) exists")
+        raise FileFormatError(path, "is damaged or not a real gzip file: it names a compression that does not exist; "
+                              f"download it again (compression method {data[2]}, only deflate (8) exists)")
     flags = data[3]
     pos = 10
     if flags & 4:
@@ -43,7 +45,7 @@ def _deflate_start(data: bytes, path: str) -> int:
     if flags & 2:
         pos += 2
     if pos + 8 > len(data):
-        raise FileFormatError(path, "is truncated inside its gzip header; download it again")
+        raise FileFormatError(path, f"{CUT_OFF} (it ends inside its gzip header)")
     return pos
 
 
@@ -61,13 +63,14 @@ def gunzip(data: bytes, path: str) -> bytes:
     try:
         out = d.decompress(deflated, MAX_UNPACKED_BYTES + 1)
     except zlib.error as e:
-        raise FileFormatError(path, f"is corrupt: the compressed data is invalid ({e}); download it again") from None
+        raise FileFormatError(path, f"is damaged: its compressed data cannot be unpacked; download it again ({e})") from None
     if len(out) > MAX_UNPACKED_BYTES:
         raise FileFormatError(path, f"unpacks to more than the {format_bytes(MAX_UNPACKED_BYTES)} the importer handles; import a smaller part of the data")
     if not d.eof:
-        raise FileFormatError(path, "ends early: the gzip data is truncated (an interrupted download?); download it again")
+        raise FileFormatError(path, f"{CUT_OFF} (the gzip data ends early)")
     if len(out) != stored_size:
-        raise FileFormatError(path, f"is corrupt or truncated: it unpacked to {len(out)} bytes but its trailer says {stored_size}; download it again")
+        raise FileFormatError(path, "is damaged or cut off: it does not unpack to the size it records; "
+                              f"download it again (it unpacked to {len(out)} bytes but its trailer says {stored_size})")
     if zlib.crc32(out) != stored_crc:
-        raise FileFormatError(path, "is corrupt: the unpacked data fails its CRC-32 check; download it again")
+        raise FileFormatError(path, "is damaged: its unpacked data fails the file's own check; download it again (CRC-32 mismatch)")
     return out

@@ -20,6 +20,7 @@ import numpy as np
 
 from .budget import allocate_images, split_budget
 from .class_names import DIGIT_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES
+from .errors import CUT_OFF
 from .format_import import FormatImport
 from .paths import base_name, dir_parts, natural_compare
 from .resize import resize_to_square_rgb
@@ -51,15 +52,18 @@ def _parse(file: InputFile):
     if len(b) == 0:
         return fail("is empty (0 bytes)")
     if len(b) < 8 or b[0] != 0 or b[1] != 0 or b[2] not in TYPE_NAMES:
-        return fail(f"does not start with an IDX magic number (it starts with {_hex32(b)}; MNIST images start with 0x00000803 and labels with 0x00000801)")
+        return fail("is not an MNIST-style IDX file: it holds another kind of data; choose the MNIST files themselves, e.g. train-images-idx3-ubyte.gz "
+                    f"(it starts with {_hex32(b)}; MNIST images start with 0x00000803 and labels with 0x00000801)")
     if b[2] != 0x08:
-        return fail(f"stores {TYPE_NAMES[b[2]]} values (IDX type 0x{b[2]:02x}); only unsigned-byte IDX files (type 0x08) are supported")
+        return fail("stores numbers this importer cannot read: only byte-valued IDX files like MNIST's can be imported "
+                    f"(it stores {TYPE_NAMES[b[2]]} values, IDX type 0x{b[2]:02x}; only type 0x08 is supported)")
     num_dims = b[3]
     if num_dims not in (1, 3):
-        return fail(f"has {num_dims} dimensions; IDX image files have 3 (count, rows, columns) and label files 1 (count)")
+        return fail("is an IDX file of neither images nor labels, so it cannot be imported "
+                    f"(it has {num_dims} dimensions; IDX image files have 3: count, rows, columns; label files 1: count)")
     header = 4 + 4 * num_dims
     if len(b) < header:
-        return fail(f"is truncated inside its {header}-byte IDX header; download it again")
+        return fail(f"{CUT_OFF} (it ends inside its {header}-byte IDX header)")
     dims = [int.from_bytes(bytes(b[4 + 4 * i:8 + 4 * i]), "big") for i in range(num_dims)]
     expected = 1
     for d in dims:
@@ -67,10 +71,12 @@ def _parse(file: InputFile):
     actual = len(b) - header
     if actual != expected:
         shape = "×".join(str(d) for d in dims)
-        what = "it is truncated or corrupt; download it again" if actual < expected else f"it has {actual - expected} extra bytes: it is corrupt or not what its header says"
-        return fail(f"header says {shape} = {expected} bytes of data, but the file holds {actual} after its {header}-byte header: {what}")
+        detail = f"header says {shape} = {expected} bytes of data, but the file holds {actual} after its {header}-byte header"
+        if actual < expected:
+            return fail(f"is incomplete: it holds less than its header announces, so it was cut off while it was downloaded or copied; download it again ({detail})")
+        return fail(f"is damaged: it holds more than its header announces; download it again ({detail}; it has {actual - expected} extra bytes)")
     if num_dims == 3 and (dims[1] == 0 or dims[2] == 0):
-        return fail(f"has images of {dims[1]}×{dims[2]} pixels")
+        return fail(f"holds images without pixels, so there is nothing to import (its header says {dims[1]}×{dims[2]} pixels)")
     stem = re.sub(r"\.gz$", "", base_name(file.path).lower())
     part = re.sub(r"^-|-$", "", re.sub(r"[-_.]+", "-", re.sub(r"images|labels|idx\d|ubyte", "", stem)))
     key = "/".join(dir_parts(file.path) + [part])

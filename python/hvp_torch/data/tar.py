@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Tuple
 
-from .errors import FileFormatError
+from .errors import CUT_OFF, FileFormatError
 from .paths import normalize_path
 from .types import InputFile, SkippedFile
 
@@ -90,8 +90,8 @@ def read_tar(data: bytes, archive_path: str) -> Tuple[List[InputFile], List[Skip
             return files, skipped
         member_idx += 1
         if not _has_valid_checksum(block):
-            first = " (is this a tar archive at all?)" if member_idx == 1 else ""
-            raise FileFormatError(archive_path, f"is corrupt: the tar header of member {member_idx} (at byte {pos}) fails its checksum{first}; download it again")
+            what = "is not a tar archive, or is damaged: its first entry cannot be read" if member_idx == 1 else f"is damaged: its entry {member_idx} cannot be read"
+            raise FileFormatError(archive_path, f"{what}; download it again (the tar header of member {member_idx} at byte {pos} fails its checksum)")
         is_ustar = _field(block, 257, 6) == "ustar"
         is_posix = is_ustar and block[262] == 0
         prefix = _field(block, 345, 155) if is_posix else ""
@@ -103,12 +103,12 @@ def read_tar(data: bytes, archive_path: str) -> Tuple[List[InputFile], List[Skip
         except ValueError:
             size = float("nan")
         if not (size == size and size >= 0 and size != float("inf")):
-            raise FileFormatError(archive_path, f'is corrupt: member "{name}" has an unreadable size field')
+            raise FileFormatError(archive_path, f'is damaged: the size of "{name}" in it cannot be read; download it again (unreadable size field)')
         size = int(size)
         data_start = pos + BLOCK
         data_end = data_start + size
         if data_end > n:
-            raise FileFormatError(archive_path, f'is truncated: it ends inside member "{name}" ({n - data_start} of {size} bytes present); download it again')
+            raise FileFormatError(archive_path, f'{CUT_OFF} (it ends inside member "{name}": {n - data_start} of {size} bytes present)')
         member = mv[data_start:data_end]
         pos = data_start + -(-size // BLOCK) * BLOCK
         typ = chr(block[156])
@@ -129,5 +129,5 @@ def read_tar(data: bytes, archive_path: str) -> Tuple[List[InputFile], List[Skip
             what = _TYPE_NAMES.get(typ, f"a special tar member (type '{typ}')")
             skipped.append(SkippedFile(path, f"is {what} in {archive_path}, not a regular file"))
     if pos < n and bytes(mv[pos:]).strip(b"\0") != b"":
-        raise FileFormatError(archive_path, f"is truncated: it ends inside the tar header of member {member_idx + 1}; download it again")
+        raise FileFormatError(archive_path, f"{CUT_OFF} (it ends inside the tar header of member {member_idx + 1})")
     return files, skipped

@@ -40,7 +40,7 @@ def read_zip(data: bytes, archive_path: str) -> Tuple[List[InputFile], List[Skip
         zf = zipfile.ZipFile(io.BytesIO(data))
         entries = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise FileFormatError(archive_path, f"is not a readable zip archive ({e}): it is truncated, corrupt or not a zip; create or download it again") from None
+        raise FileFormatError(archive_path, f"is not a readable zip archive: it is cut off, damaged or another kind of file; create or download it again ({e})") from None
     skipped: List[SkippedFile] = []
     wanted = []
     seen = set()

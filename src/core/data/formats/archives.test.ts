@@ -20,19 +20,19 @@ describe('gunzip', () => {
   it('names the file when the data is truncated', () => {
     const gz = new Uint8Array(nodeGzip(bytesOf(200_000)));
     for (const cut of [gz.length - 4, gz.length - 100, Math.floor(gz.length / 2), 12]) {
-      expect(() => gunzip(gz.subarray(0, cut), 'cifar-10-binary.tar.gz')).toThrow(/^cifar-10-binary\.tar\.gz: .*(truncated|ends early)/);
+      expect(() => gunzip(gz.subarray(0, cut), 'cifar-10-binary.tar.gz')).toThrow(/^cifar-10-binary\.tar\.gz: is (incomplete: it was cut off|damaged or cut off).*download it again/);
     }
   });
 
   it('names the file when it is not gzip, corrupt, or fails its CRC', () => {
-    expect(() => gunzip(strToU8('hello world, not gzip at all'), 'notes.gz')).toThrow(/^notes\.gz: is not gzip data \(it starts with 68 65 6c 6c/);
+    expect(() => gunzip(strToU8('hello world, not gzip at all'), 'notes.gz')).toThrow(/^notes\.gz: is not a gzip \(\.gz\) file: it is another kind of file .*; download it again \(it starts with 68 65 6c 6c/);
     const gz = new Uint8Array(nodeGzip(bytesOf(50_000)));
     const badCrc = gz.slice();
     badCrc[badCrc.length - 8]! ^= 0xff;
-    expect(() => gunzip(badCrc, 'x.gz')).toThrow(/^x\.gz: is corrupt: .*CRC-32/);
+    expect(() => gunzip(badCrc, 'x.gz')).toThrow(/^x\.gz: is damaged: .*download it again \(CRC-32 mismatch\)/);
     const badData = gz.slice();
     for (let i = 200; i < 260; i++) badData[i] = 0xff ^ badData[i]!;
-    expect(() => gunzip(badData, 'y.gz')).toThrow(/^y\.gz: is corrupt/);
+    expect(() => gunzip(badData, 'y.gz')).toThrow(/^y\.gz: is damaged/);
   });
 });
 
@@ -65,16 +65,16 @@ describe('readTar', () => {
     const tar = makeTar([{ path: 'a.bin', bytes: bytesOf(600) }, { path: 'b.bin', bytes: bytesOf(10) }]);
     const bad = tar.slice();
     bad[1536 + 3] = 0x41; // second header's name (after 512 + 1024 bytes of the first member)
-    expect(() => readTar(bad, 'data.tar')).toThrow(/^data\.tar: is corrupt: the tar header of member 2 .*checksum/);
+    expect(() => readTar(bad, 'data.tar')).toThrow(/^data\.tar: is damaged: its entry 2 cannot be read; download it again \(the tar header of member 2 .*checksum\)/);
     const notTar = bytesOf(2048);
     expect(isTar(notTar)).toBe(false);
-    expect(() => readTar(notTar, 'x.tar')).toThrow(/^x\.tar: .*checksum \(is this a tar archive at all\?\)/);
+    expect(() => readTar(notTar, 'x.tar')).toThrow(/^x\.tar: is not a tar archive, or is damaged: its first entry cannot be read; download it again \(the tar header of member 1 at byte 0 fails its checksum\)/);
   });
 
   it('reports truncation inside a member and inside a header', () => {
     const tar = makeTar([{ path: 'a.bin', bytes: bytesOf(600) }, { path: 'dir/b.bin', bytes: bytesOf(5000) }]);
-    expect(() => readTar(tar.subarray(0, 512 * 3 + 512 + 100), 'cut.tar')).toThrow(/^cut\.tar: is truncated: it ends inside member "dir\/b\.bin" \(100 of 5000 bytes present\)/);
-    expect(() => readTar(tar.subarray(0, 512 * 3 + 200), 'cut.tar')).toThrow(/^cut\.tar: is truncated: it ends inside the tar header of member 2/);
+    expect(() => readTar(tar.subarray(0, 512 * 3 + 512 + 100), 'cut.tar')).toThrow(/^cut\.tar: is incomplete: it was cut off .*; download it again \(it ends inside member "dir\/b\.bin": 100 of 5000 bytes present\)/);
+    expect(() => readTar(tar.subarray(0, 512 * 3 + 200), 'cut.tar')).toThrow(/^cut\.tar: is incomplete: .*\(it ends inside the tar header of member 2\)/);
   });
 
   it('accepts GNU-format headers and archives without end blocks', () => {
@@ -169,6 +169,6 @@ describe('expandArchives', () => {
       { path: 'ok.bin', bytes: bytesOf(3) },
     ]);
     expect(ex.files.map((f) => f.path)).toEqual(['ok.bin']);
-    expect(ex.skipped).toEqual([{ path: 'broken.tar.gz', reason: expect.stringMatching(/truncated|ends early/) }]);
+    expect(ex.skipped).toEqual([{ path: 'broken.tar.gz', reason: expect.stringMatching(/cut off/) }]);
   });
 });

@@ -76,26 +76,26 @@ describe('CIFAR-10 binary', () => {
       opts,
     );
     expect(r.set.numImages).toBe(5);
-    expect(r.skipped).toEqual([{ path: 'd/data_batch_2.bin', reason: expect.stringMatching(/not a whole number of 3073-byte CIFAR-10 records .*15366 bytes = 5 records \+ 1 bytes.*truncated/) }]);
+    expect(r.skipped).toEqual([{ path: 'd/data_batch_2.bin', reason: expect.stringMatching(/^is incomplete or not a CIFAR-10 batch: it does not hold a whole number of images; download it again \(.*3073-byte CIFAR-10 records .*15366 bytes = 5 records \+ 1 bytes\)$/) }]);
   });
 
   it('throws DatasetImportError naming the file when the only batch is truncated', async () => {
     const cut = batch(0, labels1).subarray(0, 3073 * 4 + 1000);
     const run = importFiles([{ path: 'data_batch_1.bin', bytes: cut }], opts);
     await expect(run).rejects.toBeInstanceOf(DatasetImportError);
-    await expect(run).rejects.toThrow(/data_batch_1\.bin: is not a whole number of 3073-byte CIFAR-10 records/);
+    await expect(run).rejects.toThrow(/data_batch_1\.bin: is incomplete or not a CIFAR-10 batch: .*not a whole number of 3073-byte CIFAR-10 records/);
     const err = (await run.then(() => null, (e: unknown) => e)) as DatasetImportError;
     expect(err.skipped.map((s) => s.path)).toEqual(['data_batch_1.bin']);
   });
 
   it('skips a batch with a label out of range, naming the record', async () => {
     const r = importFiles([{ path: 'data_batch_1.bin', bytes: batch(0, [1, 12, 3]) }], opts);
-    await expect(r).rejects.toThrow(/data_batch_1\.bin: record 2 has label 12, but CIFAR-10 labels are 0–9/);
+    await expect(r).rejects.toThrow(/data_batch_1\.bin: is damaged or not a CIFAR-10 batch: it holds a label CIFAR-10 does not have \(record 2 has label 12, but CIFAR-10 labels are 0–9; a CIFAR-100 file renamed\?\)/);
   });
 
   it('reports a truncated .tar.gz by its name', async () => {
     await expect(importFiles([{ path: 'cifar-10-binary.tar.gz', bytes: tgz.subarray(0, tgz.length - 200) }], opts)).rejects.toThrow(
-      /No usable images in cifar-10-binary\.tar\.gz[\s\S]*cifar-10-binary\.tar\.gz: .*(truncated|ends early)/,
+      /No usable images in cifar-10-binary\.tar\.gz[\s\S]*cifar-10-binary\.tar\.gz: .*cut off/,
     );
   });
 
@@ -159,7 +159,7 @@ describe('CIFAR-100 binary', () => {
     );
     expect(r.classNames[99]).toBe('f99');
     const bad = makeCifarBin('cifar100', [1, 2], undefined, [3, 25]);
-    await expect(importFiles([{ path: 'train.bin', bytes: bad }], { size: 32, decodeImage: noDecoder })).rejects.toThrow(/train\.bin: record 2 has coarse label 25/);
+    await expect(importFiles([{ path: 'train.bin', bytes: bad }], { size: 32, decodeImage: noDecoder })).rejects.toThrow(/train\.bin: is damaged or not a CIFAR-100 batch: .*\(record 2 has coarse label 25/);
   });
 
   it('does not mix CIFAR-10 and CIFAR-100 batches in one import', async () => {

@@ -51,7 +51,11 @@ function classify(file: InputFile): Batch | SkippedFile {
   else if (fits('cifar10') !== fits('cifar100')) variant = fits('cifar10') ? 'cifar10' : 'cifar100';
   if (n === 0) return { path: file.path, reason: 'is empty (0 bytes)' };
   if (variant === null) {
-    return { path: file.path, reason: `is not a CIFAR binary batch: ${n} bytes is a whole number of neither 3073-byte CIFAR-10 records nor 3074-byte CIFAR-100 records` };
+    return {
+      path: file.path,
+      reason: 'is not a CIFAR binary batch: its size fits neither CIFAR-10 nor CIFAR-100; choose the .bin files of the "binary version" ' +
+        `(data_batch_1.bin … test_batch.bin, or train.bin and test.bin) (${n} bytes is a whole number of neither 3073-byte CIFAR-10 records nor 3074-byte CIFAR-100 records)`,
+    };
   }
   const spec = SPEC[variant];
   if (!fits(variant)) {
@@ -60,8 +64,8 @@ function classify(file: InputFile): Batch | SkippedFile {
     return {
       path: file.path,
       reason:
-        `is not a whole number of ${spec.recordBytes}-byte ${spec.title} records (${spec.labelByte + 1} label byte${spec.labelByte ? 's' : ''} + 3072 pixels): ` +
-        `${n} bytes = ${whole} records + ${extra} bytes. The file is truncated or not a ${spec.title} binary batch; download it again`,
+        `is incomplete or not a ${spec.title} batch: it does not hold a whole number of images; download it again (it is not a whole number of ` +
+        `${spec.recordBytes}-byte ${spec.title} records of ${spec.labelByte + 1} label byte${spec.labelByte ? 's' : ''} + 3072 pixels: ${n} bytes = ${whole} records + ${extra} bytes)`,
     };
   }
   return { file, variant, isTest: /test/.test(name), numRecords: n / spec.recordBytes };
@@ -74,12 +78,12 @@ function checkLabels(batch: Batch): string | null {
   for (let r = 0; r < batch.numRecords; r++) {
     const off = r * spec.recordBytes;
     if (batch.variant === 'cifar100' && b[off]! >= 20) {
-      return `record ${r + 1} has coarse label ${b[off]}, but CIFAR-100 coarse labels are 0–19: the file is corrupt or not a CIFAR-100 batch`;
+      return `is damaged or not a CIFAR-100 batch: it holds a label CIFAR-100 does not have (record ${r + 1} has coarse label ${b[off]}, but CIFAR-100 coarse labels are 0–19)`;
     }
     const label = b[off + spec.labelByte]!;
     if (label >= spec.numClasses) {
-      const hint = batch.variant === 'cifar10' ? ' (a CIFAR-100 file renamed?)' : '';
-      return `record ${r + 1} has label ${label}, but ${spec.title} labels are 0–${spec.numClasses - 1}: the file is corrupt or not a ${spec.title} batch${hint}`;
+      const renamed = batch.variant === 'cifar10' ? '; a CIFAR-100 file renamed?' : '';
+      return `is damaged or not a ${spec.title} batch: it holds a label ${spec.title} does not have (record ${r + 1} has label ${label}, but ${spec.title} labels are 0–${spec.numClasses - 1}${renamed})`;
     }
   }
   return null;

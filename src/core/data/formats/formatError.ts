@@ -4,11 +4,16 @@
  * Must not import: tfjs, DOM.
  */
 
+/** The reason of a file that ends early, in plain words with what to do; readers append the
+ * technical detail in parentheses. Reasons follow that pattern: what is wrong, what to do (detail). */
+export const CUT_OFF = 'is incomplete: it was cut off while it was downloaded or copied; download it again';
+
 /** One file (or archive member) cannot be read; `message` starts with the path. */
 export class FileFormatError extends Error {
   constructor(
     readonly path: string,
-    /** What is wrong and what to do, without the path (it is prefixed). */
+    /** What is wrong and what to do, then the technical detail in parentheses, without the
+     * path (it is prefixed). */
     readonly reason: string,
   ) {
     super(`${path}: ${reason}`);

@@ -6,7 +6,7 @@
  */
 import { inflateSync } from 'fflate';
 import { crc32 } from './crc32';
-import { FileFormatError } from './formatError';
+import { CUT_OFF, FileFormatError } from './formatError';
 import { formatBytes } from './paths';
 
 /** Largest unpacked size accepted from one archive (1 GiB): far above CIFAR (185 MB), below browser allocation limits. */
@@ -25,9 +25,13 @@ const hex = (bytes: Uint8Array, n: number): string =>
 
 /** Offset of the deflate data after the gzip header. Throws FileFormatError on a bad header. */
 function deflateStart(bytes: Uint8Array, path: string): number {
-  if (!isGzip(bytes)) throw new FileFormatError(path, `is not gzip data (it starts with ${hex(bytes, 4) || 'nothing'}, gzip starts with 1f 8b)`);
-  if (bytes.length < 18) throw new FileFormatError(path, `is truncated: ${bytes.length} bytes is shorter than an empty gzip file; download it again`);
-  if (bytes[2] !== 8) throw new FileFormatError(path, `uses gzip compression method ${bytes[2]}, only deflate (8) exists`);
+  if (!isGzip(bytes)) {
+    throw new FileFormatError(path, `is not a gzip (.gz) file: it is another kind of file with a .gz name, or a web page saved in place of the download; download it again (it starts with ${hex(bytes, 4) || 'nothing'}, gzip starts with 1f 8b)`);
+  }
+  if (bytes.length < 18) throw new FileFormatError(path, `${CUT_OFF} (${bytes.length} bytes is shorter than an empty gzip file)`);
+  if (bytes[2] !== 8) {
+    throw new FileFormatError(path, `is damaged or not a real gzip file: it names a compression that does not exist; download it again (compression method ${bytes[2]}, only deflate (8) exists)`);
+  }
   const flags = bytes[3]!;
   let pos = 10;
   if (flags & 4) pos += 2 + (bytes[10]! | (bytes[11]! << 8)); // FEXTRA
@@ -39,7 +43,7 @@ function deflateStart(bytes: Uint8Array, path: string): number {
     }
   }
   if (flags & 2) pos += 2; // FHCRC
-  if (pos + 8 > bytes.length) throw new FileFormatError(path, 'is truncated inside its gzip header; download it again');
+  if (pos + 8 > bytes.length) throw new FileFormatError(path, `${CUT_OFF} (it ends inside its gzip header)`);
   return pos;
 }
 
@@ -65,17 +69,17 @@ export function gunzip(bytes: Uint8Array, path: string): Uint8Array {
     out = isPlausible ? inflateSync(deflated, { out: new Uint8Array(storedSize) }) : inflateSync(deflated);
   } catch (e) {
     const code = (e as { code?: number }).code;
-    if (code === 0) throw new FileFormatError(path, 'ends early: the gzip data is truncated (an interrupted download?); download it again');
-    throw new FileFormatError(path, `is corrupt: the compressed data is invalid (${e instanceof Error ? e.message : String(e)}); download it again`);
+    if (code === 0) throw new FileFormatError(path, `${CUT_OFF} (the gzip data ends early)`);
+    throw new FileFormatError(path, `is damaged: its compressed data cannot be unpacked; download it again (${e instanceof Error ? e.message : String(e)})`);
   }
   if (out.length > MAX_UNPACKED_BYTES) {
     throw new FileFormatError(path, `unpacks to more than the ${formatBytes(MAX_UNPACKED_BYTES)} the importer handles; import a smaller part of the data`);
   }
   if (out.length !== storedSize) {
-    throw new FileFormatError(path, `is corrupt or truncated: it unpacked to ${out.length} bytes but its trailer says ${storedSize}; download it again`);
+    throw new FileFormatError(path, `is damaged or cut off: it does not unpack to the size it records; download it again (it unpacked to ${out.length} bytes but its trailer says ${storedSize})`);
   }
   if (crc32(out) !== storedCrc) {
-    throw new FileFormatError(path, 'is corrupt: the unpacked data fails its CRC-32 check; download it again');
+    throw new FileFormatError(path, 'is damaged: its unpacked data fails the file\'s own check; download it again (CRC-32 mismatch)');
   }
   return out;
 }

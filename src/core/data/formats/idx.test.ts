@@ -72,22 +72,22 @@ describe('IDX (MNIST-style)', () => {
   it('rejects a wrong magic number, naming the file', async () => {
     const bad = makeIdxImages(trainPx, 6, 8, 8, 0x08080803);
     await expect(importFiles([{ path: 'train-images-idx3-ubyte', bytes: bad }], { size: 8, decodeImage: noDecoder })).rejects.toThrow(
-      /train-images-idx3-ubyte: does not start with an IDX magic number \(it starts with 0x08080803/,
+      /train-images-idx3-ubyte: is not an MNIST-style IDX file: it holds another kind of data; choose .*\(it starts with 0x08080803/,
     );
     const float = makeIdxImages(trainPx, 6, 8, 8, 0x00000d03);
     await expect(importFiles([{ path: 'train-images-idx3-ubyte', bytes: float }], { size: 8, decodeImage: noDecoder })).rejects.toThrow(
-      /train-images-idx3-ubyte: stores float32 values .*only unsigned-byte/,
+      /train-images-idx3-ubyte: stores numbers this importer cannot read: .*\(it stores float32 values, IDX type 0x0d; only type 0x08 is supported\)/,
     );
   });
 
   it('rejects dims that do not match the byte length, naming the file', async () => {
     const full = makeIdxImages(trainPx, 6, 8, 8);
     await expect(importFiles([{ path: 'x/train-images-idx3-ubyte', bytes: full.subarray(0, full.length - 10) }], { size: 8, decodeImage: noDecoder })).rejects.toThrow(
-      /x\/train-images-idx3-ubyte: header says 6×8×8 = 384 bytes of data, but the file holds 374 after its 16-byte header: it is truncated/,
+      /x\/train-images-idx3-ubyte: is incomplete: .*cut off.*; download it again \(header says 6×8×8 = 384 bytes of data, but the file holds 374 after its 16-byte header\)/,
     );
     const long = new Uint8Array(full.length + 3);
     long.set(full);
-    await expect(importFiles([{ path: 'train-images-idx3-ubyte', bytes: long }], { size: 8, decodeImage: noDecoder })).rejects.toThrow(/it has 3 extra bytes/);
+    await expect(importFiles([{ path: 'train-images-idx3-ubyte', bytes: long }], { size: 8, decodeImage: noDecoder })).rejects.toThrow(/: is damaged: it holds more than its header announces; download it again \(.*it has 3 extra bytes\)/);
   });
 
   it('rejects a count mismatch between images and labels, naming both files', async () => {

@@ -11,6 +11,7 @@
  * Must not import: tfjs, DOM.
  */
 import { DIGIT_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES } from './classNames';
+import { CUT_OFF } from './formatError';
 import { allocateImages, splitBudget, type FormatImport, type FormatImportOptions } from './outputSet';
 import { baseName, dirParts, naturalCompare } from './paths';
 import { resizeToSquareRgb } from './resize';
@@ -46,25 +47,28 @@ function parseIdx(file: InputFile): IdxFile | SkippedFile {
   const fail = (reason: string): SkippedFile => ({ path: file.path, reason });
   if (b.length === 0) return fail('is empty (0 bytes)');
   if (b.length < 8 || b[0] !== 0 || b[1] !== 0 || !(b[2]! in TYPE_NAMES)) {
-    return fail(`does not start with an IDX magic number (it starts with ${hex32(b)}; MNIST images start with 0x00000803 and labels with 0x00000801)`);
+    return fail(`is not an MNIST-style IDX file: it holds another kind of data; choose the MNIST files themselves, e.g. train-images-idx3-ubyte.gz (it starts with ${hex32(b)}; MNIST images start with 0x00000803 and labels with 0x00000801)`);
   }
-  if (b[2] !== 0x08) return fail(`stores ${TYPE_NAMES[b[2]!]} values (IDX type 0x${b[2]!.toString(16).padStart(2, '0')}); only unsigned-byte IDX files (type 0x08) are supported`);
+  if (b[2] !== 0x08) {
+    return fail(`stores numbers this importer cannot read: only byte-valued IDX files like MNIST's can be imported (it stores ${TYPE_NAMES[b[2]!]} values, IDX type 0x${b[2]!.toString(16).padStart(2, '0')}; only type 0x08 is supported)`);
+  }
   const numDims = b[3]!;
   if (numDims !== 1 && numDims !== 3) {
-    return fail(`has ${numDims} dimensions; IDX image files have 3 (count, rows, columns) and label files 1 (count)`);
+    return fail(`is an IDX file of neither images nor labels, so it cannot be imported (it has ${numDims} dimensions; IDX image files have 3: count, rows, columns; label files 1: count)`);
   }
   const headerBytes = 4 + 4 * numDims;
-  if (b.length < headerBytes) return fail(`is truncated inside its ${headerBytes}-byte IDX header; download it again`);
+  if (b.length < headerBytes) return fail(`${CUT_OFF} (it ends inside its ${headerBytes}-byte IDX header)`);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const dims = Array.from({ length: numDims }, (_, i) => view.getUint32(4 + 4 * i, false));
   const expected = dims.reduce((a, d) => a * d, 1);
   const actual = b.length - headerBytes;
   if (actual !== expected) {
     const shape = dims.join('×');
-    const what = actual < expected ? 'it is truncated or corrupt; download it again' : `it has ${actual - expected} extra bytes: it is corrupt or not what its header says`;
-    return fail(`header says ${shape} = ${expected} bytes of data, but the file holds ${actual} after its ${headerBytes}-byte header: ${what}`);
+    const detail = `header says ${shape} = ${expected} bytes of data, but the file holds ${actual} after its ${headerBytes}-byte header`;
+    if (actual < expected) return fail(`is incomplete: it holds less than its header announces, so it was cut off while it was downloaded or copied; download it again (${detail})`);
+    return fail(`is damaged: it holds more than its header announces; download it again (${detail}; it has ${actual - expected} extra bytes)`);
   }
-  if (numDims === 3 && (dims[1] === 0 || dims[2] === 0)) return fail(`has images of ${dims[1]}×${dims[2]} pixels`);
+  if (numDims === 3 && (dims[1] === 0 || dims[2] === 0)) return fail(`holds images without pixels, so there is nothing to import (its header says ${dims[1]}×${dims[2]} pixels)`);
   const stem = baseName(file.path).toLowerCase().replace(/\.gz$/, '');
   const key = [...dirParts(file.path), stem.replace(/images|labels|idx\d|ubyte/g, '').replace(/[-_.]+/g, '-').replace(/^-|-$/g, '')].join('/');
   return { file, kind: numDims === 3 ? 'images' : 'labels', dims, headerBytes, key, isTest: /t10k|test/.test(stem) };

@@ -7,7 +7,7 @@
  * Must not import: tfjs, DOM.
  */
 import { strFromU8 } from 'fflate';
-import { FileFormatError } from './formatError';
+import { CUT_OFF, FileFormatError } from './formatError';
 import { normalizePath } from './paths';
 import type { InputFile, SkippedFile } from './types';
 
@@ -96,7 +96,8 @@ export function readTar(bytes: Uint8Array, archivePath: string): TarContents {
     if (isZeroBlock(block)) return { files, skipped }; // end-of-archive marker
     memberIdx++;
     if (!hasValidChecksum(block)) {
-      throw new FileFormatError(archivePath, `is corrupt: the tar header of member ${memberIdx} (at byte ${pos}) fails its checksum${memberIdx === 1 ? ' (is this a tar archive at all?)' : ''}; download it again`);
+      const what = memberIdx === 1 ? 'is not a tar archive, or is damaged: its first entry cannot be read' : `is damaged: its entry ${memberIdx} cannot be read`;
+      throw new FileFormatError(archivePath, `${what}; download it again (the tar header of member ${memberIdx} at byte ${pos} fails its checksum)`);
     }
     const isUstar = field(block, 257, 6) === 'ustar';
     const isPosix = isUstar && block[262] === 0; // GNU writes "ustar  \0" and has no prefix field
@@ -105,12 +106,12 @@ export function readTar(bytes: Uint8Array, archivePath: string): TarContents {
     const name = pax?.get('path') ?? longName ?? headerName;
     const paxSize = pax?.get('size');
     const size = paxSize !== undefined ? Number(paxSize) : numberField(block, 124, 12);
-    if (!Number.isFinite(size) || size < 0) throw new FileFormatError(archivePath, `is corrupt: member "${name}" has an unreadable size field`);
+    if (!Number.isFinite(size) || size < 0) throw new FileFormatError(archivePath, `is damaged: the size of "${name}" in it cannot be read; download it again (unreadable size field)`);
     const type = String.fromCharCode(block[156]!);
     const dataStart = pos + BLOCK;
     const dataEnd = dataStart + size;
     if (dataEnd > bytes.length) {
-      throw new FileFormatError(archivePath, `is truncated: it ends inside member "${name}" (${bytes.length - dataStart} of ${size} bytes present); download it again`);
+      throw new FileFormatError(archivePath, `${CUT_OFF} (it ends inside member "${name}": ${bytes.length - dataStart} of ${size} bytes present)`);
     }
     const data = bytes.subarray(dataStart, dataEnd);
     pos = dataStart + Math.ceil(size / BLOCK) * BLOCK;
@@ -130,7 +131,7 @@ export function readTar(bytes: Uint8Array, archivePath: string): TarContents {
     else skipped.push({ path, reason: `is ${TYPE_NAMES[type] ?? `a special tar member (type '${type}')`} in ${archivePath}, not a regular file` });
   }
   if (pos < bytes.length && !isZeroBlock(bytes.subarray(pos))) {
-    throw new FileFormatError(archivePath, `is truncated: it ends inside the tar header of member ${memberIdx + 1}; download it again`);
+    throw new FileFormatError(archivePath, `${CUT_OFF} (it ends inside the tar header of member ${memberIdx + 1})`);
   }
   return { files, skipped };
 }

@@ -38,7 +38,7 @@ export function readZip(bytes: Uint8Array, archivePath: string): ZipContents {
       },
     });
   } catch (e) {
-    throw new FileFormatError(archivePath, `is not a readable zip archive (${errorMessage(e)}): it is truncated, corrupt or not a zip; create or download it again`);
+    throw new FileFormatError(archivePath, `is not a readable zip archive: it is cut off, damaged or another kind of file; create or download it again (${errorMessage(e)})`);
   }
   const skipped: SkippedFile[] = [];
   const wanted = new Set<string>();
