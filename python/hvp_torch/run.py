@@ -176,10 +176,14 @@ def resume(opts: ResumeOptions):
                 else:
                     pairs = selected if draw.plan[0] == "select" else draw.plan[1]
                     tel = pair_telemetry(draw.params, draw.num_views, M, pairs, config["seed"], done)
-                mean_pair = None
+                mean_pair = chosen_pair = None
                 if result.candidate_losses is not None:
-                    mean_pair = float(D.all_mean(result.candidate_losses.float().mean().reshape(1), dist)[0])
-                m = {"step": done, "loss": loss, "meanPairLoss": mean_pair, **tel, "isSelectionStep": draw.is_selection,
+                    # Both from the selection forward: the mean over all candidates and the chosen one's.
+                    cand = result.candidate_losses.float()  # [M_local, P]
+                    picked = cand.gather(1, torch.as_tensor(result.selected, device=cand.device).reshape(-1, 1).long())  # [M_local, 1]
+                    both = D.all_mean(torch.stack([cand.mean(), picked.mean()]), dist)
+                    mean_pair, chosen_pair = float(both[0]), float(both[1])
+                m = {"step": done, "loss": loss, "meanPairLoss": mean_pair, "selectedPairLoss": chosen_pair, **tel, "isSelectionStep": draw.is_selection,
                      "learningRate": draw.lr, "imagesPerSec": (1000 * M / ms) if ms > 0 else 0, "msPerStep": ms}
                 _push_metrics(history, m)
                 if dist.is_main and not opts.quiet:

@@ -14,6 +14,10 @@ export interface StepMetrics {
    * DINO / iBOT: the mean score over the candidate combinations (DINO's is a SUM over the
    * combination's teacher–student terms, as the authors' select_forward; LossChart rescales it). */
   meanPairLoss: number | null;
+  /** Mean over images of the chosen pair's loss in that same selection forward (DINO / iBOT: the
+   * chosen combination's score, on meanPairLoss's scale); with "hard" it is ≥ meanPairLoss by
+   * construction. null when no selection ran; absent in records made before it was logged. */
+  selectedPairLoss?: number | null;
   /** Mean IoU of the selected pairs' crop boxes. */
   selectedIou: number;
   /** Mean IoU over all pairs of every image. */

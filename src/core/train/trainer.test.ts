@@ -68,7 +68,14 @@ describe('trainer', () => {
           expect(row[sel[m]!]).toBe(target);
           expect(sel[m]).toBe(row.indexOf(target)); // ties: the earlier pair
         });
-        t.releaseStep(p);
+        // The logged chosen-pair loss and mean come from this same pass: hard ≥ mean, easy ≤ mean.
+        const chosen = losses.reduce((a, row, m) => a + row[sel[m]!]!, 0) / losses.length;
+        const mean = losses.flat().reduce((a, x) => a + x, 0) / losses.flat().length;
+        const logged = await t.readStepMetrics(p, 1, 1);
+        expect(logged.selectedPairLoss!).toBeCloseTo(chosen, 5);
+        expect(logged.meanPairLoss!).toBeCloseTo(mean, 5);
+        if (mode === 'hard') expect(logged.selectedPairLoss!).toBeGreaterThanOrEqual(logged.meanPairLoss! - 1e-6);
+        else expect(logged.selectedPairLoss!).toBeLessThanOrEqual(logged.meanPairLoss! + 1e-6);
       }
       t.dispose();
     }
@@ -76,7 +83,7 @@ describe('trainer', () => {
 
   it('modes off and random run without a selection forward; hvpEvery alternates', async () => {
     const off = await run(tinyConfig({ hvpMode: 'off' }), 2);
-    expect(off.every((x) => !x.isSelectionStep && x.meanPairLoss === null)).toBe(true);
+    expect(off.every((x) => !x.isSelectionStep && x.meanPairLoss === null && x.selectedPairLoss === null)).toBe(true);
     const rnd = await run(tinyConfig({ hvpMode: 'random' }), 2);
     expect(rnd.every((x) => !x.isSelectionStep)).toBe(true);
     const every2 = await run(tinyConfig({ hvpMode: 'hard', hvpEvery: 2 }), 4);

@@ -217,13 +217,17 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     },
     async readStepMetrics(p, elapsedMs, stepsSinceLog) {
       const { loss, pairLosses, selected } = p.tensors;
-      const meanPair = pairLosses ? tf.tidy(() => pairLosses.mean()) : null;
-      const [lossV, selV, meanV] = await Promise.all([
+      // Both from the selection forward: the mean over all candidates and the chosen one's, per image.
+      const passLosses = pairLosses ? tf.tidy(() => tf.stack([
+        pairLosses.mean(),
+        pairLosses.mul(tf.oneHot(selected, pairLosses.shape[1])).sum(1).mean(), // [M, P] → chosen [M] → mean
+      ])) : null;
+      const [lossV, selV, passV] = await Promise.all([
         loss.data(),
         p.cpuPairs ? Promise.resolve(p.cpuPairs) : selected.data(),
-        meanPair ? meanPair.data() : Promise.resolve(null),
+        passLosses ? passLosses.data() : Promise.resolve(null),
       ]);
-      meanPair?.dispose();
+      passLosses?.dispose();
       this.releaseStep(p);
       const H = dataset.train.height;
       const W = dataset.train.width;
@@ -238,7 +242,8 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       return {
         step: p.step + 1, // steps completed after this one, as the run state counts
         loss: lossV[0]!,
-        meanPairLoss: meanV ? meanV[0]! : null,
+        meanPairLoss: passV ? passV[0]! : null,
+        selectedPairLoss: passV ? passV[1]! : null,
         ...telemetry,
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,
