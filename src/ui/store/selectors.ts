@@ -99,13 +99,17 @@ export function selectPlottedSteps(steps: CappedHistory<StepMetrics>, latest: St
 /** One row of the loss chart. */
 export interface LossRow {
   step: number;
+  /** Training loss of the update pass (on the chosen pairs). */
   loss: number;
+  /** Selection pass: the chosen pair's loss and the mean over all pairs (null on non-selection
+   * steps; the chosen one also in records made before it was logged). */
+  selectedPairLoss: number | null;
   meanPairLoss: number | null;
 }
 
-/** Loss chart rows: selected-pair loss and mean loss over all pairs (null on non-selection steps). */
+/** Loss chart rows: the training loss, and from the selection pass the chosen pair's loss and the mean over all pairs. */
 export function toLossRows(points: readonly StepMetrics[]): LossRow[] {
-  return points.map((m) => ({ step: m.step, loss: m.loss, meanPairLoss: m.meanPairLoss }));
+  return points.map((m) => ({ step: m.step, loss: m.loss, selectedPairLoss: m.selectedPairLoss ?? null, meanPairLoss: m.meanPairLoss }));
 }
 
 /** One row of the IoU chart. */

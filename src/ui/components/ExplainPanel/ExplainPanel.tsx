@@ -26,6 +26,28 @@ function SourceWithBoxes({ image }: { image: ExplainedImage }) {
   return <canvas ref={ref} className={styles.source} aria-label={`Training image ${image.imageIdx} with the crop boxes of its views`} />;
 }
 
+/**
+ * What this step's choice did to overlap, measured on the shown images: the chosen pairs' mean IoU
+ * against the mean over all their pairs. Said as it is, since at the start of a run (or with easy /
+ * random pairs) the chosen pairs need not overlap less.
+ */
+function overlapText(e: StepExplanation, numViews: number): string {
+  let chosen = 0;
+  let all = 0;
+  let count = 0;
+  for (const img of e.images) {
+    chosen += img.pairIous[viewPairIdx(img.selectedPair[0], img.selectedPair[1], numViews)]!;
+    for (const v of img.pairIous) all += v;
+    count += img.pairIous.length;
+  }
+  if (e.images.length === 0 || count === 0) return '';
+  const c = chosen / e.images.length;
+  const a = all / count;
+  const verdict = c < a - 0.02 ? 'overlap less than an average pair: the two crops show more different parts of the image'
+    : c > a + 0.02 ? 'overlap more than an average pair this time' : 'overlap about as much as an average pair this time';
+  return `On these images the chosen pairs' mean IoU is ${c.toFixed(2)} against ${a.toFixed(2)} over all pairs: they ${verdict}. In the paper hard pairs overlap less on average, once the model has learned something; a single step of a young model can go either way.`;
+}
+
 /** One numbered stage with its caption (also used by MultiCropStages). */
 export function Stage({ n, title, caption, testId, children }: { n: number; title: string; caption: string; testId: string; children: ReactNode }) {
   return (
@@ -64,7 +86,7 @@ function Stages({ e }: { e: StepExplanation }) {
       </Stage>
       <Stage n={2} title="Score every pair" testId="explain-stage-losses"
         caption={e.isSelectionStep
-          ? 'The selection forward runs all views through the model (no gradients) and computes the loss of every pair of views of each image: one matrix per image, darker = higher loss.'
+          ? 'The selection pass runs all views through the model in training mode (BatchNorm normalises with the statistics of all these views, no gradients) and computes the loss of every pair of views of each image: one matrix per image, darker = higher loss.'
           : `No selection forward this step (${e.selectionRule}); the matrices show each pair's loss under the current model (BatchNorm in eval mode) for comparison.`}>
         <div className={styles.matrices}>
           {e.images.map((img) => (
@@ -76,14 +98,14 @@ function Stages({ e }: { e: StepExplanation }) {
         </div>
       </Stage>
       <Stage n={3} title="Pick the pair to train on" testId="explain-stage-choice"
-        caption={`Rule: ${e.selectionRule}. Hard pairs usually overlap little (low IoU): the two crops show different parts of the image.`}>
+        caption={`Rule: ${e.selectionRule}. The losses are those of stage 2 (selection pass). ${overlapText(e, N)}`}>
         <ul className={styles.list}>
           {e.images.map((img) => {
             const [k, l] = img.selectedPair;
             const p = viewPairIdx(k, l, N);
             return (
               <li key={img.imageIdx} data-testid="explain-choice">
-                image #{img.imageIdx}: <b>{viewName(k)}–{viewName(l)}</b>, loss {img.pairLosses[p]!.toFixed(4)}, IoU {img.pairIous[p]!.toFixed(2)}
+                image #{img.imageIdx}: <b>{viewName(k)}–{viewName(l)}</b>, loss {img.pairLosses[p]!.toFixed(4)} (selection pass), IoU {img.pairIous[p]!.toFixed(2)}
                 <span className={styles.pairViews}>
                   <ViewTile image={img} k={k} isSelected />
                   <ViewTile image={img} k={l} isSelected />
@@ -94,10 +116,10 @@ function Stages({ e }: { e: StepExplanation }) {
         </ul>
       </Stage>
       <Stage n={4} title="Update the model" testId="explain-stage-update"
-        caption={`One optimizer step (learning rate ${e.learningRate.toPrecision(3)}) on the chosen pairs; training loss ${e.trainingLoss.toFixed(4)}. Below: each chosen pair's loss just before and just after the update, both measured the same way (BatchNorm in eval mode, no state changed), so the difference is the update alone.`}>
+        caption={`One optimizer step (learning rate ${e.learningRate.toPrecision(3)}) on the chosen pairs; training loss ${e.trainingLoss.toFixed(4)}. Below: each chosen pair's loss just before and just after the update, both measured the same way (BatchNorm in eval mode with its running statistics, no state changed), so the difference is the update alone. Eval mode normalises differently from the selection pass, so “before” is not stage 3's number.`}>
         <table className={styles.table}>
           <thead>
-            <tr><th scope="col">image</th><th scope="col">pair</th><th scope="col">loss before</th><th scope="col">loss after</th><th scope="col">change</th></tr>
+            <tr><th scope="col">image</th><th scope="col">pair</th><th scope="col">loss before (eval mode)</th><th scope="col">loss after (eval mode)</th><th scope="col">change</th></tr>
           </thead>
           <tbody>
             {e.images.map((img) => (

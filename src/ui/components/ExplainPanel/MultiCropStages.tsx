@@ -62,17 +62,17 @@ export function MultiCropStages({ e }: { e: StepExplanation }) {
             const rank = 1 + mc.combos.filter((o) => (isEasy ? o.loss < c.loss : o.loss > c.loss)).length;
             return (
               <li key={img.imageIdx} data-testid="explain-choice">
-                image #{img.imageIdx}: <b>{comboLabel(c.globals, c.locals)}</b>, score {c.loss.toFixed(4)} (rank {rank} of {mc.combos.length})
+                image #{img.imageIdx}: <b>{comboLabel(c.globals, c.locals)}</b>, score {c.loss.toFixed(4)} (selection pass; rank {rank} of {mc.combos.length})
               </li>
             );
           })}
         </ul>
       </Stage>
       <Stage n={4} title="Update the model" testId="explain-stage-update"
-        caption={`One optimizer step (learning rate ${e.learningRate.toPrecision(3)}) on the chosen combinations; training loss ${e.trainingLoss.toFixed(4)}. Below: each chosen combination's loss just before and just after the update, both measured the same way (BatchNorm in eval mode, no state changed), so the difference is the update alone.`}>
+        caption={`One optimizer step (learning rate ${e.learningRate.toPrecision(3)}) on the chosen combinations; training loss ${e.trainingLoss.toFixed(4)}. Below: each chosen combination's loss just before and just after the update, both measured the same way (BatchNorm in eval mode, no state changed), so the difference is the update alone; eval mode normalises differently from the selection pass, so “before” is not stage 3's score.`}>
         <table className={styles.table}>
           <thead>
-            <tr><th scope="col">image</th><th scope="col">combination</th><th scope="col">loss before</th><th scope="col">loss after</th><th scope="col">change</th></tr>
+            <tr><th scope="col">image</th><th scope="col">combination</th><th scope="col">loss before (eval mode)</th><th scope="col">loss after (eval mode)</th><th scope="col">change</th></tr>
           </thead>
           <tbody>
             {e.images.map((img) => {

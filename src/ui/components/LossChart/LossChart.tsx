@@ -1,7 +1,10 @@
 /**
- * LossChart: the training loss on the selected pairs and the mean loss over all C(N,2) pairs of
- * the selection forward, vs step. With HVP "hard" the selected-pair loss sits above the mean;
- * the gap is how much harder the chosen pairs are than an average pair. DINO / iBOT: the chosen
+ * LossChart: the training loss vs step, and from the selection pass (the forward that scores
+ * every candidate) the chosen pair's loss against the mean over all C(N,2) pairs. The two
+ * selection-pass lines come from one forward, so with HVP "hard" the chosen line is at or above
+ * the mean by construction; the gap is how much harder the chosen pairs are than an average pair.
+ * The training loss comes from the update pass on the chosen pairs only (BatchNorm sees another
+ * batch), so it is drawn on its own and is not comparable line for line. DINO / iBOT: the chosen
  * combination of global and local views against the mean over the candidate combinations.
  * Must not import: zustand, recharts, tfjs.
  */
@@ -24,20 +27,23 @@ const LOSS_MEANING: Record<MethodName, string> = {
 };
 
 const SERIES: readonly SeriesSpec[] = [
-  { key: 'loss', label: 'selected pair (trained on)', color: '#d4380d', width: 1.8 },
-  { key: 'meanPairLoss', label: 'mean over all pairs', color: '#1f54c4', isDashed: true },
+  { key: 'loss', label: 'training loss (update pass)', color: '#d4380d', width: 1.8 },
+  { key: 'selectedPairLoss', label: 'chosen pair (selection pass)', color: '#d48806', isDashed: true },
+  { key: 'meanPairLoss', label: 'mean over all pairs (selection pass)', color: '#1f54c4', isDashed: true },
 ];
 const MULTI_CROP_SERIES: readonly SeriesSpec[] = [
-  { key: 'loss', label: 'chosen combination (trained on)', color: '#d4380d', width: 1.8 },
-  { key: 'meanPairLoss', label: 'mean over all candidates', color: '#1f54c4', isDashed: true },
+  { key: 'loss', label: 'training loss (update pass)', color: '#d4380d', width: 1.8 },
+  { key: 'selectedPairLoss', label: 'chosen combination (selection pass)', color: '#d48806', isDashed: true },
+  { key: 'meanPairLoss', label: 'mean over all candidates (selection pass)', color: '#1f54c4', isDashed: true },
 ];
 
-/** What red and blue are: one pair per image for the pair methods, one combination of 2 global
+/** What the three lines are: one pair per image for the pair methods, one combination of 2 global
  * and l local views for DINO / iBOT. */
 function seriesText(method: MethodName, numLocalViews: number): string {
-  if (method === 'dino') return `Red: the combinations actually trained on (mean over their ${dinoNumTerms(numLocalViews)} teacher–student terms); blue: the mean score of all candidate combinations from the selection pass, divided by the same ${dinoNumTerms(numLocalViews)} terms (HVP scores a combination by the sum of its terms) so both are per term.`;
-  if (method === 'ibot') return 'Red: the combinations actually trained on; blue: the mean score (CLS mean + patch mean, the same scale) of all candidate combinations from the selection pass.';
-  return 'Red: the pairs actually trained on; blue: the mean over every pair of views, from the selection pass.';
+  const passes = 'The dashed lines come from one selection pass (every candidate scored in training mode), so with "hard" the chosen one is at or above the mean; the red line is the loss of the update pass on the chosen views alone, whose BatchNorm statistics differ, so it can sit below the dashed ones.';
+  if (method === 'dino') return `Red: training loss. Dashed orange: the chosen combinations; dashed blue: the mean over all candidate combinations — both divided by the ${dinoNumTerms(numLocalViews)} teacher–student terms (HVP scores a combination by the sum of its terms) so all three are per term. ${passes}`;
+  if (method === 'ibot') return `Red: training loss. Dashed orange: the chosen combinations; dashed blue: the mean over all candidate combinations (CLS mean + patch mean, the same scale). ${passes}`;
+  return `Red: training loss. Dashed orange: the chosen pair of each image; dashed blue: the mean over every pair of views. ${passes}`;
 }
 
 /** DINO's teacher–student terms per combination: 2 teacher globals × (2 globals + l locals), minus q = v. */
@@ -52,10 +58,14 @@ export function LossChart() {
   const numLocalViews = useAppStore((s) => selectShownConfig(s).numLocalViews);
   const viewingStep = useAppStore((s) => s.viewingStep);
   // DINO's selection score is a sum over terms (the authors' select_forward), its loss a mean: scale
-  // the blue line to per term so the two lines compare (methods/dino.ts).
+  // the dashed lines to per term so all three compare (methods/dino.ts).
   const meanScale = method === 'dino' ? 1 / dinoNumTerms(numLocalViews) : 1;
   const rows = useMemo(
-    () => toLossRows(selectPlottedSteps(steps, latest)).map((r) => (meanScale === 1 || r.meanPairLoss === null ? r : { ...r, meanPairLoss: r.meanPairLoss * meanScale })),
+    () => toLossRows(selectPlottedSteps(steps, latest)).map((r) => (meanScale === 1 ? r : {
+      ...r,
+      meanPairLoss: r.meanPairLoss === null ? null : r.meanPairLoss * meanScale,
+      selectedPairLoss: r.selectedPairLoss === null ? null : r.selectedPairLoss * meanScale,
+    })),
     [steps, latest, meanScale],
   );
 
@@ -78,7 +88,7 @@ export function LossChart() {
       {rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>The loss appears after the first logged step (every {logEvery} step{logEvery > 1 ? 's' : ''}).</p>
       ) : (
-        <SeriesChart data={rows} series={method === 'dino' || method === 'ibot' ? MULTI_CROP_SERIES : SERIES} ariaLabel="Loss of the selected pair (combination) and mean loss over all candidates vs step" markerStep={viewingStep} />
+        <SeriesChart data={rows} series={method === 'dino' || method === 'ibot' ? MULTI_CROP_SERIES : SERIES} ariaLabel="Training loss, and the chosen pair (combination) and the mean over all candidates from the selection pass, vs step" markerStep={viewingStep} />
       )}
     </Panel>
   );
