@@ -285,21 +285,29 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     let notes: string[];
     let info: BackendInfo;
     let name = source.kind === 'file' ? source.name : 'autosave';
+    // Each stage says what is happening (the CheckpointPanel shows stages naming the checkpoint).
+    const stage = (what: string, fraction: number) => post({ type: 'progress', stage: `Loading the checkpoint: ${what}`, fraction });
     try {
+      stage('reading and checking the file', 0.05);
       const read = await readSource(source);
       name = read.name;
       loaded = decodeCheckpoint(read.bytes, name);
+      stage('starting the compute backend', 0.2);
       info = await ensureBackend(loaded.record.config.backend);
+      stage('preparing its dataset', 0.3);
       ({ config, ds, notes } = await checkpointDataset(loaded, name));
       const mismatch = fingerprintMismatch(loaded.record.dataset, ds.fingerprint);
       if (mismatch) throw new Error(mismatch);
+      stage('building the model and optimizer', 0.8);
       trainer = deps.makeTrainer(config, ds.value, loaded.snapshot);
     } catch (e) {
+      stage('failed', 1);
       const hint = e instanceof CheckpointDatasetMissingError ? e.hint : `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`;
       return warn(e, hint, id);
     } finally {
       isPreparing = false;
     }
+    stage('done', 1);
     post({ type: 'ack', id });
     post({ type: 'loaded', id, config, step: loaded.record.progress.step, history: loaded.record.history, notes, sourceName: name });
     const runId = source.kind === 'autosave' ? source.runId : newRunId();

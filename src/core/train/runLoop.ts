@@ -177,14 +177,16 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   }
 
   async function loop(): Promise<void> {
-    if (!pauseRequested) setState('running');
-    await (trainer.step === 0 ? probe() : sideProbe());
+    // A loaded run starts paused and says so before its first gallery probe, which compiles the GPU
+    // programs (half a minute on a software GPU): Resume and Explain work at once, queued behind it.
+    setState(pauseRequested ? 'paused' : 'running');
+    await exclusive(() => (trainer.step === 0 ? probe() : sideProbe()));
     let lastLog = now();
     let stepsSinceLog = 0;
     for (;;) {
       if (stopRequested) return setState('stopped');
       if (pauseRequested) {
-        setState('paused');
+        if (state !== 'paused') setState('paused');
         await new Promise<void>((r) => (wake = r));
         wake = null;
         if (isExplainFailed) return;
@@ -193,6 +195,7 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
         stepsSinceLog = 0;
         continue;
       }
+      if (state !== 'running') setState('running'); // resumed before the first probe ended
       if (trainer.step >= limit) {
         setState('done');
         emit({ type: 'done', step: trainer.step });

@@ -54,6 +54,7 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
     protocolVersion: null,
     isWorkerAlive: true,
     pending: null,
+    isPauseRequested: false,
     progress: null,
     errors: [],
     logs: [],
@@ -136,9 +137,10 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
         step: 0,
         stateMessage: null,
         progress: null,
+        isPauseRequested: false,
       }),
 
-      notePending: (id, type) => set({ pending: { id, type } }),
+      notePending: (id, type) => set(type === 'pause' ? { pending: { id, type }, isPauseRequested: true } : { pending: { id, type } }),
 
       dismissError: (seq) => set((s) => ({
         errors: s.errors.map((e) => (e.seq === seq ? { ...e, isDismissed: true } : e)),

@@ -85,6 +85,8 @@ export interface RunSlice {
   /** False once the worker crashed or cannot be used; nothing can be started then. */
   isWorkerAlive: boolean;
   pending: PendingRequest | null;
+  /** Pause was asked for and the run has not yet left "running" (the step in flight ends first). */
+  isPauseRequested: boolean;
   /** Long work in progress (dataset generation, evaluation); null when none. */
   progress: { stage: string; fraction: number } | null;
   errors: ErrorEntry[];

@@ -55,6 +55,7 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
         step: msg.step,
         stateMessage: msg.message ?? null,
         pending: null,
+        isPauseRequested: msg.state === 'running' && state.isPauseRequested,
         progress: isActive ? state.progress : null,
       };
     }
