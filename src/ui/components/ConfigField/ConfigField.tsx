@@ -1,6 +1,7 @@
 /**
  * ConfigField: one row of the config panel, driven by its CONFIG_SCHEMA row. Numbers are number
- * inputs, enums and the dataset choice are selects; the schema's help text is the tooltip (title + ⓘ popup). A refused
+ * inputs, enums and the dataset choice are selects; the ⓘ popup shows the field's short tooltip
+ * (also the native title) with the full help behind its "more" (core/config/schemaHelp.ts). A refused
  * entry stays visible with the schema's message (role="alert") while the store keeps the last
  * valid value; Escape or "revert" brings the valid value back.
  * Must not import: zustand, recharts, tfjs.
@@ -8,6 +9,7 @@
 import { useId, type ChangeEvent, type KeyboardEvent } from 'react';
 import type { DatasetRef } from '../../../core/config/runConfig';
 import type { FieldSpec } from '../../../core/config/schema';
+import { fieldTip } from '../../../core/config/schemaHelp';
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
 import { DatasetSelect } from '../DatasetPanel/DatasetSelect';
 import { InfoTip } from '../InfoTip/InfoTip';
@@ -31,6 +33,7 @@ export function ConfigField({ spec, crossMessage, isDisabled }: ConfigFieldProps
   const inputId = useId();
   const messageId = useId();
   const shown = draft ?? String(value);
+  const tip = fieldTip(spec);
 
   const onChange = (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
     store.getState().setField(key, e.target.value);
@@ -41,7 +44,7 @@ export function ConfigField({ spec, crossMessage, isDisabled }: ConfigFieldProps
   };
   const common = {
     id: inputId,
-    title: spec.help,
+    title: tip.short,
     disabled: isDisabled,
     'data-testid': `config-field-${key}`,
     'aria-invalid': issue ? true : undefined,
@@ -52,10 +55,10 @@ export function ConfigField({ spec, crossMessage, isDisabled }: ConfigFieldProps
   return (
     <div className={`${styles.field} ${issue ? styles.invalid : ''}`} data-field={key}>
       <div className={styles.labelRow}>
-        <label htmlFor={inputId} title={spec.help} className={styles.label}>
+        <label htmlFor={inputId} title={tip.short} className={styles.label}>
           {spec.label}
         </label>
-        <InfoTip label={spec.label} text={spec.help} />
+        <InfoTip label={spec.label} text={tip.full} summary={tip.short} />
       </div>
       {spec.kind === 'dataset' ? (
         <DatasetSelect {...common} className={styles.control} value={shown as DatasetRef} onChange={onChange} />

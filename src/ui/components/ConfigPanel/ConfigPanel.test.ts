@@ -1,13 +1,14 @@
 /**
  * ConfigPanel markup, rendered to static HTML in Node (react-dom/server, no DOM): every schema
- * row has an input with its help as title and tooltip, a refused entry shows the schema's
+ * row has an input with its short tooltip as title and ⓘ popup (long help behind "more"), a refused entry shows the schema's
  * message as an alert, conflicts surface hidden fields, and inputs lock during a run.
  * (The reference below types the components' CSS-module imports under tsconfig.node.json.)
  */
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, isFieldApplicable } from '../../../core/config/schema';
+import { CONFIG_SCHEMA, fieldSpec, isFieldApplicable } from '../../../core/config/schema';
+import { fieldTip } from '../../../core/config/schemaHelp';
 import { createAppStore, type AppStore } from '../../store/appStore';
 import { AppStoreContext } from '../../store/useAppStore';
 import { ConfigPanel } from './ConfigPanel';
@@ -26,19 +27,33 @@ function countMatches(html: string, re: RegExp): number {
 const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#x27;');
 
 describe('ConfigPanel markup', () => {
-  it('shows basic rows by default, each with its help as title and as an ⓘ tooltip', () => {
+  it('shows basic rows by default, each with its short tooltip as title and as an ⓘ tooltip', () => {
     const store = createAppStore();
     const html = render(store, ConfigPanel);
     const basic = CONFIG_SCHEMA.filter((s) => !s.isAdvanced && isFieldApplicable(s, store.getState().config));
     for (const spec of basic) {
       expect(html).toContain(`data-testid="config-field-${spec.key}"`);
-      expect(html).toContain(`title="${escapeAttr(spec.help)}"`);
+      expect(html).toContain(`title="${escapeAttr(fieldTip(spec).short)}"`);
       expect(html).toContain(`aria-label="About ${escapeAttr(spec.label)}"`);
     }
     expect(countMatches(html, /role="tooltip"/g)).toBe(basic.length);
     for (const spec of CONFIG_SCHEMA.filter((s) => s.isAdvanced)) expect(html).not.toContain(`config-field-${spec.key}"`);
     expect(html).toContain('<select');
     expect(html).toContain('type="number"');
+  });
+
+  it('shows a long help as its short part with a collapsed "more" toggle, a short help whole without one', () => {
+    const html = render(createAppStore(), ConfigPanel);
+    const row = (key: string): string => html.slice(html.indexOf(`data-field="${key}"`), html.indexOf('data-testid="config-field-', html.indexOf(`data-field="${key}"`)));
+    const method = fieldSpec('method');
+    expect(row('method')).toContain(`>${escapeAttr(fieldTip(method).short)}</span>`);
+    expect(row('method')).not.toContain(escapeAttr(method.help));
+    expect(row('method')).toMatch(/<button[^>]*aria-expanded="false"[^>]*data-testid="infotip-more"[^>]*>more<\/button>/);
+    expect(row('method')).toMatch(/aria-label="About Method" aria-describedby="[^"]+" aria-expanded="false"/);
+    const numViews = fieldSpec('numViews');
+    expect(fieldTip(numViews).hasMore).toBe(false);
+    expect(row('numViews')).toContain(`>${escapeAttr(numViews.help)}</span>`);
+    expect(row('numViews')).not.toContain('infotip-more');
   });
 
   it('shows method-specific settings only for their methods', () => {
