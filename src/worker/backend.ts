@@ -13,7 +13,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName } from '../core/config/runConfig';
-import { selectEngine } from '../core/engine/selectEngine';
+import { isSoftwareRenderer, selectEngine } from '../core/engine/selectEngine';
 import { hardwareThreads, probeWebGpu } from '../core/env';
 import type { BackendInfo } from './protocol';
 
@@ -36,7 +36,8 @@ export async function initBackend(preferred: BackendName, onGpuFault: (message: 
     numThreads: hardwareThreads() ?? undefined,
   });
   if (engine.name === 'webgpu') watchDevice(onGpuFault);
-  return { name: engine.name, adapter: engine.description, fallbackReason: engine.fallbackReason };
+  const isSoftware = (engine.name === 'webgpu' || engine.name === 'webgl') && isSoftwareRenderer(engine.description);
+  return { name: engine.name, adapter: engine.description, fallbackReason: engine.fallbackReason, isSoftware };
 }
 
 function watchDevice(onGpuFault: (message: string) => void): void {

@@ -63,6 +63,9 @@ export interface BackendInfo {
   adapter: string;
   /** Why a preferred backend was not used (e.g. "navigator.gpu is missing"), or null. */
   fallbackReason: string | null;
+  /** True when the GPU is a software one (SwiftShader, llvmpipe…: WebGPU emulated on the CPU), where
+   * wasm is several times faster; absent (false) on wasm and cpu. */
+  isSoftware?: boolean;
 }
 
 /** An error as it crosses the worker boundary. */
