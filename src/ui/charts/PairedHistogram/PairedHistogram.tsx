@@ -1,11 +1,12 @@
 /**
  * PairedHistogram: a thin recharts wrapper drawing two histograms over the same bins side by side
  * (e.g. selected pairs vs all pairs), as grouped bars of per-bin fractions. Animations are off so it
- * re-renders cheaply on every metrics message.
+ * re-renders cheaply on every metrics message. The percentage axis has round ticks (../niceTicks.ts).
  * `ui/charts/` is the only place that imports recharts.
  * Must not import: zustand, tfjs.
  */
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatTick, niceScale } from '../niceTicks';
 import styles from './PairedHistogram.module.css';
 
 /** One bar of each bin group. */
@@ -32,10 +33,12 @@ export interface PairedHistogramProps {
   testId?: string;
 }
 
-const pct = (v: number): string => `${Math.round(100 * v)}%`;
-
 /** Grouped bars of two per-bin fraction series over labelled bins. */
 export function PairedHistogram({ data, sides, xLabel, height = 170, ariaLabel, testId }: PairedHistogramProps) {
+  let top = 0;
+  for (const row of data) for (const s of sides) top = Math.max(top, Number((row as Record<string, unknown>)[s.key]) || 0);
+  // Ticks in percent (round there), plotted on the fractions.
+  const scale = niceScale(0, 100 * top, { fixed: [0, 'auto'], limits: [0, 100], maxIntervals: 4 });
   return (
     <div className={styles.wrap} role="img" aria-label={ariaLabel} data-testid={testId} data-bins={data.length}>
       <BarChart
@@ -53,7 +56,15 @@ export function PairedHistogram({ data, sides, xLabel, height = 170, ariaLabel, 
           interval="preserveStartEnd"
           label={{ value: xLabel, position: 'insideBottom', offset: -10, fontSize: 11, fill: '#5a6472' }}
         />
-        <YAxis tick={{ fontSize: 10 }} tickFormatter={pct} width={36} domain={[0, 'auto']} />
+        <YAxis
+          type="number"
+          tick={{ fontSize: 10 }}
+          domain={[0, scale.domain[1] / 100]}
+          ticks={scale.ticks.map((t) => t / 100)}
+          interval={0}
+          tickFormatter={(v: number) => `${formatTick(100 * v, scale.step)}%`}
+          width={36}
+        />
         <Tooltip
           isAnimationActive={false}
           formatter={(value) => (typeof value === 'number' ? `${(100 * value).toFixed(1)} %` : String(value ?? '—'))}

@@ -1,10 +1,14 @@
 /**
  * SeriesChart: a thin recharts wrapper for "metric vs step" line charts. Animations and dots
  * are off so a chart with thousands of points re-renders cheaply on every metrics message.
+ * Every axis has round ticks (1, 2, 5 × 10^k, ends snapped to a tick: ../niceTicks.ts); an
+ * optional right axis carries series in another unit. Reference lines (e.g. a chance level) are
+ * named in the legend, not on the plot, so no data line ever runs through their label.
  * `ui/charts/` is the only place that imports recharts.
  * Must not import: zustand, tfjs.
  */
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, DefaultLegendContent, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type LegendPayload } from 'recharts';
+import { formatTick, niceScale, type NiceScale } from '../niceTicks';
 import styles from './SeriesChart.module.css';
 
 /** One plotted line. */
@@ -19,13 +23,29 @@ export interface SeriesSpec {
   width?: number;
   /** Draw a dot at every point (for sparse series such as periodic evaluations). */
   hasDots?: boolean;
+  /** Plot against the right axis (SeriesChartProps.rightAxis). */
+  isRightAxis?: boolean;
 }
 
-/** A horizontal reference line (e.g. a chance level). */
+/** A horizontal reference line (e.g. a chance level); its label goes into the legend. */
 export interface ReferenceSpec {
   y: number;
   label: string;
   color?: string;
+  /** Measured on the right axis. */
+  isRightAxis?: boolean;
+}
+
+/** A y axis: range, limits, title and value format. */
+export interface AxisSpec {
+  /** Fixed ends; 'auto' ends fit the data and the references, snapped out to a round tick. */
+  domain?: [number | 'auto', number | 'auto'];
+  /** Limits the auto ends never pass (e.g. [0, 100] for a percentage). */
+  limits?: [number, number];
+  /** Axis title (what and which unit), drawn along the axis. */
+  label?: string;
+  /** Formats values of this axis in the tooltip. */
+  formatValue?: (value: number) => string;
 }
 
 /** Props of SeriesChart. */
@@ -33,10 +53,16 @@ export interface SeriesChartProps {
   /** Rows with a numeric `step` field and one field per series. */
   data: readonly object[];
   series: readonly SeriesSpec[];
-  /** Y axis range; 'auto' ends fit the data. */
+  /** Left y axis range; 'auto' ends fit the data and snap to a round tick. */
   yDomain?: [number | 'auto', number | 'auto'];
-  /** Formats y values on the axis and in the tooltip. */
+  /** Limits the left axis's auto ends never pass. */
+  yLimits?: [number, number];
+  /** Left axis title. */
+  yLabel?: string;
+  /** Formats left-axis values in the tooltip (the axis itself prints round ticks). */
   formatY?: (value: number) => string;
+  /** A right y axis for the series marked `isRightAxis`. */
+  rightAxis?: AxisSpec;
   references?: readonly ReferenceSpec[];
   /** Chart height in px (default 220). */
   height?: number;
@@ -47,43 +73,109 @@ export interface SeriesChartProps {
 }
 
 const defaultFormat = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3));
+const TICK = { fontSize: 11 };
+const AXIS_TITLE = { fontSize: 11, fill: '#5a6472' };
+const REFERENCE_DASH = '6 4';
+
+/** Min and max of the finite numbers in `keys` of `rows` and in `extra`. */
+function extentOf(rows: readonly object[], keys: readonly string[], extra: readonly number[] = []): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const take = (v: unknown) => {
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  };
+  for (const row of rows) for (const k of keys) take((row as Record<string, unknown>)[k]);
+  extra.forEach(take);
+  return [lo, hi];
+}
+
+/** Round ticks of one y axis over its series and references. A reference line that would land on
+ * an auto lower end, hidden under the x axis line, gets one more step of room below it. */
+function yScale(data: readonly object[], series: readonly SeriesSpec[], refs: readonly ReferenceSpec[], axis: AxisSpec, height: number): NiceScale {
+  const [lo, hi] = extentOf(data, series.map((s) => s.key), refs.map((r) => r.y));
+  const options = { fixed: axis.domain, limits: axis.limits, maxIntervals: Math.max(3, Math.floor((height - 40) / 32)) };
+  const scale = niceScale(lo, hi, options);
+  const isRefOnFloor = typeof axis.domain?.[0] !== 'number' && refs.some((r) => Math.abs(r.y - scale.domain[0]) <= 1e-9 * scale.step);
+  return isRefOnFloor ? niceScale(lo - 1e-3 * scale.step, hi, options) : scale;
+}
 
 /** A responsive multi-line chart over `step`. */
-export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], formatY = defaultFormat, references = [], height = 220, ariaLabel, markerStep = null }: SeriesChartProps) {
+export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], yLimits, yLabel, formatY = defaultFormat, rightAxis, references = [], height = 220, ariaLabel, markerStep = null }: SeriesChartProps) {
+  const left: AxisSpec = { domain: yDomain, limits: yLimits, label: yLabel, formatValue: formatY };
+  const onRight = (s: { isRightAxis?: boolean }) => Boolean(rightAxis && s.isRightAxis);
+  const xScale = niceScale(...extentOf(data, ['step']), { isInteger: true, maxIntervals: 6 });
+  const leftScale = yScale(data, series.filter((s) => !onRight(s)), references.filter((r) => !onRight(r)), left, height);
+  const rightScale = rightAxis ? yScale(data, series.filter(onRight), references.filter(onRight), rightAxis, height) : null;
+  const formatOf = new Map(series.map((s) => [s.key, (onRight(s) ? rightAxis?.formatValue : undefined) ?? formatY]));
+  const legendExtra: LegendPayload[] = references.map((r) => ({ value: r.label, type: 'plainline', color: r.color ?? '#5a6472', payload: { strokeDasharray: REFERENCE_DASH } }));
+  const isMarkerLeft = markerStep !== null && markerStep < (xScale.domain[0] + xScale.domain[1]) / 2;
+
   return (
     <div className={styles.wrap} role="img" aria-label={ariaLabel}>
       <LineChart
         responsive
         style={{ width: '100%', height }}
         data={data as object[]}
-        margin={{ top: 8, right: 16, bottom: 4, left: 0 }}
+        margin={{ top: 8, right: rightScale ? 0 : 16, bottom: 4, left: 0 }}
       >
-        <CartesianGrid stroke="#e6e9ee" strokeDasharray="3 3" />
+        <CartesianGrid yAxisId="left" stroke="#e6e9ee" strokeDasharray="3 3" />
         <XAxis
           dataKey="step"
           type="number"
-          domain={['dataMin', 'dataMax']}
-          allowDecimals={false}
-          tick={{ fontSize: 11 }}
-          tickCount={6}
-          label={{ value: 'step', position: 'insideBottomRight', offset: -2, fontSize: 11, fill: '#5a6472' }}
+          domain={xScale.domain}
+          ticks={xScale.ticks}
+          interval={0}
+          tick={TICK}
+          tickFormatter={(v: number) => formatTick(v, xScale.step)}
+          label={{ value: 'step', position: 'insideBottomRight', offset: -2, ...AXIS_TITLE }}
         />
-        <YAxis domain={yDomain} tick={{ fontSize: 11 }} tickFormatter={formatY} width={48} allowDataOverflow={false} />
+        <YAxis
+          yAxisId="left"
+          type="number"
+          domain={leftScale.domain}
+          ticks={leftScale.ticks}
+          interval={0}
+          tick={TICK}
+          tickFormatter={(v: number) => formatTick(v, leftScale.step)}
+          width={yLabel ? 58 : 48}
+          label={yLabel ? { value: yLabel, angle: -90, position: 'insideLeft', offset: 10, ...AXIS_TITLE } : undefined}
+        />
+        {rightAxis && rightScale ? (
+          <YAxis
+            yAxisId="right"
+            orientation="right"
+            type="number"
+            domain={rightScale.domain}
+            ticks={rightScale.ticks}
+            interval={0}
+            tick={TICK}
+            tickFormatter={(v: number) => formatTick(v, rightScale.step)}
+            width={rightAxis.label ? 58 : 48}
+            label={rightAxis.label ? { value: rightAxis.label, angle: 90, position: 'insideRight', offset: 10, ...AXIS_TITLE } : undefined}
+          />
+        ) : null}
         <Tooltip
           isAnimationActive={false}
-          formatter={(value) => (typeof value === 'number' ? formatY(value) : String(value ?? '—'))}
+          formatter={(value, _name, item) => (typeof value === 'number' ? (formatOf.get(String(item.dataKey)) ?? formatY)(value) : String(value ?? '—'))}
           labelFormatter={(label) => `step ${String(label)}`}
           contentStyle={{ fontSize: 12, padding: '4px 8px' }}
         />
-        <Legend wrapperStyle={{ fontSize: 12 }} iconType="plainline" />
+        <Legend
+          wrapperStyle={{ fontSize: 12 }}
+          iconType="plainline"
+          content={(props) => <DefaultLegendContent {...props} payload={[...(props.payload ?? []), ...legendExtra]} />}
+        />
         {references.map((r) => (
           <ReferenceLine
             key={r.label}
             y={r.y}
+            yAxisId={onRight(r) ? 'right' : 'left'}
             stroke={r.color ?? '#5a6472'}
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            label={{ value: r.label, position: 'insideTopLeft', fontSize: 11, fill: r.color ?? '#5a6472' }}
+            strokeDasharray={REFERENCE_DASH}
+            ifOverflow="hidden"
           />
         ))}
         {markerStep !== null ? (
@@ -91,14 +183,16 @@ export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], formatY 
             x={markerStep}
             stroke="#0b1f4d"
             strokeWidth={1.5}
+            yAxisId="left"
             ifOverflow="hidden"
-            label={{ value: `step ${markerStep}`, position: 'insideTopRight', fontSize: 11, fill: '#0b1f4d' }}
+            label={{ value: `step ${markerStep}`, position: isMarkerLeft ? 'insideTopLeft' : 'insideTopRight', fontSize: 11, fill: '#0b1f4d' }}
           />
         ) : null}
         {series.map((s) => (
           <Line
             key={s.key}
             dataKey={s.key}
+            yAxisId={onRight(s) ? 'right' : 'left'}
             name={s.label}
             type="linear"
             stroke={s.color}

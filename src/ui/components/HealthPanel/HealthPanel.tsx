@@ -61,10 +61,10 @@ export function HealthPanel() {
       ) : (
         <div className={styles.charts}>
           <SeriesChart data={rows} series={STD_SERIES} yDomain={[0, 'auto']} formatY={(v) => v.toFixed(2)} height={160}
-            references={[{ y: STD_COLLAPSE_RATIO, label: 'collapse', color: '#b42318' }, { y: 1, label: 'even spread', color: '#5a6472' }]}
+            references={[{ y: STD_COLLAPSE_RATIO, label: `collapse < ${STD_COLLAPSE_RATIO}`, color: '#b42318' }, { y: 1, label: 'even spread = 1', color: '#5a6472' }]}
             ariaLabel="Embedding std times square root of the dimension vs step" markerStep={viewingStep} />
           <SeriesChart data={rows} series={RANK_SERIES} yDomain={[0, 'auto']} formatY={(v) => v.toFixed(1)} height={160}
-            references={[{ y: MIN_EFFECTIVE_RANK, label: 'collapse', color: '#b42318' }]}
+            references={[{ y: MIN_EFFECTIVE_RANK, label: `collapse < ${MIN_EFFECTIVE_RANK}`, color: '#b42318' }]}
             ariaLabel="Effective rank of the held-out embeddings vs step" markerStep={viewingStep} />
         </div>
       )}

@@ -45,7 +45,7 @@ export function ScheduleChart() {
                 data={rows}
                 series={spec}
                 height={150}
-                formatY={(v) => formatScheduleValue(s.key, v, true)}
+                formatY={(v) => formatScheduleValue(s.key, v)}
                 markerStep={markerStep}
                 ariaLabel={`${s.label} planned for each step: ${s.description}`}
               />

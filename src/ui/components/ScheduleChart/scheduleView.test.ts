@@ -38,7 +38,7 @@ describe('formatScheduleValue', () => {
   it('keeps momenta distinguishable near 1 and rates short', () => {
     expect(formatScheduleValue('momentum', 0.99)).toBe('0.9900');
     expect(formatScheduleValue('momentum', 0.99995)).toBe('0.99995');
-    expect(formatScheduleValue('momentum', 1, true)).toBe('1.0000');
+    expect(formatScheduleValue('momentum', 1)).toBe('1.00000');
     expect(formatScheduleValue('learningRate', 0.0612345)).toBe('0.0612');
     expect(formatScheduleValue('weightDecay', 5e-4)).toBe('5.0e-4');
     expect(formatScheduleValue('learningRate', 0)).toBe('0');

@@ -32,12 +32,12 @@ export function scheduleRows(plan: PlannedSchedules, key: ScheduleKey): Schedule
   return plan.steps.map((step, i) => ({ step, value: series.values[i]! }));
 }
 
-/** Formats a schedule value for the readout (`isAxis` false) or an axis tick: momenta need 4+
- * decimals near 1 (ticks keep 4 to fit the axis), rates and decays 3 significant digits
- * (exponent form below 1e-3). */
-export function formatScheduleValue(key: ScheduleKey, v: number, isAxis = false): string {
+/** Formats a schedule value for the readout and the tooltip (the axis prints round ticks):
+ * momenta need 4+ decimals near 1, rates and decays 3 significant digits (exponent form below
+ * 1e-3). */
+export function formatScheduleValue(key: ScheduleKey, v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  if (key === 'momentum') return v.toFixed(v > 0.999 && !isAxis ? 5 : 4);
+  if (key === 'momentum') return v.toFixed(v > 0.999 ? 5 : 4);
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a < 1e-3) return v.toExponential(1);
