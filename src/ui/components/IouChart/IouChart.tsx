@@ -4,10 +4,11 @@
  * core/train/telemetry.ts randomPairIou), and the running fraction of images whose selected pair
  * is their lowest-IoU pair, against the chance level 1 / C(N,2) of a random pick. DINO / iBOT: the
  * chosen combination's two global views among the (N/2)² even × odd candidate global pairs.
+ * IoU (0–1) is on the left axis, the hit rate and its chance line in % on the right axis.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
-import { SeriesChart, type ReferenceSpec, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
+import { SeriesChart, type AxisSpec, type ReferenceSpec, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
 import { chanceOfLowestIou, lastRunningHitRate, selectPlottedSteps, selectShownConfig, toIouRows } from '../../store/selectors';
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { numViewPairs } from '../../store/viewPairs';
@@ -19,10 +20,15 @@ const SERIES: readonly SeriesSpec[] = [
   { key: 'selectedIou', label: 'IoU of selected pair', color: '#d4380d', width: 1.8 },
   { key: 'meanIou', label: 'mean IoU of all pairs', color: '#1f54c4', isDashed: true },
   { key: 'randomPairIou', label: 'IoU of a random pair', color: '#8c8c8c', width: 1.2 },
-  { key: 'runningHitRate', label: 'running share: selected = lowest-IoU pair', color: '#17713a', width: 2 },
+  { key: 'runningHitRatePct', label: 'running share: selected = lowest-IoU pair (%, right axis)', color: '#17713a', width: 2, isRightAxis: true },
 ];
 
+/** Without a selection (HVP off) there is no hit rate: the IoU lines only. */
+const IOU_SERIES = SERIES.filter((s) => !s.isRightAxis);
+
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+/** The hit rate's axis: from 0, zoomed to the data and the chance line, never past 100 %. */
+const RIGHT_AXIS: AxisSpec = { domain: [0, 'auto'], limits: [0, 100], label: 'hit rate (%)', formatValue: (v) => `${v.toFixed(1)} %` };
 
 /** IoU and lowest-IoU hit rate vs step. */
 export function IouChart() {
@@ -34,23 +40,25 @@ export function IouChart() {
     return { numViews: c.numViews, hvpMode: c.hvpMode, method: c.method };
   });
   const rows = useMemo(() => toIouRows(selectPlottedSteps(steps, latest)), [steps, latest]);
+  // The hit rate in % for the right axis (shown in % everywhere else too).
+  const plotted = useMemo(() => rows.map((r) => ({ ...r, runningHitRatePct: r.runningHitRate === null ? null : 100 * r.runningHitRate })), [rows]);
   const isMultiCrop = method === 'dino' || method === 'ibot';
   // DINO / iBOT choose among the (N/2)² even × odd global pairs (core/train/multiCropTelemetry.ts).
   const numCandidates = isMultiCrop ? Math.ceil(numViews / 2) * Math.floor(numViews / 2) : numViewPairs(numViews);
   const chance = isMultiCrop ? (hvpMode === 'off' ? null : 1 / numCandidates) : chanceOfLowestIou({ numViews, hvpMode });
   const hitRate = lastRunningHitRate(rows);
-  const references: ReferenceSpec[] = chance !== null ? [{ y: chance, label: `chance 1/${numCandidates}`, color: '#17713a' }] : [];
+  const references: ReferenceSpec[] = chance !== null ? [{ y: 100 * chance, label: `chance 1/${numCandidates} = ${pct(chance)}`, color: '#17713a', isRightAxis: true }] : [];
 
   const caption = chance !== null && isMultiCrop ? (
     <>
       {method === 'dino' ? 'DINO' : 'iBOT'}: IoU of the two GLOBAL views of each image’s chosen combination (locals are not
-      counted), the mean over its candidate global pairs (even × odd view ids) and a random candidate pair. Green: running
-      share of images whose chosen pair is their lowest-overlap candidate; chance is 1/(N/2)² = 1/{numCandidates} ≈ {pct(chance)} with
+      counted), the mean over its candidate global pairs (even × odd view ids) and a random candidate pair. Green (right
+      axis, %): running share of images whose chosen pair is their lowest-overlap candidate; chance (dashed) is 1/(N/2)² = 1/{numCandidates} ≈ {pct(chance)} with
       N = {numViews} global views.
     </>
   ) : chance !== null ? (
     <>
-      Green: running share of images whose selected pair is also their lowest-overlap pair. Chance is
+      Green (right axis, %): running share of images whose selected pair is also their lowest-overlap pair. Chance (dashed) is
       1 / C(N,2) = 1/{numViewPairs(numViews)} ≈ {pct(chance)} with N = {numViews} views — what a random pair
       would score. Well above chance means the selection prefers far-apart crops.
     </>
@@ -71,13 +79,15 @@ export function IouChart() {
         <p className={`${parts.empty} ${styles.accent}`}>IoU appears after the first logged step.</p>
       ) : (
         <SeriesChart
-          data={rows}
-          series={SERIES}
+          data={plotted}
+          series={chance !== null ? SERIES : IOU_SERIES}
           yDomain={[0, 1]}
-          formatY={(v) => v.toFixed(2)}
+          yLabel="IoU"
+          formatY={(v) => v.toFixed(3)}
+          rightAxis={chance !== null ? RIGHT_AXIS : undefined}
           references={references}
           markerStep={viewingStep}
-          ariaLabel="IoU of the selected pair, mean IoU of all pairs, IoU of a random pair, and running lowest-IoU hit rate vs step, with the chance level"
+          ariaLabel="IoU of the selected pair, mean IoU of all pairs, IoU of a random pair, and running lowest-IoU hit rate in percent (right axis) vs step, with the chance level"
         />
       )}
     </Panel>
