@@ -3,7 +3,8 @@
  * the learned representation is (DINO-style weighted vote over a bank of training embeddings).
  * The latest value is printed large; before the first evaluation the panel says when it comes.
  * For a dataset without usable labels (unlabelled, or a single class) it says why it is hidden.
- * DINO / iBOT embed with the teacher backbone, which the caption says.
+ * DINO / iBOT embed with the teacher backbone, which the caption says. The y axis zooms to the
+ * data and the chance line (1 / classes, knnChance.ts), in %, within 0–100.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -14,6 +15,7 @@ import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { Panel } from '../Panel/Panel';
 import parts from '../Panel/ChartParts.module.css';
 import styles from './KnnChart.module.css';
+import { chanceReferences, numDatasetClasses } from './knnChance';
 
 const SERIES: readonly SeriesSpec[] = [{ key: 'top1', label: 'kNN top-1 (%)', color: '#6b3fa0', width: 2, hasDots: true }];
 
@@ -29,6 +31,7 @@ export function KnnChart() {
   const datasetRef = useAppStore((s) => selectShownConfig(s).dataset);
   const storedDatasets = useAppStore((s) => s.storedDatasets);
   const labels = useMemo(() => datasetLabelInfo(datasetRef, storedDatasets), [datasetRef, storedDatasets]);
+  const references = useMemo(() => chanceReferences(numDatasetClasses(datasetRef, storedDatasets)), [datasetRef, storedDatasets]);
   const rows = useMemo(() => toKnnRows(knn.points), [knn]);
   const latest = selectLatestKnn(knn);
   const schedule = knnScheduleText(cfg, latest !== null);
@@ -65,10 +68,12 @@ export function KnnChart() {
         <SeriesChart
           data={rows}
           series={SERIES}
-          yDomain={[0, 100]}
-          formatY={(v) => `${v.toFixed(0)}`}
+          yLimits={[0, 100]}
+          yLabel="top-1 (%)"
+          formatY={(v) => `${v.toFixed(1)} %`}
+          references={references}
           height={200}
-          ariaLabel="Weighted kNN top-1 accuracy in percent vs step"
+          ariaLabel="Weighted kNN top-1 accuracy in percent vs step, with the chance level"
           markerStep={viewingStep}
         />
       )}

@@ -2,7 +2,8 @@
  * ProbeChart: linear-probe top-1 on the held-out images vs step, next to kNN top-1, plus the
  * on-demand offline probe (button, progress bar, result). The online probe is warm-started at every
  * evaluation on the detached bank embeddings (no effect on the backbone or the training steps).
- * For a dataset without usable labels it says why nothing is measured.
+ * For a dataset without usable labels it says why nothing is measured. The y axis zooms to the
+ * data and the chance line (1 / classes, ../KnnChart/knnChance.ts), in %, within 0–100.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
@@ -14,6 +15,7 @@ import { selectLatestProbe, toProbeRows } from '../../store/evaluationSelectors'
 import { knnScheduleText, selectShownConfig } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { InfoTip } from '../InfoTip/InfoTip';
+import { chanceReferences, numDatasetClasses } from '../KnnChart/knnChance';
 import { Panel } from '../Panel/Panel';
 import parts from '../Panel/ChartParts.module.css';
 import styles from './ProbeChart.module.css';
@@ -45,6 +47,7 @@ export function ProbeChart() {
   const datasetRef = useAppStore((s) => selectShownConfig(s).dataset);
   const storedDatasets = useAppStore((s) => s.storedDatasets);
   const labels = useMemo(() => datasetLabelInfo(datasetRef, storedDatasets), [datasetRef, storedDatasets]);
+  const references = useMemo(() => chanceReferences(numDatasetClasses(datasetRef, storedDatasets)), [datasetRef, storedDatasets]);
   const commands = useRunCommands();
   const rows = useMemo(() => toProbeRows(evaluations.points, knn.points), [evaluations, knn]);
   const latest = selectLatestProbe(evaluations.points);
@@ -75,7 +78,17 @@ export function ProbeChart() {
       ) : rows.length === 0 ? (
         <p className={`${parts.empty} ${styles.accent}`}>{schedule}</p>
       ) : (
-        <SeriesChart data={rows} series={SERIES} yDomain={[0, 100]} formatY={(v) => v.toFixed(0)} height={200} ariaLabel="Linear probe and kNN top-1 accuracy in percent vs step" markerStep={viewingStep} />
+        <SeriesChart
+          data={rows}
+          series={SERIES}
+          yLimits={[0, 100]}
+          yLabel="top-1 (%)"
+          formatY={(v) => `${v.toFixed(1)} %`}
+          references={references}
+          height={200}
+          ariaLabel="Linear probe and kNN top-1 accuracy in percent vs step, with the chance level"
+          markerStep={viewingStep}
+        />
       )}
       {labels.hasUsableLabels ? (
         <div className={styles.offline} data-testid="offline-probe">
