@@ -52,7 +52,7 @@ export function PairStatsPanel() {
   const caption = isSelecting ? (
     <>
       Share of values per bin over the last {PAIR_STATS_WINDOW} logged selection steps: the pair the
-      selection kept ({hvpMode}) vs all C(N,2) pairs of the same views. Where the orange bars lean away
+      selection kept ({hvpMode}) vs all C(N,2) pairs of the same views. Where the red bars lean away
       from the blue ones, the selection prefers that kind of pair.{multiCropNote}
     </>
   ) : (
