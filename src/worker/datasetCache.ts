@@ -55,6 +55,11 @@ export interface StoredDatasetMeta {
    * Absent only in sets stored before per-dataset normalisation; `get` fills it in for those.
    */
   normalization?: Normalization;
+  /**
+   * Hash of the stored content (datasetDuplicate.ts datasetContentHash), so importing the same
+   * files again finds this set. Absent in sets stored before it existed.
+   */
+  contentHash?: string;
 }
 
 /** A stored set loaded back into memory. */

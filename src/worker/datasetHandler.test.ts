@@ -70,7 +70,7 @@ describe('dataset handler', () => {
     expect(Array.from(stored.labels!.subarray(0, 3))).toEqual([1, 2, 3]);
   });
 
-  it('imports a class folder, lists the non-image and empty files as skipped, and names clashes apart', async () => {
+  it('imports a class folder and lists the non-image and empty files as skipped', async () => {
     const { handle, of, kv } = setup();
     const files = [
       file('pets/cat/a.png', pngFile(0)), file('pets/cat/b.png', pngFile(1)),
@@ -87,8 +87,45 @@ describe('dataset handler', () => {
     const stored = await createDatasetCache(kv).get(done!.meta.id);
     expect(done!.meta.normalization).toEqual(computeNormalization({ images: stored.images, numImages: 4 }));
 
-    await handle({ type: 'import', id: 2, imageSize: 16, files: files.slice(0, 4) });
-    expect(of('imported')[1]!.meta.name).toBe('pets (2)');
+  });
+
+  it('answers an import of already-stored content with that set, and names a set with a taken name "(2)", saying so', async () => {
+    const { handle, of, kv } = setup();
+    const files = [file('pets/cat/a.png', pngFile(0)), file('pets/cat/b.png', pngFile(1)), file('pets/dog/c.png', pngFile(2)), file('pets/dog/d.png', pngFile(3))];
+    await handle({ type: 'import', id: 1, imageSize: 16, files });
+    const first = of('imported')[0]!;
+    expect(first).toMatchObject({ isDuplicate: false, renamedFrom: null, meta: { name: 'pets', contentHash: expect.stringMatching(/^[0-9a-f]{16}$/) } });
+    const numChunks = kv.chunks.size;
+
+    // The same folder again, with a stray file and under another folder name: the same content.
+    const again = [...files.map((f) => ({ ...f, path: f.path.replace(/^pets/, 'pets-copy') })), file('pets-copy/readme.txt', new TextEncoder().encode('hi'))];
+    await handle({ type: 'import', id: 2, imageSize: 16, files: again });
+    expect(of('importFailed')).toEqual([]);
+    expect(of('imported')[1]).toMatchObject({ id: 2, isDuplicate: true, renamedFrom: null, meta: { id: first.meta.id, name: 'pets' } });
+    expect(of('imported')[1]!.skipped.map((x) => x.path)).toEqual(['pets-copy/readme.txt']);
+    expect(kv.chunks.size).toBe(numChunks);
+    expect(of('progress').filter((p) => p.id === 2).at(-1)!.fraction).toBe(1);
+
+    // Other content under the taken name: stored as "pets (2)", and the message says why.
+    await handle({ type: 'import', id: 3, imageSize: 16, files: files.slice(0, 3) });
+    expect(of('imported')[2]).toMatchObject({ isDuplicate: false, renamedFrom: 'pets', meta: { name: 'pets (2)', numImages: 3 } });
+    // The same images at another size are other content too.
+    await handle({ type: 'import', id: 4, imageSize: 8, files });
+    expect(of('imported')[3]).toMatchObject({ isDuplicate: false, renamedFrom: 'pets', meta: { name: 'pets (3)', imageSize: 8 } });
+    expect(of('datasets').at(-1)!.datasets).toHaveLength(3);
+  });
+
+  it('finds a duplicate of a set stored before content hashes existed', async () => {
+    const { handle, of, kv } = setup();
+    await handle({ type: 'import', id: 1, imageSize: 8, files: [file('data_batch_1.bin', cifar10Batch(6))] });
+    const stored = of('imported')[0]!.meta;
+    const old = { ...stored };
+    delete old.contentHash;
+    await kv.putMeta(old);
+    await handle({ type: 'import', id: 2, imageSize: 8, files: [file('data_batch_1.bin', cifar10Batch(6))] });
+    expect(of('imported')[1]).toMatchObject({ isDuplicate: true, meta: { id: stored.id } });
+    await handle({ type: 'import', id: 3, imageSize: 8, files: [file('data_batch_1.bin', cifar10Batch(6, 1))] }); // other labels
+    expect(of('imported')[2]).toMatchObject({ isDuplicate: false, renamedFrom: 'CIFAR-10', meta: { name: 'CIFAR-10 (2)' } });
   });
 
   it('refuses a corrupt archive naming the file, and leaves the stored sets as they were', async () => {

@@ -4,12 +4,15 @@
  * format importers → store in the cache), list and delete. Progress is one fraction over the
  * whole import (reading 5 %, unpacking + decoding 85 %, storing 10 %) with the current stage's name.
  * A failed import posts `importFailed` naming the file and the problem, with the skipped list;
- * nothing stored before is touched. One import runs at a time.
+ * nothing stored before is touched. One import runs at a time. Files whose content is already
+ * stored (datasetDuplicate.ts) store nothing and answer with that set (`isDuplicate`); a new set
+ * whose name is taken gets "name (2)" and says so (`renamedFrom`).
  * Must not import: ui/, DOM, tfjs.
  */
 import { DatasetImportError, type ImageDecoder, type ImportOptions, type ImportResult, type InputFile, type SkippedFile } from '../core/data/formats/types';
 import { maxImagesAt, MAX_FILE_BYTES, MAX_TOTAL_INPUT_BYTES } from '../core/data/formats/limits';
 import { newDatasetId, type DatasetCache } from './datasetCache';
+import { datasetContentHash, findDuplicate } from './datasetDuplicate';
 import { DATASET_PROTOCOL_VERSION, describeSource, formatBytes, type FromDatasetWorker, type ImportFile, type ToDatasetWorker } from './datasetProtocol';
 import { serializeError } from './protocol';
 
@@ -112,25 +115,38 @@ export function createDatasetHandler(deps: DatasetHandlerDeps): (msg: ToDatasetW
       });
       inputs = null; // the encoded bytes can be collected while the set is stored
       const skipped = [...readSkipped, ...result.skipped];
+      // The same content stored before (the same files imported again): select that set, store nothing.
+      post({ type: 'progress', id, stage: 'Comparing with the stored sets', fraction: 1 - STORE_SHARE });
+      const classNames = result.set.labels ? result.classNames : [];
+      const contentHash = datasetContentHash({ images: result.set.images, labels: result.set.labels, isSourceTest: result.isSourceTest, imageSize, classNames });
+      const stored = await c.list();
+      const content = { numImages: result.set.numImages, imageSize, classNames, isLabelled: result.set.labels !== null, contentHash };
+      const same = await findDuplicate(content, stored, (datasetId) => c.get(datasetId));
+      if (same) {
+        post({ type: 'progress', id, stage: 'Comparing with the stored sets', fraction: 1 });
+        post({ type: 'imported', id, meta: same, skipped, warnings: result.warnings, elapsedMs: now() - t0, isDuplicate: true, renamedFrom: null });
+        return;
+      }
       const storing = (fraction: number) => post({ type: 'progress', id, stage: 'Storing in the browser', fraction: 1 - STORE_SHARE * (1 - fraction) });
       storing(0);
-      const taken = (await c.list()).map((d) => d.name);
+      const name = uniqueName(result.name, stored.map((d) => d.name));
       const meta = await c.put({
         id: newDatasetId(now(), deps.random),
-        name: uniqueName(result.name, taken),
+        name,
         format: result.format,
         source: describeSource(files),
         numImages: result.set.numImages,
-        classNames: result.set.labels ? result.classNames : [],
+        classNames,
         imageSize,
         numSkipped: skipped.length,
         warnings: result.warnings,
         createdAt: now(),
+        contentHash,
         // The importer's statistics (published or computed over every image); put computes them when absent.
         ...(result.normalization ? { normalization: result.normalization } : {}),
       }, { images: result.set.images, labels: result.set.labels, isSourceTest: result.isSourceTest },
       storing);
-      post({ type: 'imported', id, meta, skipped, warnings: result.warnings, elapsedMs: now() - t0 });
+      post({ type: 'imported', id, meta, skipped, warnings: result.warnings, elapsedMs: now() - t0, isDuplicate: false, renamedFrom: name === result.name ? null : result.name });
       await postList(null);
     } catch (e) {
       const fromImporter = e instanceof DatasetImportError ? e.skipped : [];

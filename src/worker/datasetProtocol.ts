@@ -38,7 +38,10 @@ export type ToDatasetWorker =
 export type FromDatasetWorker =
   | { type: 'ready'; protocolVersion: number }
   | { type: 'progress'; id: number; stage: string; fraction: number }
-  | { type: 'imported'; id: number; meta: StoredDatasetMeta; skipped: SkippedFile[]; warnings: string[]; elapsedMs: number }
+  /** A finished import. `isDuplicate`: the files hold exactly a stored set's content, so nothing
+   * was stored and `meta` is that set. `renamedFrom`: the name the import wanted, when a set with
+   * other content already had it (`meta.name` is then e.g. "toys (2)"); else null. */
+  | { type: 'imported'; id: number; meta: StoredDatasetMeta; skipped: SkippedFile[]; warnings: string[]; elapsedMs: number; isDuplicate: boolean; renamedFrom: string | null }
   | { type: 'importFailed'; id: number; error: SerializedError; hint: string; skipped: SkippedFile[] }
   | { type: 'datasets'; id: number | null; datasets: StoredDatasetMeta[]; storage: StorageEstimate | null }
   | { type: 'deleted'; id: number; datasetId: string; existed: boolean }

@@ -26,12 +26,30 @@ describe('dataset slice', () => {
     expect(store.getState().datasetImport).toEqual({ requestId: 5, source: 'pets/ (4 files)', stage: 'Decoding images', fraction: 0.4 });
 
     const skipped = [{ path: 'pets/readme.txt', reason: 'is not an image' }];
-    store.getState().applyDatasetMessage({ type: 'imported', id: 5, meta: meta('new'), skipped, warnings: [], elapsedMs: 1200 });
+    store.getState().applyDatasetMessage({ type: 'imported', id: 5, meta: meta('new'), skipped, warnings: [], elapsedMs: 1200, isDuplicate: false, renamedFrom: null });
     const s = store.getState();
     expect(s.datasetImport).toBeNull();
     expect(s.storedDatasets!.map((d) => d.id)).toEqual(['new', 'old']);
     expect(s.config.dataset).toBe('stored:new');
     expect(s.datasetReport).toMatchObject({ kind: 'imported', isSelected: true, skipped });
+  });
+
+  it('selects the stored set an import duplicates, keeping the list as it was, and reports a renamed set', () => {
+    const store = ready();
+    store.getState().applyDatasetMessage({ type: 'datasets', id: 2, datasets: [meta('b'), meta('toys', { name: 'toys' })], storage: null });
+    store.getState().beginDatasetImport(8, 'toys/ (4 files)');
+    store.getState().applyDatasetMessage({ type: 'imported', id: 8, meta: meta('toys', { name: 'toys' }), skipped: [], warnings: [], elapsedMs: 5, isDuplicate: true, renamedFrom: null });
+    let s = store.getState();
+    expect(s.config.dataset).toBe('stored:toys');
+    expect(s.storedDatasets!.map((d) => d.id)).toEqual(['b', 'toys']);
+    expect(s.datasetReport).toMatchObject({ kind: 'imported', isDuplicate: true, isSelected: true, renamedFrom: null });
+
+    store.getState().beginDatasetImport(9, 'toys/ (5 files)');
+    store.getState().applyDatasetMessage({ type: 'imported', id: 9, meta: meta('toys2', { name: 'toys (2)' }), skipped: [], warnings: [], elapsedMs: 5, isDuplicate: false, renamedFrom: 'toys' });
+    s = store.getState();
+    expect(s.config.dataset).toBe('stored:toys2');
+    expect(s.storedDatasets!.map((d) => d.id)).toEqual(['toys2', 'b', 'toys']);
+    expect(s.datasetReport).toMatchObject({ kind: 'imported', isDuplicate: false, renamedFrom: 'toys' });
   });
 
   it('keeps the selection and the list when an import fails', () => {
@@ -56,7 +74,7 @@ describe('dataset slice', () => {
     expect(store.getState().datasetReport?.kind).toBe('failed');
     store.getState().beginDatasetImport(7, 'pets/ (4 files)');
     expect(store.getState().datasetReport).toBeNull();
-    store.getState().applyDatasetMessage({ type: 'imported', id: 7, meta: meta('new'), skipped: [], warnings: [], elapsedMs: 10 });
+    store.getState().applyDatasetMessage({ type: 'imported', id: 7, meta: meta('new'), skipped: [], warnings: [], elapsedMs: 10, isDuplicate: false, renamedFrom: null });
     expect(store.getState().datasetReport?.kind).toBe('imported');
   });
 
@@ -64,7 +82,7 @@ describe('dataset slice', () => {
     const store = ready();
     store.getState().applyWorkerMessage({ type: 'state', state: 'running', step: 3 });
     store.getState().beginDatasetImport(7, 'x.zip');
-    store.getState().applyDatasetMessage({ type: 'imported', id: 7, meta: meta('new'), skipped: [], warnings: [], elapsedMs: 10 });
+    store.getState().applyDatasetMessage({ type: 'imported', id: 7, meta: meta('new'), skipped: [], warnings: [], elapsedMs: 10, isDuplicate: false, renamedFrom: null });
     expect(store.getState().config.dataset).toBe('builtin');
     expect(store.getState().datasetReport).toMatchObject({ kind: 'imported', isSelected: false });
   });

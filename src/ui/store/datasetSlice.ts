@@ -2,7 +2,8 @@
  * The dataset slice of the app store: the stored sets the dataset worker lists, the import in
  * progress (stage + fraction), and the report of the last import (what was imported, what was
  * skipped and why, or why it failed). Dataset-worker messages enter only through
- * `applyDatasetMessage`; a successful import selects the new set unless a run holds the config.
+ * `applyDatasetMessage`; a successful import selects the new set unless a run holds the config —
+ * and so does an import of files already stored, which selects that set (`isDuplicate`).
  * A failed import changes nothing but the report: the selected dataset and the runs stay as they are.
  * Must not import: React, recharts, tfjs; zustand only through appStore.ts.
  */
@@ -11,7 +12,13 @@ import type { FromDatasetWorker, SkippedFile, StorageEstimate, StoredDatasetMeta
 
 /** What the panel shows after an import or a failed request. */
 export type DatasetReport =
-  | { kind: 'imported'; meta: StoredDatasetMeta; skipped: SkippedFile[]; warnings: string[]; elapsedMs: number; isSelected: boolean }
+  | {
+    kind: 'imported'; meta: StoredDatasetMeta; skipped: SkippedFile[]; warnings: string[]; elapsedMs: number; isSelected: boolean;
+    /** The files held a stored set's content: nothing was stored, `meta` is that set. */
+    isDuplicate: boolean;
+    /** The name the set would have had, when another set already had it; else null. */
+    renamedFrom: string | null;
+  }
   | { kind: 'failed'; source: string; name: string; message: string; hint: string; skipped: SkippedFile[] }
   | { kind: 'error'; name: string; message: string; hint: string };
 
@@ -73,10 +80,15 @@ export function reduceDatasetMessage(
     case 'imported': {
       const isSelected = !ctx.isConfigLocked;
       const list = s.storedDatasets ?? [];
+      const isListed = list.some((d) => d.id === msg.meta.id);
       return {
         datasetImport: null,
-        storedDatasets: [msg.meta, ...list.filter((d) => d.id !== msg.meta.id)],
-        datasetReport: { kind: 'imported', meta: msg.meta, skipped: msg.skipped, warnings: msg.warnings, elapsedMs: msg.elapsedMs, isSelected },
+        // A new set goes first (newest first); a duplicate keeps its place.
+        storedDatasets: msg.isDuplicate && isListed ? list : [msg.meta, ...list.filter((d) => d.id !== msg.meta.id)],
+        datasetReport: {
+          kind: 'imported', meta: msg.meta, skipped: msg.skipped, warnings: msg.warnings, elapsedMs: msg.elapsedMs, isSelected,
+          isDuplicate: msg.isDuplicate, renamedFrom: msg.renamedFrom,
+        },
         ...(isSelected ? { config: { ...ctx.config, dataset: storedDatasetRef(msg.meta.id) } } : {}),
       };
     }

@@ -1,7 +1,8 @@
 /**
  * ImportReport: the outcome of the last import — what was stored (count, classes, time), its
- * warnings, and every skipped file with the reason; or, for a failed import, an alert naming the
- * file and the problem, with a note that nothing else changed.
+ * warnings, and every skipped file with the reason; that the files were already stored (the set
+ * is selected, nothing new stored) or that the set got "name (2)" because the name was taken; or,
+ * for a failed import, an alert naming the file and the problem, with a note that nothing else changed.
  * Must not import: zustand, recharts, tfjs.
  */
 import type { SkippedFile } from '../../../worker/datasetProtocol';
@@ -39,17 +40,30 @@ export function ImportReport({ report, onDismiss }: ImportReportProps) {
   const close = <button type="button" className={styles.close} aria-label="Dismiss" onClick={onDismiss}>×</button>;
   if (report.kind === 'imported') {
     const m = report.meta;
+    const selection = report.isSelected ? 'Selected for the next run.' : 'A run is active: select it after the run.';
     return (
-      <div className={styles.reportOk} role="status" data-testid="dataset-report" data-kind="imported">
+      <div className={styles.reportOk} role="status" data-testid="dataset-report" data-kind="imported" data-duplicate={report.isDuplicate}>
         <div className={styles.reportHead}>
-          <strong>Imported “{m.name}”</strong>
+          <strong>{report.isDuplicate ? `Already imported as “${m.name}”` : `Imported “${m.name}”`}</strong>
           {close}
         </div>
-        <p>
-          {m.numImages.toLocaleString('en-US')} images, {describeClasses(m)}, {m.imageSize}×{m.imageSize},{' '}
-          {formatBytes(m.numBytes)}, in {(report.elapsedMs / 1000).toFixed(1)} s.{' '}
-          {report.isSelected ? 'Selected for the next run.' : 'A run is active: select it after the run.'}
-        </p>
+        {report.isDuplicate ? (
+          <p data-testid="dataset-duplicate">
+            These files hold the same {m.numImages.toLocaleString('en-US')} images as the stored set “{m.name}” ({describeClasses(m)},{' '}
+            {m.imageSize}×{m.imageSize}), so nothing new was stored. {selection}
+          </p>
+        ) : (
+          <p>
+            {m.numImages.toLocaleString('en-US')} images, {describeClasses(m)}, {m.imageSize}×{m.imageSize},{' '}
+            {formatBytes(m.numBytes)}, in {(report.elapsedMs / 1000).toFixed(1)} s.{' '}
+            {selection}
+          </p>
+        )}
+        {report.renamedFrom !== null ? (
+          <p data-testid="dataset-renamed">
+            Named “{m.name}”: a stored set with other images is already called “{report.renamedFrom}”.
+          </p>
+        ) : null}
         {report.warnings.length > 0 ? (
           <ul className={styles.warnings} data-testid="dataset-warnings">
             {report.warnings.map((w) => <li key={w}>{w}</li>)}
