@@ -1,10 +1,12 @@
 /**
  * Canvas drawing of the multi-crop gallery: one RGB view onto a canvas, and the upscaled source
  * image with every global and local crop box — globals solid, locals dashed and thinner, the
- * chosen combination's boxes thick with a dark halo — each labelled with its view name.
+ * chosen combination's boxes thick, each with a halo (dark, or light around dark colours) — each
+ * labelled with its view name.
  * Must not import: zustand, recharts, tfjs.
  */
 import { placeLabels, rgbToRgba } from '../Gallery/galleryMath';
+import { isDarkColor } from './cropColors';
 import type { CropView } from './multiCropView';
 
 /** Source canvas size in CSS px; the source is scaled by an integer factor to about this. */
@@ -40,8 +42,8 @@ export function drawMultiCropSource(canvas: HTMLCanvasElement, source: Uint8Arra
     const x = b.left * scale + w / 2;
     const y = b.top * scale + w / 2;
     ctx.setLineDash(v.kind === 'local' && !v.isChosen ? [3, 3] : v.kind === 'global' && !v.isChosen ? [6, 3] : []);
-    ctx.lineWidth = w + 2; // dark halo keeps light colours visible on light pixels
-    ctx.strokeStyle = 'rgba(0,0,0,0.55)';
+    ctx.lineWidth = w + 2; // a contrasting halo keeps the box visible on pixels of its own lightness
+    ctx.strokeStyle = isDarkColor(v.color) ? 'rgba(255,255,255,0.7)' : 'rgba(0,0,0,0.55)';
     ctx.strokeRect(x, y, b.width * scale - w, b.height * scale - w);
     ctx.lineWidth = w;
     ctx.strokeStyle = v.color;
@@ -54,7 +56,7 @@ export function drawMultiCropSource(canvas: HTMLCanvasElement, source: Uint8Arra
     const v = views[i]!;
     ctx.fillStyle = v.color;
     ctx.fillRect(spot.x, spot.y, LABEL_W, LABEL_H);
-    ctx.fillStyle = '#000';
+    ctx.fillStyle = isDarkColor(v.color) ? '#fff' : '#000';
     ctx.fillText(v.name, spot.x + 2, spot.y + 2);
   });
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ViewParams } from '../../../core/data/types';
 import type { MultiCropProbe, ProbeImage } from '../../../core/train/metrics';
-import { viewColor } from '../Gallery/galleryMath';
+import { cropColor } from './cropColors';
 import { binomial, comboLabel, multiCropView } from './multiCropView';
 
 const view = (over: Partial<ViewParams> = {}): ViewParams => ({
@@ -51,7 +51,8 @@ describe('multiCropView', () => {
     expect(m.locals.map((l) => l.name)).toEqual(['l1', 'l2', 'l3', 'l4']);
     expect(m.globals.map((g) => g.isChosen)).toEqual([false, false, true, true]);
     expect(m.locals.map((l) => l.isChosen)).toEqual([false, true, false, true]);
-    expect(m.locals[0]!.color).toBe(viewColor(4));
+    expect(m.locals[0]!.color).toBe(cropColor(4));
+    expect(m.locals[3]!.color).not.toBe('#ffffff'); // l4 of 4 globals: white on the white card before
     expect(m.locals[2]!.column).toBe(6);
     expect(m.localScale).toBe(0.5);
     expect(m.chosen).toMatchObject({ comboIdx: 1, label: 'g3+g4 · l2 l4', loss: 9, isChosen: true });

@@ -9,7 +9,7 @@
 import type { HvpMode, MethodName } from '../../../core/config/runConfig';
 import type { ViewParams } from '../../../core/data/types';
 import type { MultiCropProbe, ProbeImage } from '../../../core/train/metrics';
-import { viewColor } from '../Gallery/galleryMath';
+import { cropColor } from './cropColors';
 
 /** One global or local view of the card. */
 export interface CropView {
@@ -79,7 +79,7 @@ export const globalName = (k: number): string => `g${k + 1}`;
 export const localName = (j: number): string => `l${j + 1}`;
 
 /** Colour of local view j when there are G globals: the palette continues after the globals'. */
-export const localColor = (j: number, numGlobals: number): string => viewColor(numGlobals + j);
+export const localColor = (j: number, numGlobals: number): string => cropColor(numGlobals + j);
 
 /** Binomial coefficient C(n, k) as a float (exact for the sizes the app allows). */
 export function binomial(n: number, k: number): number {
@@ -121,7 +121,7 @@ export function multiCropView(image: ProbeImage, mc: MultiCropProbe, method: Met
   const chosenGlobals = new Set<number>(chosenCombo ? chosenCombo.globals : image.selectedPair);
   const chosenLocals = new Set<number>(chosenCombo ? chosenCombo.locals : []);
   const globals: CropView[] = image.params.map((params, k) => ({
-    kind: 'global', idx: k, column: k, name: globalName(k), color: viewColor(k), params, size: image.viewSize, isChosen: chosenGlobals.has(k),
+    kind: 'global', idx: k, column: k, name: globalName(k), color: cropColor(k), params, size: image.viewSize, isChosen: chosenGlobals.has(k),
   }));
   const locals: CropView[] = mc.localParams.map((params, j) => ({
     kind: 'local', idx: j, column: G + j, name: localName(j), color: localColor(j, G), params, size: mc.localSize, isChosen: chosenLocals.has(j),
