@@ -1,0 +1,31 @@
+/**
+ * UrlWarnings markup, rendered to static HTML in Node (react-dom/server, no DOM): nothing for a
+ * clean link, every warning with a count while not dismissed, nothing after dismissing.
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { createAppStore, type AppStore } from '../../store/appStore';
+import { AppStoreContext } from '../../store/useAppStore';
+import { UrlWarnings } from './UrlWarnings';
+
+/** Server rendering reads zustand's initial state, so hand it a view whose initial state is the current one. */
+function render(store: AppStore): string {
+  const current: AppStore = { ...store, getInitialState: () => store.getState() };
+  return renderToStaticMarkup(createElement(AppStoreContext.Provider, { value: current }, createElement(UrlWarnings)));
+}
+
+describe('UrlWarnings', () => {
+  it('lists the link warnings until dismissed', () => {
+    const store = createAppStore();
+    expect(render(store)).toBe('');
+    store.getState().loadConfig(store.getState().config, ['Unknown URL setting "foo" was ignored.', 'maxSteps="abc" is not a whole number ≥ 1; the run goes to its total steps.']);
+    const html = render(store);
+    expect(html).toContain('data-testid="url-warnings-top"');
+    expect(html).toContain('2 values in this link');
+    expect(html).toContain('Unknown URL setting &quot;foo&quot; was ignored.');
+    expect(html).toContain('maxSteps=&quot;abc&quot;');
+    store.getState().dismissUrlWarnings();
+    expect(render(store)).toBe('');
+  });
+});
