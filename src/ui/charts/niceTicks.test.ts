@@ -1,7 +1,7 @@
 // niceTicks: steps of 1, 2, 5 × 10^k, ends snapped outwards to ticks, fixed ends and limits kept,
 // integer axes, flat and empty data, and tick text with the decimals the step needs.
 import { describe, expect, it } from 'vitest';
-import { formatTick, niceScale, niceStepAtLeast } from './niceTicks';
+import { extendToIntervals, formatTick, niceScale, niceStepAtLeast } from './niceTicks';
 
 /** Whether x is 1, 2 or 5 × 10^k. */
 function isNice(x: number): boolean {
@@ -72,6 +72,17 @@ describe('niceScale', () => {
     expect(niceScale(5, 5, { fixed: [0, 'auto'] }).domain[0]).toBe(0);
     expect(niceScale(Infinity, -Infinity).domain).toEqual([0, 1]);
     expect(niceScale(NaN, NaN).domain).toEqual([0, 1]);
+  });
+});
+
+describe('extendToIntervals', () => {
+  it('moves the upper end up so a second axis has as many intervals as the first', () => {
+    const right = niceScale(0, 75, { fixed: [0, 'auto'], maxIntervals: 5 });
+    expect(right.ticks).toEqual([0, 20, 40, 60, 80]);
+    expect(extendToIntervals(right, 5, 100)).toEqual({ domain: [0, 100], ticks: [0, 20, 40, 60, 80, 100], step: 20 });
+    expect(extendToIntervals(right, 6, 100)).toBe(right); // would pass the limit
+    expect(extendToIntervals(right, 3)).toBe(right); // has enough already
+    expect(extendToIntervals(niceScale(0.1, 0.25, { fixed: [0, 'auto'] }), 6).ticks).toEqual([0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]);
   });
 });
 

@@ -101,3 +101,15 @@ export function formatTick(value: number, step: number): string {
   }
   return value.toFixed(Math.max(0, -exponentOf(step)));
 }
+
+/** `scale` with its upper end moved up to `numIntervals` steps above its lower end, so a second
+ * axis's ticks fall on the first axis's grid lines; unchanged when it has that many already or
+ * the new end would pass `maxEnd`. */
+export function extendToIntervals(scale: NiceScale, numIntervals: number, maxEnd = Infinity): NiceScale {
+  const have = scale.ticks.length - 1;
+  const lo = scale.ticks[0];
+  if (lo === undefined || lo !== scale.domain[0] || have >= numIntervals) return scale;
+  const ticks = Array.from({ length: numIntervals + 1 }, (_, i) => Number((lo + i * scale.step).toPrecision(12)));
+  const hi = ticks[numIntervals]!;
+  return hi > maxEnd ? scale : { domain: [lo, hi], ticks, step: scale.step };
+}

@@ -8,7 +8,7 @@
  * Must not import: zustand, tfjs.
  */
 import { CartesianGrid, DefaultLegendContent, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type LegendPayload } from 'recharts';
-import { formatTick, niceScale, type NiceScale } from '../niceTicks';
+import { extendToIntervals, formatTick, niceScale, type NiceScale } from '../niceTicks';
 import styles from './SeriesChart.module.css';
 
 /** One plotted line. */
@@ -94,9 +94,9 @@ function extentOf(rows: readonly object[], keys: readonly string[], extra: reado
 
 /** Round ticks of one y axis over its series and references. A reference line that would land on
  * an auto lower end, hidden under the x axis line, gets one more step of room below it. */
-function yScale(data: readonly object[], series: readonly SeriesSpec[], refs: readonly ReferenceSpec[], axis: AxisSpec, height: number): NiceScale {
+function yScale(data: readonly object[], series: readonly SeriesSpec[], refs: readonly ReferenceSpec[], axis: AxisSpec, maxIntervals: number): NiceScale {
   const [lo, hi] = extentOf(data, series.map((s) => s.key), refs.map((r) => r.y));
-  const options = { fixed: axis.domain, limits: axis.limits, maxIntervals: Math.max(3, Math.floor((height - 40) / 32)) };
+  const options = { fixed: axis.domain, limits: axis.limits, maxIntervals };
   const scale = niceScale(lo, hi, options);
   const isRefOnFloor = typeof axis.domain?.[0] !== 'number' && refs.some((r) => Math.abs(r.y - scale.domain[0]) <= 1e-9 * scale.step);
   return isRefOnFloor ? niceScale(lo - 1e-3 * scale.step, hi, options) : scale;
@@ -107,8 +107,12 @@ export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], yLimits,
   const left: AxisSpec = { domain: yDomain, limits: yLimits, label: yLabel, formatValue: formatY };
   const onRight = (s: { isRightAxis?: boolean }) => Boolean(rightAxis && s.isRightAxis);
   const xScale = niceScale(...extentOf(data, ['step']), { isInteger: true, maxIntervals: 6 });
-  const leftScale = yScale(data, series.filter((s) => !onRight(s)), references.filter((r) => !onRight(r)), left, height);
-  const rightScale = rightAxis ? yScale(data, series.filter(onRight), references.filter(onRight), rightAxis, height) : null;
+  const leftScale = yScale(data, series.filter((s) => !onRight(s)), references.filter((r) => !onRight(r)), left, Math.max(3, Math.floor((height - 40) / 32)));
+  // The right axis takes as many intervals as the left, so its ticks sit on the grid lines.
+  const numLeftIntervals = Math.max(1, leftScale.ticks.length - 1);
+  const rightScale = rightAxis
+    ? extendToIntervals(yScale(data, series.filter(onRight), references.filter(onRight), rightAxis, numLeftIntervals), numLeftIntervals, rightAxis.limits?.[1])
+    : null;
   const formatOf = new Map(series.map((s) => [s.key, (onRight(s) ? rightAxis?.formatValue : undefined) ?? formatY]));
   const legendExtra: LegendPayload[] = references.map((r) => ({ value: r.label, type: 'plainline', color: r.color ?? '#5a6472', payload: { strokeDasharray: REFERENCE_DASH } }));
   const isMarkerLeft = markerStep !== null && markerStep < (xScale.domain[0] + xScale.domain[1]) / 2;
