@@ -1,9 +1,11 @@
 // Metrics export: CSV escaping and number formatting, kNN merged by step, new StepMetrics
-// fields picked up as columns, and the JSON document (config + seed, non-finite numbers).
+// fields picked up as columns, nested records flattened to scalar columns with stable names, and
+// the JSON document (config + seed, non-finite numbers, nested records kept whole).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import type { KnnMetrics, StepMetrics } from '../../core/train/metrics';
-import { csvField, formatCsvNumber, metricsToCsv, toCsv } from './metricsCsv';
+import type { PairHistogram, PairStats } from '../../core/train/pairStats';
+import { csvField, flattenRecord, formatCsvNumber, metricsToCsv, toCsv } from './metricsCsv';
 import { buildMetricsDocument, metricsFileBase, metricsToJson, type MetricsExportInput } from './metricsJson';
 
 function metrics(step: number, over: Partial<StepMetrics> = {}): StepMetrics {
@@ -13,6 +15,10 @@ function metrics(step: number, over: Partial<StepMetrics> = {}): StepMetrics {
   };
 }
 const knn = (step: number, top1: number): KnnMetrics => ({ step, top1, numBank: 64, numQueries: 40 });
+const hist = (hi: number, numBins: number): PairHistogram => ({
+  lo: 0, hi, selected: Array.from({ length: numBins }, (_, i) => i % 3), all: Array.from({ length: numBins }, (_, i) => 2 * i),
+});
+const pairStats = (numBins = 10): PairStats => ({ cropScale: hist(1, numBins), centerDistance: hist(Math.SQRT2, numBins), jitterDistance: hist(2, numBins) });
 
 /** Minimal RFC 4180 parser for round-trip checks. */
 function parseCsv(text: string): string[][] {
@@ -98,6 +104,46 @@ describe('metricsToCsv', () => {
   });
 });
 
+describe('metricsToCsv flattening', () => {
+  /** The documented pairStats columns of one histogram (metricsCsv.ts header). */
+  const histCols = (name: string, numBins: number) => [
+    `pairStats_${name}_lo`, `pairStats_${name}_hi`,
+    ...Array.from({ length: numBins }, (_, i) => `pairStats_${name}_selected_${i}`),
+    ...Array.from({ length: numBins }, (_, i) => `pairStats_${name}_all_${i}`),
+  ];
+
+  it('writes pairStats as one scalar column per bin with stable, documented names', () => {
+    const full = { ...metrics(1), randomPairIou: 0.3, pairStats: pairStats() };
+    const rows = parseCsv(metricsToCsv([metrics(0), full, { ...full, step: 2 }], [knn(2, 0.5)]));
+    expect(rows[0]).toEqual([
+      'step', 'loss', 'meanPairLoss', 'selectedIou', 'meanIou', 'lowestIouHitRate', 'isSelectionStep', 'learningRate', 'imagesPerSec', 'msPerStep',
+      'randomPairIou', ...histCols('cropScale', 10), ...histCols('centerDistance', 10), ...histCols('jitterDistance', 10),
+      'knn_top1', 'knn_numBank', 'knn_numQueries',
+    ]);
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows[2]![col('pairStats_cropScale_selected_4')]).toBe('1');
+    expect(rows[2]![col('pairStats_jitterDistance_all_9')]).toBe('18');
+    expect(Number(rows[2]![col('pairStats_centerDistance_hi')])).toBe(Math.SQRT2);
+    expect(rows[1]![col('pairStats_cropScale_all_0')]).toBe(''); // step 0 had no pairStats
+  });
+
+  it('holds only scalars: every cell a number, true/false or empty, no JSON', () => {
+    const text = metricsToCsv([metrics(1, { pairStats: pairStats() }), metrics(2, { pairStats: pairStats(), loss: NaN, meanPairLoss: null })], [knn(2, 0.25)]);
+    expect(text).not.toMatch(/[{}[\]"]/);
+    const rows = parseCsv(text);
+    for (const row of rows.slice(1)) {
+      expect(row).toHaveLength(rows[0]!.length);
+      for (const cell of row) expect(cell === '' || cell === 'true' || cell === 'false' || cell === 'NaN' || Number.isFinite(Number(cell)), cell).toBe(true);
+    }
+  });
+
+  it('flattens nested objects, arrays and typed arrays by path and index', () => {
+    expect(flattenRecord({ a: 1, b: { c: [2, 3], d: { e: true } }, f: new Float32Array([0.5]), g: null, h: [] })).toEqual({
+      a: 1, b_c_0: 2, b_c_1: 3, b_d_e: true, f_0: 0.5, g: null,
+    });
+  });
+});
+
 describe('metrics JSON', () => {
   const input = (over: Partial<MetricsExportInput> = {}): MetricsExportInput => ({
     config: { ...DEFAULT_CONFIG, seed: 42 }, runState: 'done', step: 3,
@@ -114,6 +160,11 @@ describe('metrics JSON', () => {
     expect(doc.steps.map((m) => m.step)).toEqual([1, 2, 3]);
     expect(doc.knn).toEqual([knn(2, 0.5)]);
     expect(doc.decimation).toEqual({ stepStride: 1, numStepsSeen: 3, numStepsKept: 3 });
+  });
+
+  it('keeps nested records whole (the full-fidelity format)', () => {
+    const parsed = JSON.parse(metricsToJson(input({ steps: [metrics(1, { pairStats: pairStats() })] }))) as { steps: Array<{ pairStats: PairStats }> };
+    expect(parsed.steps[0]!.pairStats).toEqual(pairStats());
   });
 
   it('serialises non-finite numbers as strings and parses back', () => {

@@ -1,7 +1,8 @@
 /**
  * ExportMetrics: "Export CSV" and "Export JSON" buttons for the current run's step metrics and
- * kNN results (from the store). CSV: one row per logged step, kNN merged in by step; JSON: the
- * same records plus the run's config and seed. Enabled once a run has logged something.
+ * kNN results (from the store). CSV: one row per logged step, kNN merged in by step, every cell a
+ * scalar (nested records such as pairStats flattened to columns, export/metricsCsv.ts); JSON: the
+ * same records whole plus the run's config and seed. Enabled once a run has logged something.
  * Must not import: zustand, recharts, tfjs.
  */
 import { downloadText } from '../../export/download';
@@ -36,11 +37,11 @@ export function ExportMetrics() {
     <div className={styles.row}>
       <span className={styles.label}>Metrics</span>
       <button type="button" data-testid="btn-export-csv" disabled={!hasData} onClick={() => exportAs('csv')}
-        title="Downloads every logged step's metrics as CSV (one row per step; kNN results in knn_* columns at their step).">
+        title="Downloads every logged step's metrics as CSV: one row per step, one plain value per cell (pair histograms as pairStats_<name>_selected_<bin> … columns, kNN results as knn_* at their step).">
         Export CSV
       </button>
       <button type="button" data-testid="btn-export-json" disabled={!hasData} onClick={() => exportAs('json')}
-        title="Downloads the run's config (with its seed), every logged step's metrics and the kNN results as JSON.">
+        title="Downloads the run's config (with its seed), every logged step's metrics and the kNN results as JSON, nested records whole (the full-fidelity format).">
         Export JSON
       </button>
     </div>
