@@ -3,7 +3,8 @@
 // an unlabelled .zip) and uploaded through the Datasets panel's inputs; the panel lists each with
 // its count and classes; a tiny run trains on the CIFAR set and on the unlabelled zip (the kNN
 // panel says why it is hidden); corrupt uploads show a message naming the file while the selected
-// dataset and the running training are untouched; a reload keeps the stored sets; delete works.
+// dataset and the running training are untouched; importing the same archive again selects the
+// stored set instead of storing a copy; a reload keeps the stored sets; delete works.
 // Each row names its normalisation: published statistics for CIFAR-10 and MNIST, computed for a folder.
 import { expect, test, type Page } from '@playwright/test';
 import { gzipSync } from 'fflate';
@@ -100,6 +101,14 @@ test('imports CIFAR, IDX, an image folder and a zip, trains on two, survives bad
     await expect(idxRow).toHaveAttribute('data-classes', '10');
     await expect(idxRow.getByTestId('dataset-summary')).toContainText('10 marked test');
     await expect(idxRow.getByTestId('dataset-normalization')).toContainText("mean 0.131 0.131 0.131, std 0.308 0.308 0.308 (MNIST's published statistics)");
+
+    // --- The CIFAR archive again: the same content is not stored twice, the stored set is selected ---
+    await expect(idxRow).toHaveAttribute('data-selected', 'true');
+    await importFiles(page, [{ name: 'cifar-10-binary.tar.gz', buffer: Buffer.from(cifar10TarGz(40)) }]);
+    await expect(page.getByTestId('dataset-report')).toContainText('Already imported as “cifar-10-binary”');
+    await expect(page.getByTestId('dataset-duplicate')).toContainText('nothing new was stored. Selected for the next run.');
+    await expect(rows(page)).toHaveCount(3);
+    await expect(cifar).toHaveAttribute('data-selected', 'true');
 
     // --- A folder with class sub-folders (PNG, JPEG, WebP) and a stray text file ------------
     const root = join(tmp, 'pets');
