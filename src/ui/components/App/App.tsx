@@ -67,7 +67,7 @@ function Layout() {
         </button>
       </header>
       <UrlWarnings />
-      <Intro maxSteps={maxSteps} />
+      {classroom.isClassroom ? null : <Intro maxSteps={maxSteps} />}
       <SoftwareGpuBanner maxSteps={maxSteps} />
       <Banner />
       <AutosaveOffer maxSteps={maxSteps} />

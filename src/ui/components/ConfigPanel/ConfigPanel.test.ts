@@ -97,12 +97,4 @@ describe('ConfigPanel markup', () => {
     const numInputs = countMatches(html, /data-testid="config-field-/g);
     expect(countMatches(html, /<(input|select)[^>]*disabled=""[^>]*data-testid="config-field-/g)).toBe(numInputs);
   });
-
-  it('shows URL warnings until dismissed', () => {
-    const store = createAppStore();
-    store.getState().loadConfig(store.getState().config, ['Unknown URL setting "foo" was ignored.']);
-    expect(render(store, ConfigPanel)).toContain('Unknown URL setting &quot;foo&quot; was ignored.');
-    store.getState().dismissUrlWarnings();
-    expect(render(store, ConfigPanel)).not.toContain('url-warnings');
-  });
 });

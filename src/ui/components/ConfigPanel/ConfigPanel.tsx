@@ -33,8 +33,6 @@ export function ConfigPanel() {
   const store = useAppStoreApi();
   const config = useAppStore((s) => s.config);
   const canEdit = useAppStore(selectCanEditConfig);
-  const urlWarnings = useAppStore((s) => s.urlWarnings);
-  const isUrlNoteDismissed = useAppStore((s) => s.isUrlNoteDismissed);
   const fieldIssues = useAppStore((s) => s.fieldIssues);
   const [showAdvanced, setShowAdvanced] = useState(false);
   const crossIssues = useMemo(() => selectCrossIssues(config), [config]);
@@ -60,20 +58,6 @@ export function ConfigPanel() {
       </header>
 
       <PresetSelect />
-
-      {urlWarnings.length > 0 && !isUrlNoteDismissed ? (
-        <div className={styles.urlNote} role="status" data-testid="url-warnings">
-          <div className={styles.noteHead}>
-            <strong>Some settings in the link were not used</strong>
-            <button type="button" className={styles.close} aria-label="Dismiss link warnings" onClick={() => store.getState().dismissUrlWarnings()}>
-              ×
-            </button>
-          </div>
-          <ul>
-            {urlWarnings.map((w) => <li key={w}>{w}</li>)}
-          </ul>
-        </div>
-      ) : null}
 
       {!canEdit ? (
         <p className={styles.locked} data-testid="config-locked">Settings are locked while a run is active. Stop the run to change settings.</p>

@@ -21,7 +21,7 @@ describe('UrlWarnings', () => {
     expect(render(store)).toBe('');
     store.getState().loadConfig(store.getState().config, ['Unknown URL setting "foo" was ignored.', 'maxSteps="abc" is not a whole number ≥ 1; the run goes to its total steps.']);
     const html = render(store);
-    expect(html).toContain('data-testid="url-warnings-top"');
+    expect(html).toContain('data-testid="url-warnings"');
     expect(html).toContain('2 values in this link');
     expect(html).toContain('Unknown URL setting &quot;foo&quot; was ignored.');
     expect(html).toContain('maxSteps=&quot;abc&quot;');

@@ -2,7 +2,7 @@
  * UrlWarnings: the notice at the top of the page (under the header) that lists every value of
  * the opening link that was refused or changed — config values from the URL codec and the app's
  * own parameters (autostart, maxSteps, classroom) — and says that the address bar was rewritten
- * without them. Dismissing it hides it (and the copy in the Settings panel) until the next load.
+ * without them. Dismissing it hides it until the next load.
  * Must not import: zustand, recharts, tfjs.
  */
 import { useAppStore, useAppStoreApi } from '../../store/useAppStore';
@@ -16,7 +16,7 @@ export function UrlWarnings() {
   if (warnings.length === 0 || isDismissed) return null;
   const numText = warnings.length === 1 ? 'One value' : `${warnings.length} values`;
   return (
-    <div className={styles.note} role="status" data-testid="url-warnings-top">
+    <div className={styles.note} role="status" data-testid="url-warnings">
       <div className={styles.text}>
         <strong>{numText} in this link {warnings.length === 1 ? 'was' : 'were'} not used.</strong> The address bar was
         rewritten without {warnings.length === 1 ? 'it' : 'them'}:
@@ -24,7 +24,7 @@ export function UrlWarnings() {
           {warnings.map((w) => <li key={w}>{w}</li>)}
         </ul>
       </div>
-      <button type="button" className={styles.close} aria-label="Dismiss the notes about this link" onClick={() => store.getState().dismissUrlWarnings()}>
+      <button type="button" className={styles.close} aria-label="Dismiss link warnings" onClick={() => store.getState().dismissUrlWarnings()}>
         ×
       </button>
     </div>
