@@ -9,7 +9,7 @@
  */
 import { useMemo } from 'react';
 import { SeriesChart, type AxisSpec, type ReferenceSpec, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
-import { chanceOfLowestIou, lastRunningHitRate, selectPlottedSteps, selectShownConfig, toIouRows } from '../../store/selectors';
+import { chanceOfLowestIou, lastRunningHitRate, selectPlottedSteps, selectShownConfig, toIouRows, type IouRow } from '../../store/selectors';
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { numViewPairs } from '../../store/viewPairs';
 import { Panel } from '../Panel/Panel';
@@ -27,6 +27,18 @@ const SERIES: readonly SeriesSpec[] = [
 const IOU_SERIES = SERIES.filter((s) => !s.isRightAxis);
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+/** Mean over the plotted steps of the chosen pairs' IoU and of all pairs' IoU (HVP's signature: the first below the second). */
+function runningIouMeans(rows: readonly IouRow[]): { selected: number; all: number } | null {
+  if (rows.length === 0) return null;
+  let selected = 0;
+  let all = 0;
+  for (const r of rows) {
+    selected += r.selectedIou;
+    all += r.meanIou;
+  }
+  return { selected: selected / rows.length, all: all / rows.length };
+}
+
 /** The hit rate's axis: from 0, zoomed to the data and the chance line, never past 100 %. */
 const RIGHT_AXIS: AxisSpec = { domain: [0, 'auto'], limits: [0, 100], label: 'hit rate (%)', formatValue: (v) => `${v.toFixed(1)} %` };
 
@@ -66,10 +78,13 @@ export function IouChart() {
     <>HVP is off: the model trains on two {isMultiCrop ? 'global ' : ''}views and no selection runs, so there is no hit rate; the IoU lines show the overlap of the two views.</>
   );
 
+  const means = useMemo(() => runningIouMeans(rows), [rows]);
   const aside = hitRate !== null && chance !== null ? (
-    <div className={`${parts.latest} ${styles.accent}`} data-testid="iou-hit-rate">
+    <div className={`${parts.latest} ${styles.accent}`} data-testid="iou-hit-rate"
+      data-hit-rate={hitRate} data-chance={chance} data-selected-iou={means?.selected} data-mean-iou={means?.all}>
       <span className={parts.value}>{pct(hitRate)}</span>
       <span className={parts.unit}>lowest-IoU hits (chance {pct(chance)})</span>
+      {means ? <span className={parts.unit}>chosen IoU {means.selected.toFixed(2)} vs mean {means.all.toFixed(2)}, run so far</span> : null}
     </div>
   ) : null;
 

@@ -28,12 +28,12 @@ const LOSS_MEANING: Record<MethodName, string> = {
 
 const SERIES: readonly SeriesSpec[] = [
   { key: 'loss', label: 'training loss (update pass)', color: '#d4380d', width: 1.8 },
-  { key: 'selectedPairLoss', label: 'chosen pair (selection pass)', color: '#d48806', isDashed: true },
+  { key: 'selectedPairLoss', label: 'chosen pair (selection pass)', color: '#7048e8', isDashed: true },
   { key: 'meanPairLoss', label: 'mean over all pairs (selection pass)', color: '#1f54c4', isDashed: true },
 ];
 const MULTI_CROP_SERIES: readonly SeriesSpec[] = [
   { key: 'loss', label: 'training loss (update pass)', color: '#d4380d', width: 1.8 },
-  { key: 'selectedPairLoss', label: 'chosen combination (selection pass)', color: '#d48806', isDashed: true },
+  { key: 'selectedPairLoss', label: 'chosen combination (selection pass)', color: '#7048e8', isDashed: true },
   { key: 'meanPairLoss', label: 'mean over all candidates (selection pass)', color: '#1f54c4', isDashed: true },
 ];
 
@@ -41,9 +41,9 @@ const MULTI_CROP_SERIES: readonly SeriesSpec[] = [
  * and l local views for DINO / iBOT. */
 function seriesText(method: MethodName, numLocalViews: number): string {
   const passes = 'The dashed lines come from one selection pass (every candidate scored in training mode), so with "hard" the chosen one is at or above the mean; the red line is the loss of the update pass on the chosen views alone, whose BatchNorm statistics differ, so it can sit below the dashed ones.';
-  if (method === 'dino') return `Red: training loss. Dashed orange: the chosen combinations; dashed blue: the mean over all candidate combinations — both divided by the ${dinoNumTerms(numLocalViews)} teacher–student terms (HVP scores a combination by the sum of its terms) so all three are per term. ${passes}`;
-  if (method === 'ibot') return `Red: training loss. Dashed orange: the chosen combinations; dashed blue: the mean over all candidate combinations (CLS mean + patch mean, the same scale). ${passes}`;
-  return `Red: training loss. Dashed orange: the chosen pair of each image; dashed blue: the mean over every pair of views. ${passes}`;
+  if (method === 'dino') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations — both divided by the ${dinoNumTerms(numLocalViews)} teacher–student terms (HVP scores a combination by the sum of its terms) so all three are per term. ${passes}`;
+  if (method === 'ibot') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations (CLS mean + patch mean, the same scale). ${passes}`;
+  return `Red: training loss. Dashed purple: the chosen pair of each image; dashed blue: the mean over every pair of views. ${passes}`;
 }
 
 /** DINO's teacher–student terms per combination: 2 teacher globals × (2 globals + l locals), minus q = v. */
