@@ -2,10 +2,12 @@
 // that is exported, followed by a page reload and (a) the autosave offer or (b) importing the file,
 // then 2 more steps — losses within 1e-5 (the fused GPU kernels run in both). A damaged file and a
 // wrong file get a message naming them and change nothing, until a good file clears those banners;
-// the backbone exports as a tfjs model.
+// the backbone exports as a tfjs model. An import says what it is doing, and Resume is ready before
+// the first gallery probe of the loaded run.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeSafetensors } from '../src/core/checkpoint/safetensors';
+import { seenMoments, watchMoments } from './domMoments';
 import { tinyQuery, watchConsole } from './helpers';
 
 const query = (maxSteps: number) => tinyQuery({ maxSteps, knnEvery: 0, probeEvery: 100, logEvery: 1, autosaveEvery: 2 });
@@ -66,9 +68,16 @@ test('export → reload → autosave or file import → resume equals an uninter
   // (b) Reload again, leave the offer, import the exported step-2 file and resume.
   await page.goto(query(4));
   await page.getByTestId('btn-offer-dismiss').click({ timeout: 60_000 });
+  await watchMoments(page, [
+    { name: 'loading words', selector: '[data-testid="checkpoint-progress"], [data-testid="status-progress"]', text: 'Loading the checkpoint' },
+    { name: 'resume enabled', selector: '[data-testid="btn-resume"]', isEnabled: true },
+    { name: 'gallery', selector: '[data-testid="gallery-probe"]' },
+  ]);
   await page.getByTestId('checkpoint-file-input').setInputFiles(b2);
   await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
   await expect(page.getByTestId('checkpoint-loaded')).toContainText('b2.safetensors at step 2');
+  // The load said what it was doing, and Resume was ready before the first gallery probe (which compiles the GPU programs).
+  await expect.poll(() => seenMoments(page), { timeout: 120_000 }).toEqual(['loading words', 'resume enabled', 'gallery']);
   await page.getByTestId('btn-resume').click();
   await runUntilDone(page, 4);
   const viaFile = historyLosses(await exportCheckpoint(page, out('b4-file.safetensors')));
