@@ -8,7 +8,7 @@ import { tinyQuery, watchConsole } from './helpers';
 
 const QUERY = tinyQuery({ maxSteps: 3, probeEvery: 1, knnEvery: 2, logEvery: 1, autosaveEvery: 0 });
 
-/** RFC 4180 parser (quoted fields may hold commas: nested records such as pairStats are JSON cells). */
+/** RFC 4180 parser (quoted fields may hold commas). */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];

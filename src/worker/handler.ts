@@ -11,6 +11,7 @@
  * Must not import: ui/, DOM.
  */
 import { decodeCheckpoint, type LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
+import { CheckpointFormatError } from '../core/checkpoint/checkpointFormatError';
 import { storedDatasetId, type BackendName, type RunConfig } from '../core/config/runConfig';
 import { validateConfig } from '../core/config/schema';
 import { fingerprintDataset, fingerprintMismatch, type DatasetFingerprint } from '../core/data/fingerprint';
@@ -302,7 +303,10 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
       trainer = deps.makeTrainer(config, ds.value, loaded.snapshot);
     } catch (e) {
       stage('failed', 1);
-      const hint = e instanceof CheckpointDatasetMissingError ? e.hint : `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`;
+      // A file error already says what to do (checkpointFormatError.ts); the hint only adds that nothing changed.
+      const hint = e instanceof CheckpointDatasetMissingError ? e.hint
+        : e instanceof CheckpointFormatError ? `${name} was not loaded; nothing was changed.`
+          : `${name} was not loaded; nothing was changed. Choose a checkpoint exported by HVP Playground for this dataset.`;
       return warn(e, hint, id);
     } finally {
       isPreparing = false;

@@ -1,5 +1,6 @@
 /**
- * Colours of the multi-crop views (tile frames, swatches, boxes on the source): the gallery's
+ * Colours of view frames and swatches on the white cards (the multi-crop views, also their boxes on
+ * the source; the pair gallery's tile frames and swatches): the gallery's
  * Okabe–Ito palette (Gallery/galleryMath.ts VIEW_COLORS) with its two light colours, yellow and
  * white, replaced by a dark yellow and black, so every frame shows on the white card. Also tells
  * dark colours apart, so the source canvas gives them a light halo and white label text.

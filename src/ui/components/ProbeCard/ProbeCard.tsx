@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import type { ViewParams } from '../../../core/data/types';
 import type { ProbeImage } from '../../../core/train/metrics';
 import { describeView, placeLabels, rgbToRgba, viewColor, viewName } from '../Gallery/galleryMath';
+import { cropColor } from '../MultiCropGallery/cropColors';
 import { viewPairIdx } from '../../store/viewPairs';
 import { PairMatrix } from '../PairMatrix/PairMatrix';
 import styles from './ProbeCard.module.css';
@@ -83,12 +84,12 @@ export function ViewTile({ image, k, isSelected }: { image: ProbeImage; k: numbe
       className={`${styles.view} ${isSelected ? styles.selectedView : ''}`}
       data-testid="gallery-view"
       data-selected={isSelected ? 'true' : undefined}
-      style={{ borderColor: isSelected ? undefined : viewColor(k) }}
+      style={{ borderColor: isSelected ? undefined : cropColor(k) }}
       title={title}
     >
       <canvas ref={ref} className={styles.pixels} width={s} height={s} aria-label={`${viewName(k)}: ${title}`} />
       <figcaption className={styles.viewCaption}>
-        <span className={styles.swatch} style={{ background: viewColor(k) }} />
+        <span className={styles.swatch} style={{ background: cropColor(k) }} />
         {viewName(k)}
         {tags.length > 0 ? <span className={styles.tags}> {tags.join(' ')}</span> : null}
       </figcaption>
