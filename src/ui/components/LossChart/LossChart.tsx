@@ -40,10 +40,10 @@ const MULTI_CROP_SERIES: readonly SeriesSpec[] = [
 /** What the three lines are: one pair per image for the pair methods, one combination of 2 global
  * and l local views for DINO / iBOT. */
 function seriesText(method: MethodName, numLocalViews: number): string {
-  const passes = 'The dashed lines come from one selection pass (every candidate scored in training mode), so with "hard" the chosen one is at or above the mean; the red line is the loss of the update pass on the chosen views alone, whose BatchNorm statistics differ, so it can sit below the dashed ones.';
+  const passes = 'Both dashed lines come from one selection pass, so with "hard" purple is at or above blue; red comes from the update pass on the chosen views alone (other BatchNorm statistics), so it can sit below them.';
   if (method === 'dino') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations — both divided by the ${dinoNumTerms(numLocalViews)} teacher–student terms (HVP scores a combination by the sum of its terms) so all three are per term. ${passes}`;
   if (method === 'ibot') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations (CLS mean + patch mean, the same scale). ${passes}`;
-  return `Red: training loss. Dashed purple: the chosen pair of each image; dashed blue: the mean over every pair of views. ${passes}`;
+  return `Red: training loss. Dashed purple: each image's chosen pair; dashed blue: the mean over all its pairs. ${passes}`;
 }
 
 /** DINO's teacher–student terms per combination: 2 teacher globals × (2 globals + l locals), minus q = v. */
