@@ -334,10 +334,10 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
     }
   }
 
+  // Each request gets exactly one final reply with its id: the ack after the list, or the warning.
   async function listAutosaves(id: number): Promise<void> {
-    if (!deps.autosaves) return post({ type: 'autosaves', entries: [] });
     try {
-      post({ type: 'autosaves', entries: await deps.autosaves.list() });
+      post({ type: 'autosaves', entries: deps.autosaves ? await deps.autosaves.list() : [] });
       post({ type: 'ack', id });
     } catch (e) {
       warn(e, 'Autosaves could not be read; export checkpoints to files instead.', id);
@@ -347,11 +347,10 @@ export function createHandler(deps: HandlerDeps): (msg: ToWorker) => void {
   async function deleteAutosave(id: number, runId: string): Promise<void> {
     try {
       await deps.autosaves?.remove(runId);
-      post({ type: 'ack', id });
-      await listAutosaves(id);
     } catch (e) {
-      warn(e, 'The autosave could not be deleted.', id);
+      return warn(e, 'The autosave could not be deleted.', id);
     }
+    await listAutosaves(id);
   }
 
   post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
