@@ -1,6 +1,6 @@
 /**
  * Optimizer contract shared by the reference (plain tfjs ops, optimizers/) and fused GPU implementations
- * (gpu/fusedOptimizer.ts). References: optimizers/sgd.ts (PyTorch SGD, re-exported here),
+ * (gpu/fusedOptimizer.ts). References: optimizers/sgd.ts (PyTorch SGD),
  * optimizers/lars.ts (LARS as in solo-learn), optimizers/adamw.ts (torch.optim.AdamW).
  * Must not import: DOM, gpu/.
  */
@@ -28,7 +28,3 @@ export interface Optimizer {
   /** Frees all state. */
   dispose(): void;
 }
-
-export type { SgdOptions } from './optimizers/sgd';
-/** Reference SGD (moved to optimizers/sgd.ts; re-exported here for existing importers). */
-export { createSgd } from './optimizers/sgd';

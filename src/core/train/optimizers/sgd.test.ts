@@ -1,7 +1,6 @@
 // Reference SGD against hand-computed values for 3 steps (PyTorch SGD semantics).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSgd as createSgdFromContract } from '../optimizer';
 import { createSgd } from './sgd';
 import { makeParams, step, values } from './testing';
 
@@ -13,10 +12,6 @@ const close = (a: number[], b: number[], tol = 1e-6) =>
   a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThan(tol * Math.max(1, Math.abs(b[i]))));
 
 describe('createSgd', () => {
-  it('is still exported from the optimizer contract module', () => {
-    expect(createSgdFromContract).toBe(createSgd);
-  });
-
   it('matches hand-computed momentum + coupled weight decay for 3 steps', () => {
     const params = makeParams({ w: { data: [1, -2], shape: [2] }, b: { data: [1, -2], shape: [2] } });
     const opt = createSgd({ momentum: 0.9, weightDecay: 0.01, isNoDecay: (n) => n === 'b' });
