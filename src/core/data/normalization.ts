@@ -19,7 +19,13 @@
  * shape; python/hvp_torch/run.py reads it (absent → CIFAR-10's).
  * Must not import: tfjs, DOM.
  */
-import type { ImageSet } from './types';
+
+/** What the statistics are computed over: uint8 RGB pixels, [numImages, height, width, 3]. An ImageSet
+ * (types.ts) is one; named here so this file needs nothing from types.ts, which imports Normalization. */
+interface RgbPixels {
+  images: Uint8Array;
+  numImages: number;
+}
 
 /** Where a normalisation came from: computed over the imported images, or a set's published statistics. */
 export type NormalizationSource = 'computed' | 'cifar10' | 'cifar100' | 'mnist' | 'fashion-mnist';
@@ -71,7 +77,7 @@ const SOURCE_TITLES: Record<NormalizationSource, string> = {
  * the histogram (exact counts, two-pass variance over 256 bins, so no cancellation).
  * A channel with std < MIN_STD gets std 1 (see the file header). Throws RangeError on an empty set.
  */
-export function computeNormalization(set: Pick<ImageSet, 'images' | 'numImages'>): Normalization {
+export function computeNormalization(set: RgbPixels): Normalization {
   const { images } = set;
   if (set.numImages === 0 || images.length === 0) throw new RangeError('computeNormalization: the set has no images');
   if (images.length % 3 !== 0) throw new RangeError(`computeNormalization: ${images.length} bytes is not RGB`);
@@ -105,7 +111,7 @@ export interface NormalizationInput {
   /** The set's name (archive or folder name). */
   name: string;
   classNames: readonly string[];
-  set: Pick<ImageSet, 'images' | 'numImages'>;
+  set: RgbPixels;
 }
 
 /** Which published statistics fit an import, or null when they must be computed (file header). */
