@@ -19,7 +19,7 @@
  */
 import type { SourceFormat } from '../core/data/formats/types';
 import { normalizationFor, type Normalization } from '../core/data/normalization';
-import { formatBytes } from './datasetProtocol';
+import { formatBytes } from './formatBytes';
 
 /** Largest image chunk record in bytes (whole images; at least one image per chunk). */
 export const CHUNK_BYTES = 8 * 1024 * 1024;

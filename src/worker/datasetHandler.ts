@@ -13,7 +13,8 @@ import { DatasetImportError, type ImageDecoder, type ImportOptions, type ImportR
 import { maxImagesAt, MAX_FILE_BYTES, MAX_TOTAL_INPUT_BYTES } from '../core/data/formats/limits';
 import { newDatasetId, type DatasetCache } from './datasetCache';
 import { datasetContentHash, findDuplicate } from './datasetDuplicate';
-import { DATASET_PROTOCOL_VERSION, describeSource, formatBytes, type FromDatasetWorker, type ImportFile, type ToDatasetWorker } from './datasetProtocol';
+import { DATASET_PROTOCOL_VERSION, describeSource, type FromDatasetWorker, type ImportFile, type ToDatasetWorker } from './datasetProtocol';
+import { formatBytes } from './formatBytes';
 import { serializeError } from './protocol';
 
 export { MAX_DATASET_BYTES, MAX_FILE_BYTES, MAX_TOTAL_INPUT_BYTES } from '../core/data/formats/limits';

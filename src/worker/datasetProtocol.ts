@@ -11,6 +11,8 @@ import type { SerializedError } from './protocol';
 
 export type { StoredDatasetMeta } from './datasetCache';
 export type { SkippedFile } from '../core/data/formats/types';
+/** For the page, which imports only this file of the dataset worker's (STYLE.md layer rules). */
+export { formatBytes } from './formatBytes';
 
 export const DATASET_PROTOCOL_VERSION = 1;
 
@@ -54,12 +56,4 @@ export function describeSource(files: readonly { path: string }[]): string {
   if (tops.size === 1 && !tops.has('')) return `${[...tops][0]}/ (${files.length.toLocaleString('en-US')} files)`;
   const names = files.slice(0, 3).map((f) => f.path).join(', ');
   return `${files.length.toLocaleString('en-US')} files: ${names}${files.length > 3 ? ', …' : ''}`;
-}
-
-/** "184.3 MB"-style size. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
