@@ -7,7 +7,7 @@
  * steps (combinations of global and local views) are drawn by MultiCropStages.
  * Must not import: zustand, recharts, tfjs.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ExplainedImage, StepExplanation } from '../../../core/train/explainStep';
 import { useAppStore } from '../../store/useAppStore';
 import { viewPairIdx } from '../../store/viewPairs';
@@ -17,6 +17,7 @@ import { Panel } from '../Panel/Panel';
 import { drawSource, ViewTile } from '../ProbeCard/ProbeCard';
 import styles from './ExplainPanel.module.css';
 import { MultiCropStages } from './MultiCropStages';
+import { signed, Stage } from './Stage';
 
 function SourceWithBoxes({ image }: { image: ExplainedImage }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -47,20 +48,6 @@ function overlapText(e: StepExplanation, numViews: number): string {
     : c > a + 0.02 ? 'overlap more than an average pair this time' : 'overlap about as much as an average pair this time';
   return `On these images the chosen pairs' mean IoU is ${c.toFixed(2)} against ${a.toFixed(2)} over all pairs: they ${verdict}. In the paper hard pairs overlap less on average, once the model has learned something; a single step of a young model can go either way.`;
 }
-
-/** One numbered stage with its caption (also used by MultiCropStages). */
-export function Stage({ n, title, caption, testId, children }: { n: number; title: string; caption: string; testId: string; children: ReactNode }) {
-  return (
-    <section className={styles.stage} data-testid={testId}>
-      <h4 className={styles.stageTitle}><span className={styles.num}>{n}</span>{title}</h4>
-      <p className={styles.caption}>{caption}</p>
-      {children}
-    </section>
-  );
-}
-
-/** A signed change with a true minus sign. */
-export const signed = (d: number) => `${d <= 0 ? '−' : '+'}${Math.abs(d).toFixed(4)}`;
 
 function Stages({ e }: { e: StepExplanation }) {
   if (e.images.some((img) => img.multiCrop)) return <MultiCropStages e={e} />; // DINO / iBOT: combinations of global and local views

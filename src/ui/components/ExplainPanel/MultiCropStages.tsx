@@ -12,8 +12,8 @@ import { useAppStore } from '../../store/useAppStore';
 import { selectShownConfig } from '../../store/selectors';
 import { MultiCropCard } from '../MultiCropGallery/MultiCropCard';
 import { comboLabel } from '../MultiCropGallery/multiCropView';
-import { signed, Stage } from './ExplainPanel';
 import styles from './ExplainPanel.module.css';
+import { signed, Stage } from './Stage';
 
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(4)} … ${Math.max(...xs).toFixed(4)}`;
 
