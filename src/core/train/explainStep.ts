@@ -12,67 +12,15 @@
  * DINO / iBOT select combinations of global and local views instead of pairs: multiCropExplain.ts.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
-import type * as tf from '@tensorflow/tfjs';
 import { pairIous } from '../data/iou';
 import type { ViewParams } from '../data/types';
-import type { ProbeImage } from './metrics';
 import { readMultiCropExplanation } from './multiCropExplain';
 import { numPairs, pairList } from './pairs';
-import type { PendingStep, Trainer } from './trainer';
+import type { ExplainedImage, StepExplanation } from './stepExplanation';
+import type { ExplainedPending, Trainer } from './trainer';
 
-/** An explained step whose device work is queued (Trainer.trainStepExplained). */
-export interface ExplainedPending {
-  pending: PendingStep;
-  /** What the explanation shows; null for a plain trainStep. The reader disposes the tensors. */
-  shown: {
-    /** Dataset indices of the shown images (the batch's first K). */
-    imageIdx: Int32Array;
-    /** Views rendered this step: numViews on selection/random steps, 2 otherwise. */
-    numRendered: number;
-    /** Rendered views of the shown images, 0..255, [V·K, S, S, 3] view-major. */
-    views: tf.Tensor4D;
-    /** Eval-mode per-sample pair losses of the whole batch before / after the update, [M, P]. */
-    evalBefore: tf.Tensor2D;
-    evalAfter: tf.Tensor2D;
-    /**
-     * Multi-crop methods (DINO, iBOT) only (multiCropExplain.ts): then `views` are the shown images'
-     * rendered GLOBALS, numRendered their count, and evalBefore / evalAfter the eval-mode scores of
-     * the step's combinations (PendingStep.multiCrop.combos), [M, C].
-     */
-    multiCrop?: {
-      /** Rendered locals of the shown images, 0..255, [Lr·K, Sl, Sl, 3] view-major. */
-      locals: tf.Tensor4D;
-      /** Eval-mode loss terms of the whole batch before the update, [M, Gr, Gr + Lr]. */
-      terms: tf.Tensor3D;
-    };
-  } | null;
-}
-
-/** One shown image of an explained step. */
-export type ExplainedImage = ProbeImage & {
-  /** Eval-mode loss of the chosen pair before and after the update. */
-  lossBefore: number;
-  lossAfter: number;
-};
-
-/** The four stages of an explained step, as host values. */
-export interface StepExplanation {
-  /** 0-based index of the explained step (steps completed before it). */
-  step: number;
-  numViews: number;
-  numImagesInBatch: number;
-  /** True when the selection forward ran (hard/easy mode on an hvpEvery step). */
-  isSelectionStep: boolean;
-  /** How the pairs were chosen, in words. */
-  selectionRule: string;
-  images: ExplainedImage[];
-  /** Training loss of the step on the chosen pairs (BN in training mode, before the update). */
-  trainingLoss: number;
-  /** Batch means of the chosen pairs' eval-mode losses before / after the update. */
-  meanLossBefore: number;
-  meanLossAfter: number;
-  learningRate: number;
-}
+/** What readExplanation returns, defined in stepExplanation.ts (shared with multiCropExplain.ts). */
+export type { ExplainedImage, StepExplanation } from './stepExplanation';
 
 function ruleOf(trainer: Trainer, isSelection: boolean): string {
   const { hvpMode, hvpEvery } = trainer.config;

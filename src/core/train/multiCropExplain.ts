@@ -15,10 +15,10 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import { pairIous } from '../data/iou';
-import type { ExplainedImage, ExplainedPending, StepExplanation } from './explainStep';
 import { bestPairScores, imageViews, scoredCombos } from './multiCropProbe';
 import { numPairs, pairIndex, pairList } from './pairs';
-import type { Trainer } from './trainer';
+import type { ExplainedImage, StepExplanation } from './stepExplanation';
+import type { ExplainedPending, Trainer } from './trainer';
 
 /** How each image's combination was chosen this step, in words. */
 function comboRule(trainer: Trainer, isSelection: boolean, numLocals: number): string {

@@ -19,7 +19,6 @@ import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
 import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
-import type { ExplainedPending } from './explainStep';
 import type { StepMetrics } from './metrics';
 import { checkMultiCropConfig, localAugment, multiCropStepTelemetry, queueMultiCropStep, type MultiCropPending } from './multiCropTrainer';
 import type { Optimizer } from './optimizer';
@@ -48,6 +47,34 @@ export interface PendingStep {
    * scores [M, C] and `tensors.selected` / `cpuPairs` index `multiCrop.combos` (multiCropTrainer.ts).
    */
   multiCrop?: MultiCropPending;
+}
+
+/** An explained step whose device work is queued (Trainer.trainStepExplained); read by explainStep.ts and multiCropExplain.ts. */
+export interface ExplainedPending {
+  pending: PendingStep;
+  /** What the explanation shows; null for a plain trainStep. The reader disposes the tensors. */
+  shown: {
+    /** Dataset indices of the shown images (the batch's first K). */
+    imageIdx: Int32Array;
+    /** Views rendered this step: numViews on selection/random steps, 2 otherwise. */
+    numRendered: number;
+    /** Rendered views of the shown images, 0..255, [V·K, S, S, 3] view-major. */
+    views: tf.Tensor4D;
+    /** Eval-mode per-sample pair losses of the whole batch before / after the update, [M, P]. */
+    evalBefore: tf.Tensor2D;
+    evalAfter: tf.Tensor2D;
+    /**
+     * Multi-crop methods (DINO, iBOT) only (multiCropExplain.ts): then `views` are the shown images'
+     * rendered GLOBALS, numRendered their count, and evalBefore / evalAfter the eval-mode scores of
+     * the step's combinations (PendingStep.multiCrop.combos), [M, C].
+     */
+    multiCrop?: {
+      /** Rendered locals of the shown images, 0..255, [Lr·K, Sl, Sl, 3] view-major. */
+      locals: tf.Tensor4D;
+      /** Eval-mode loss terms of the whole batch before the update, [M, Gr, Gr + Lr]. */
+      terms: tf.Tensor3D;
+    };
+  } | null;
 }
 
 /** Device-resident dataset images (packed uint8 where the backend has the view kernel, else float32 0..255). */
