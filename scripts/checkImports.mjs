@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 // Enforces the layer dependency rules of STYLE.md on src/ (core, gpu, worker, ui, cli):
 // which layer may import which, and which layers may import tfjs, zustand and recharts.
-// Prints every violation as file:line and exits 1 if there are any.
+// Also finds import circles: files of src/ that import each other, directly or through others
+// (the strongly connected components of the file import graph, Tarjan's algorithm).
+// Prints every violation as file:line and every circle as its file list, and exits 1 if there are any.
+//
+// The circle graph has an edge for every static `import … from`, `import '…'` and `export … from`
+// of a relative path that resolves to a .ts/.tsx file of src/ (tests included; they are leaves).
+// Type-only imports count: they vanish at runtime, so they cannot cause init-order bugs, but a
+// circle is a design problem first — neither file can be read, moved or tested without the other,
+// and a type edge turns into a value edge with one edit. So a shared type goes into its own small
+// file that both import, the same fix as for a shared value. Dynamic `import()` is not an edge: it
+// is the one deliberate late link (cli/backend.ts loads gpu/register after navigator.gpu exists).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -43,6 +53,16 @@ const files = [];
   }
 })(src);
 
+/** The .ts/.tsx file of src/ a relative import resolves to, or null (css, json, outside src/). */
+const fileSet = new Set(files);
+function resolveFile(target) {
+  for (const c of [target, `${target}.ts`, `${target}.tsx`, join(target, 'index.ts'), join(target, 'index.tsx')]) if (fileSet.has(c)) return c;
+  return null;
+}
+
+/** file -> [{ to, line }]: the import graph the circle check walks. */
+const graph = new Map(files.map((f) => [f, []]));
+
 const errors = [];
 const importRe = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 for (const file of files) {
@@ -53,10 +73,13 @@ for (const file of files) {
   for (const m of text.matchAll(importRe)) {
     const spec = m[3] ?? m[4];
     const isTypeOnly = Boolean(m[2]);
-    const line = text.slice(0, m.index).split('\n').length;
+    const line = text.slice(0, m.index + m[0].length - m[0].trimStart().length).split('\n').length; // \s* may start the match on a blank line above
     let err = null;
     if (spec.startsWith('.')) {
-      if (!isTest) err = checkRelative(from, file, resolve(dirname(file), spec), isTypeOnly);
+      const target = resolve(dirname(file), spec);
+      const to = resolveFile(target);
+      if (to) graph.get(file).push({ to, line });
+      if (!isTest) err = checkRelative(from, file, target, isTypeOnly);
     } else {
       err = checkPackage(from, fileRel, spec, isTypeOnly);
     }
@@ -64,8 +87,47 @@ for (const file of files) {
   }
   if (from === 'core' && !isTest && /\b(window|document)\.[a-zA-Z]/.test(text)) errors.push(`src/${fileRel}: core/ must not touch window or document`);
 }
-if (errors.length) {
-  console.error(`Layer dependency violations (see STYLE.md):\n${errors.join('\n')}`);
-  process.exit(1);
+/** Strongly connected components with more than one file, or one file that imports itself (Tarjan). */
+function findCircles() {
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const circles = [];
+  const visit = (v) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v));
+    stack.push(v);
+    onStack.add(v);
+    for (const { to } of graph.get(v)) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(v, Math.min(low.get(v), low.get(to)));
+      } else if (onStack.has(to)) low.set(v, Math.min(low.get(v), index.get(to)));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const members = [];
+    let w;
+    do {
+      w = stack.pop();
+      onStack.delete(w);
+      members.push(w);
+    } while (w !== v);
+    if (members.length > 1 || graph.get(v).some((e) => e.to === v)) circles.push(members.sort());
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return circles;
 }
-console.log(`checkImports: ${files.length} files, no layer violations`);
+
+const srcRel = (f) => `src/${relative(src, f).replace(/\\/g, '/')}`;
+const circles = findCircles();
+const circleText = circles.map((members, i) => {
+  const inCircle = new Set(members);
+  const edges = members.flatMap((f) => graph.get(f).filter((e) => inCircle.has(e.to)).map((e) => `      ${srcRel(f)}:${e.line} imports ${srcRel(e.to)}`));
+  return `  circle ${i + 1} (${members.length} file${members.length === 1 ? '' : 's'}): ${members.map(srcRel).join(', ')}\n${edges.join('\n')}`;
+});
+
+if (errors.length) console.error(`Layer dependency violations (see STYLE.md):\n${errors.join('\n')}`);
+if (circles.length) console.error(`Import circles (files that import each other, type-only imports included): ${circles.length}\n${circleText.join('\n')}`);
+if (errors.length || circles.length) process.exit(1);
+console.log(`checkImports: ${files.length} files, no layer violations, no import circles`);
