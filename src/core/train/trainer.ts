@@ -247,7 +247,8 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       // Both from the selection forward: the mean over all candidates and the chosen one's, per image.
       const passLosses = pairLosses ? tf.tidy(() => tf.stack([
         pairLosses.mean(),
-        pairLosses.mul(tf.oneHot(selected, pairLosses.shape[1])).sum(1).mean(), // [M, P] → chosen [M] → mean
+        // [M, P] masked by selected [M] (oneHot refuses a single candidate) → chosen [M] → mean
+        pairLosses.mul(tf.equal(tf.range(0, pairLosses.shape[1], 1, 'int32').expandDims(0), selected.expandDims(1)).cast('float32')).sum(1).mean(),
       ])) : null;
       const [lossV, selV, passV] = await Promise.all([
         loss.data(),
