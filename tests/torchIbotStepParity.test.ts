@@ -22,7 +22,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint/checkpointFile';
 import { encodeSafetensors, type SafetensorsTensor } from '../src/core/checkpoint/safetensors';
 import type { RunConfig } from '../src/core/config/runConfig';
-import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
 import { importFiles } from '../src/core/data/formats/importFiles';
 import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
@@ -34,6 +33,7 @@ import type { HostTensor } from '../src/core/train/hostTensor';
 import type { StepMetrics } from '../src/core/train/metrics';
 import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
 import { createTrainer, type Trainer } from '../src/core/train/trainer';
+import { builtinDatasetFor } from './helpers/builtinDatasetFor';
 import { cifar10TarGz } from './helpers/datasetFiles';
 import { buildRunDataset } from './helpers/runDatasetOf';
 import { tinyConfig } from './helpers/tinyConfig';
@@ -98,7 +98,6 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const datasetFor = (c: RunConfig): Dataset => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 const makeOptimizer: NonNullable<Parameters<typeof createTrainer>[2]>['makeOptimizer'] = (spec) => {
   const o = createReferenceOptimizer(spec);
@@ -144,7 +143,7 @@ describe('one iBOT step in hvp_torch equals ours (tests/python/ibot_step_parity.
   for (const [i, { name, config }] of CASES.entries()) {
     it.runIf(python || process.env.CI)(name, async () => {
       expect(python, TORCH_MISSING).not.toBeNull();
-      const dataset = datasetFor(config);
+      const dataset = builtinDatasetFor(config);
       const trainer = createTrainer(config, dataset, { makeOptimizer });
       const before = await steps(trainer, 2);
       const start = await trainer.snapshot();

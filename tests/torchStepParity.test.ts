@@ -16,13 +16,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint/checkpointFile';
 import type { RunConfig } from '../src/core/config/runConfig';
-import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
 import { isMultiCropMethod, type MultiCropMethod } from '../src/core/methods/multiCropMethod';
 import type { PairMethod } from '../src/core/methods/pairMethod';
 import { createRng } from '../src/core/random';
 import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
 import { createTrainer } from '../src/core/train/trainer';
+import { builtinDatasetFor } from './helpers/builtinDatasetFor';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
 import { maxTensorDiff } from './helpers/torchRun';
@@ -128,7 +128,7 @@ describe('one step in PyTorch (hvp_torch.step.train_step) equals ours', () => {
   for (const { name, config } of CASES) {
     it.runIf(python || process.env.CI)(name, async () => {
       expect(python, TORCH_MISSING).not.toBeNull();
-      const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+      const dataset = builtinDatasetFor(config);
       const cap: Capture = {};
       const trainer = createTrainer(config, dataset, {
         makeOptimizer: (spec) => {

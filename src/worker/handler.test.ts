@@ -2,8 +2,8 @@
 // the tfjs CPU backend; no Worker involved.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { createTrainer } from '../core/train/trainer';
 import { createHandler, type HandlerDeps } from './handler';
 import { PROTOCOL_VERSION, type FromWorker } from './protocol';
@@ -22,7 +22,7 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
   const handle = createHandler({
     post,
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: 'WebGPU: not in Node' }),
-    makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
+    makeDataset: builtinDatasetFor,
     makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
     ...overrides,
   });

@@ -3,6 +3,7 @@
 // K steps and on stop, listed and deletable; a bad file or a load during a run changes nothing.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { createTrainer } from '../core/train/trainer';
@@ -19,7 +20,7 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
   const handle = createHandler({
     post: (m) => msgs.push(m),
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
+    makeDataset: builtinDatasetFor,
     makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
     ...overrides,
   });

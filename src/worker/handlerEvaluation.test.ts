@@ -3,9 +3,9 @@
 // leaves the backbone unchanged, unlabelled datasets, and checkpoints with and without the records.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { encodeCheckpoint } from '../core/checkpoint/checkpointFile';
-import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { fingerprintDataset } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
 import { createRng } from '../core/random';
@@ -27,7 +27,7 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
   const handle = createHandler({
     post: (m) => msgs.push(m),
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
+    makeDataset: builtinDatasetFor,
     makeTrainer: (c, d, r) => {
       const t = createTrainer(c, d, { resumeFrom: r });
       trainers.push(t);
@@ -98,7 +98,7 @@ describe('evaluation records', () => {
   it('works on an unlabelled dataset: health and PCA, no probe; the offline probe says why not', async () => {
     const unlabelled = (d: Dataset): Dataset => ({ ...d, train: { ...d.train, labels: null }, test: { ...d.test, labels: null } });
     const { handle, until, of, msgs } = setup({
-      makeDataset: (c, p) => unlabelled(generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p)),
+      makeDataset: (c, p) => unlabelled(builtinDatasetFor(c, p)),
     });
     handle({ type: 'start', id: 1, config: tinyConfig({ knnEvery: 2 }), maxSteps: 2 });
     await until('done');
@@ -128,7 +128,7 @@ describe('evaluation records', () => {
     expect(historyUpTo(loaded.history, 1).evaluations).toEqual([]);
 
     // A checkpoint written before evaluations existed: history has only metrics and knn.
-    const data = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+    const data = builtinDatasetFor(config);
     const t = createTrainer(config, data);
     t.releaseStep(t.trainStep());
     const old = encodeCheckpoint({ appVersion: APP_VERSION, createdAt: new Date(0).toISOString(), config, probeRng: createRng(5).getState(), dataset: fingerprintDataset(data), history: { metrics: [], knn: [] }, backend: 'cpu' }, await t.snapshot());

@@ -3,8 +3,8 @@
 // stages, that step's metrics, and a paused state one step further; Resume then goes on.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { createTrainer } from '../core/train/trainer';
 import { createHandler } from './handler';
 import type { FromWorker } from './protocol';
@@ -20,7 +20,7 @@ function setup() {
   const handle = createHandler({
     post: (m) => msgs.push(m),
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
+    makeDataset: builtinDatasetFor,
     makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
     yieldToEvents: () => new Promise((r) => setTimeout(r, 5)),
   });

@@ -4,9 +4,9 @@
 // run untouched, and turn a diverged loss into a non-fatal error.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import type { RunConfig } from '../core/config/runConfig';
-import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import type { Dataset } from '../core/data/types';
 import { createTrainer, type Trainer } from '../core/train/trainer';
 import { createHandler, type HandlerDeps } from './handler';
@@ -26,7 +26,7 @@ function setup(overrides: Partial<HandlerDeps> = {}, wrap: (t: Trainer) => Train
   const handle = createHandler({
     post: (m) => msgs.push(m),
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
+    makeDataset: builtinDatasetFor,
     makeTrainer: (c: RunConfig, d: Dataset, r) => {
       const t = createTrainer(c, d, { resumeFrom: r });
       const logged: Trainer = Object.create(t, {

@@ -3,8 +3,8 @@
 // the run is untouched, and the checkpoint export of the same run works, loads back and trains on.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { createTrainer } from '../core/train/trainer';
 import { createHandler } from './handler';
 import type { FromWorker } from './protocol';
@@ -18,7 +18,7 @@ function setup() {
   const handle = createHandler({
     post: (m) => msgs.push(m),
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: (c, p) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }, p),
+    makeDataset: builtinDatasetFor,
     makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
   });
   const until = async (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => {

@@ -4,8 +4,8 @@
 // another method, another backbone, missing or misshapen tensors.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { emptyHistory } from '../train/runHistory';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 // 16 images, batch 4: the 6 steps cross an epoch boundary.
 const config = tinyConfig({ hvpMode: 'hard', numViews: 3, numTrainImages: 16, batchSize: 4, momentum: 0.9 });
-const data = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+const data = builtinDatasetFor(config);
 
 async function losses(t: Trainer, n: number): Promise<number[]> {
   const out: number[] = [];

@@ -4,8 +4,8 @@
 // values bit-identically (tfjs CPU backend).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { fingerprintDataset, fingerprintMismatch } from '../data/fingerprint';
 import { CIFAR10_NORMALIZATION, computeNormalization, type Normalization } from '../data/normalization';
 import type { Dataset } from '../data/types';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 
 const config = tinyConfig({ hvpMode: 'hard', numViews: 3, numTrainImages: 16, batchSize: 4 });
-const builtin = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+const builtin = builtinDatasetFor(config);
 /** The built-in pixels brightened: its own computed statistics differ from CIFAR-10's. */
 const bright: Dataset = (() => {
   const lift = (s: Dataset['train']) => ({ ...s, images: s.images.map((v) => 128 + (v >> 1)) });

@@ -3,9 +3,9 @@
 // steps equal 2S steps exactly (losses and every weight).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { createTrainer, type Trainer } from '../train/trainer';
 import { selectEngine } from './selectEngine';
 
@@ -13,7 +13,6 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 async function losses(t: Trainer, n: number): Promise<number[]> {
   const out: number[] = [];
@@ -23,7 +22,7 @@ async function losses(t: Trainer, n: number): Promise<number[]> {
 
 async function runOn(engine: 'cpu' | 'wasm', c: RunConfig, n: number): Promise<number[]> {
   await selectEngine(engine, { isStrict: true });
-  const t = createTrainer(c, datasetFor(c));
+  const t = createTrainer(c, builtinDatasetFor(c));
   const out = await losses(t, n);
   t.dispose();
   return out;
@@ -59,7 +58,7 @@ describe('wasm engine vs the cpu backend', () => {
   it('resumes exactly within wasm: 3 steps + snapshot + 3 steps = 6 steps, weights included', async () => {
     await selectEngine('wasm', { isStrict: true });
     const c = tinyConfig({ hvpMode: 'hard', numTrainImages: 8 }); // 2 batches an epoch: the resume crosses epochs
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await losses(straight, 6);
     const end = await straight.snapshot();

@@ -3,9 +3,8 @@
 // four stages consistently, and the loop refuses it unless paused.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { readExplanation } from './explainStep';
 import { pairList } from './pairs';
 import { createRunLoop, ExplainRefusedError, type RunEvent } from './runLoop';
@@ -15,7 +14,6 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 async function losses(t: Trainer, n: number): Promise<number[]> {
   const out = [];
@@ -26,7 +24,7 @@ async function losses(t: Trainer, n: number): Promise<number[]> {
 describe('explained step', () => {
   it.each(['hard', 'random', 'off'] as const)('equals a normal step: same losses after it, same weights and streams (hvpMode %s)', async (hvpMode) => {
     const c = tinyConfig({ hvpMode, numViews: 3, numTrainImages: 12, batchSize: 4, momentum: 0.9 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const plain = createTrainer(c, data);
     const plainLosses = await losses(plain, 5);
     const plainEnd = await plain.snapshot();
@@ -53,7 +51,7 @@ describe('explained step', () => {
 
   it('reports the four stages of a hard-selection step consistently', async () => {
     const c = tinyConfig({ hvpMode: 'hard', numViews: 4, batchSize: 4 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const ex = t.trainStepExplained(3);
     const e = await readExplanation(t, ex);
     t.releaseStep(ex.pending);
@@ -78,7 +76,7 @@ describe('explained step', () => {
 
   it('runs in the loop only while paused, advances it by one, and leaves the run identical', async () => {
     const c = tinyConfig({ hvpMode: 'hard', numViews: 3, batchSize: 4, probeEvery: 2 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const runTo = async (explainAt: number | null) => {
       const events: RunEvent[] = [];
       let onPaused: (() => void) | null = null;

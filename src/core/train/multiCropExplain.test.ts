@@ -4,10 +4,10 @@
 // views, combination scores and terms, the chosen combination, its eval-mode score around the update).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { readExplanation } from './explainStep';
 import { createTrainer, type Trainer } from './trainer';
 
@@ -15,7 +15,6 @@ beforeAll(async () => {
   await selectEngine('wasm', { isStrict: true }); // several times faster than cpu; wasmParity.test.ts ties the engines
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 const dino = (o: Partial<RunConfig> = {}): RunConfig => tinyConfig({
   method: 'dino', backbone: 'resnet10', backboneWidth: 4, imageSize: 16, localSize: 8, numLocalViews: 2, numViews: 4, batchSize: 4, numTrainImages: 16,
   dinoOutDim: 32, dinoHiddenDim: 16, dinoBottleneckDim: 8, learningRate: 0.003, weightDecay: 0.04, weightDecayEnd: 0.4, freezeLastLayerEpochs: 0,
@@ -42,7 +41,7 @@ describe('explained multi-crop step', () => {
     ['dino hard, hvpEvery 2 (no selection on the explained step)', dino({ hvpMode: 'hard', hvpEvery: 2 })],
     ['ibot hard', ibot({ hvpMode: 'hard' })],
   ] as const)('equals a normal step: same losses after it, same weights and streams (%s)', async (_name, c) => {
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const plain = createTrainer(c, data);
     const plainLosses = await losses(plain, 4);
     const plainEnd = await plain.snapshot();
@@ -69,7 +68,7 @@ describe('explained multi-crop step', () => {
 
   it('reports the four stages of a DINO hard-selection step consistently', async () => {
     const c = dino({ hvpMode: 'hard' });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const ex = t.trainStepExplained(3);
     const e = await readExplanation(t, ex);
     t.releaseStep(ex.pending);
@@ -105,7 +104,7 @@ describe('explained multi-crop step', () => {
 
   it('on a step without selection shows the fixed combination, scored in eval mode before the update', async () => {
     const c = ibot({ hvpMode: 'hard', hvpEvery: 2 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     await losses(t, 1);
     const ex = t.trainStepExplained(2);
     const e = await readExplanation(t, ex);

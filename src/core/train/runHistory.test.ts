@@ -2,9 +2,9 @@
 // validated when they come from an untrusted checkpoint (malformed records dropped with a note).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
@@ -45,7 +45,7 @@ describe('evaluation records in the run history', () => {
 
   it('a checkpoint with malformed records loads, dropping them with a note', async () => {
     const config = tinyConfig();
-    const data = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+    const data = builtinDatasetFor(config);
     const t = createTrainer(config, data);
     const history = { metrics: [], knn: [], evaluations: [record(2), { step: 'bad' }] } as unknown as RunHistory;
     const bytes = encodeCheckpoint({ appVersion: APP_VERSION, createdAt: new Date(0).toISOString(), config, probeRng: createRng(5).getState(), dataset: fingerprintDataset(data), history, backend: 'cpu' }, await t.snapshot());

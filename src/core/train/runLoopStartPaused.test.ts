@@ -3,8 +3,8 @@
 // that probe, the loop says "running" when the probe ends and trains (tfjs CPU backend).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { createRunLoop, type RunEvent } from './runLoop';
 import { createTrainer } from './trainer';
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
 describe('a run loop that starts paused', () => {
   it('is paused before its first probe, and a resume during that probe trains on', async () => {
     const c = tinyConfig({ numTrainImages: 12, batchSize: 4, logEvery: 1 });
-    const trainer = createTrainer(c, generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages }));
+    const trainer = createTrainer(c, builtinDatasetFor(c));
     const events: RunEvent[] = [];
     const loop = createRunLoop({ trainer, maxSteps: 2, isStartPaused: true, yieldToEvents: () => new Promise((r) => setTimeout(r, 0)), emit: (e) => events.push(e) });
     const running = loop.run();

@@ -2,8 +2,8 @@
 // and a trainer guard: reading telemetry does not move the run's generators or change its losses.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { pairIous } from '../data/iou';
 import type { ViewParams } from '../data/types';
 import { createRng, deriveSeed } from '../random';
@@ -46,7 +46,7 @@ describe('trainer telemetry', () => {
   for (const mode of ['hard', 'random'] as const) {
     it(`(${mode}) reading every step's telemetry leaves losses and generator states as a run that reads none`, async () => {
       const c = tinyConfig({ hvpMode: mode, numViews: 4 });
-      const ds = generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
+      const ds = builtinDatasetFor(c);
       const reading = createTrainer(c, ds);
       const quiet = createTrainer(c, ds);
       let lastRead = null;

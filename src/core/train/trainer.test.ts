@@ -2,9 +2,9 @@
 // determinism by seed, every selection mode and hvpEvery.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import type { StepMetrics } from './metrics';
 import { createTrainer } from './trainer';
 
@@ -12,10 +12,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 async function run(c: RunConfig, steps: number): Promise<StepMetrics[]> {
-  const t = createTrainer(c, datasetFor(c));
+  const t = createTrainer(c, builtinDatasetFor(c));
   const out: StepMetrics[] = [];
   for (let i = 0; i < steps; i++) out.push(await t.readStepMetrics(t.trainStep(), 1, 1));
   t.dispose();
@@ -34,7 +33,7 @@ describe('trainer', () => {
 
   it('keeps the number of live tensors constant between step 5 and step 50', async () => {
     const c = tinyConfig({ hvpMode: 'hard', numViews: 3 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     let at5 = 0;
     for (let i = 1; i <= 50; i++) {
       const p = t.trainStep();
@@ -58,7 +57,7 @@ describe('trainer', () => {
   it('hard selects each image\'s highest-loss pair and easy its lowest, from the same selection forward', async () => {
     for (const mode of ['hard', 'easy'] as const) {
       const c = tinyConfig({ numViews: 4, batchSize: 8, numTrainImages: 64, hvpMode: mode });
-      const t = createTrainer(c, datasetFor(c));
+      const t = createTrainer(c, builtinDatasetFor(c));
       for (let s = 0; s < 3; s++) {
         const p = t.trainStep();
         const losses = await p.tensors.pairLosses!.array(); // [M, P]

@@ -6,11 +6,11 @@
 // multiCropExplain.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { selectEngine } from '../engine/selectEngine';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
@@ -27,7 +27,6 @@ beforeAll(async () => {
   await selectEngine('wasm', { isStrict: true });
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 const dino = (o: Partial<RunConfig> = {}): RunConfig => tinyConfig({
   method: 'dino', backbone: 'resnet10', backboneWidth: 4, imageSize: 16, localSize: 8, numLocalViews: 2, numViews: 4, batchSize: 8, numTrainImages: 32,
   dinoOutDim: 32, dinoHiddenDim: 16, dinoBottleneckDim: 8, learningRate: 0.003, weightDecay: 0.04, weightDecayEnd: 0.4, freezeLastLayerEpochs: 0,
@@ -46,7 +45,7 @@ const values = async (t: Trainer, name: string) => Array.from(await t.model.para
 describe('trainer with dino', () => {
   it('lowers the loss over a tiny hard-HVP run', async () => {
     const c = dino({ hvpMode: 'hard' });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const m = await steps(t, 10);
     t.dispose();
     expect(mean(m.slice(-3).map((x) => x.loss))).toBeLessThan(0.5 * mean(m.slice(0, 3).map((x) => x.loss)));
@@ -62,7 +61,7 @@ describe('trainer with dino', () => {
 
   it('trains a ViT on 16 px globals and 8 px locals (pos_embed resized for the locals)', async () => {
     const c = dino({ hvpMode: 'hard', backbone: 'vit', vitPatchSize: 4, vitDim: 16, vitDepth: 1, vitHeads: 2, vitDropPath: 0.1, totalSteps: 4 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const m = await steps(t, 3);
     const local = tf.zeros([2, 8, 8, 3]) as tf.Tensor4D;
     const global = tf.zeros([2, 16, 16, 3]) as tf.Tensor4D;
@@ -77,7 +76,7 @@ describe('trainer with dino', () => {
   it('runs every HVP mode and hvpEvery; off and random make no selection forward', async () => {
     const run = async (o: Partial<RunConfig>, n: number) => {
       const c = dino(o);
-      const t = createTrainer(c, datasetFor(c));
+      const t = createTrainer(c, builtinDatasetFor(c));
       const out = await steps(t, n);
       t.dispose();
       return out;
@@ -94,7 +93,7 @@ describe('trainer with dino', () => {
 
   it('hard picks each image\'s highest-scoring combination, at most comboCap of them', async () => {
     const c = dino({ hvpMode: 'hard', comboCap: 5 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const p = t.trainStep();
     const losses = (await p.tensors.pairLosses!.array()) as number[][];
     expect(losses[0]).toHaveLength(5);
@@ -107,7 +106,7 @@ describe('trainer with dino', () => {
 
   it('keeps the last layer unchanged during the frozen first epoch, and trains it after', async () => {
     const c = dino({ hvpMode: 'hard', numTrainImages: 16, freezeLastLayerEpochs: 1 }); // 16 / 8 = 2 frozen steps
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const v0 = await values(t, 'head.last_layer.weight_v');
     const w0 = await values(t, 'head.mlp.0.weight');
     await steps(t, 2);
@@ -120,16 +119,16 @@ describe('trainer with dino', () => {
 
   it('same seed gives the same run, another seed another; live tensors stay constant', async () => {
     const c = dino({ hvpMode: 'hard' });
-    const a = createTrainer(c, datasetFor(c));
+    const a = createTrainer(c, builtinDatasetFor(c));
     const ma = await steps(a, 2);
     const atStep2 = tf.memory().numTensors;
     await steps(a, 2);
     expect(tf.memory().numTensors).toBe(atStep2);
     a.dispose();
-    const b = createTrainer(c, datasetFor(c));
+    const b = createTrainer(c, builtinDatasetFor(c));
     const mb = await steps(b, 2);
     b.dispose();
-    const d = createTrainer({ ...c, seed: 2 }, datasetFor(c));
+    const d = createTrainer({ ...c, seed: 2 }, builtinDatasetFor(c));
     const md = await steps(d, 2);
     d.dispose();
     expect(timeless(mb)).toEqual(timeless(ma));
@@ -138,7 +137,7 @@ describe('trainer with dino', () => {
 
   it.each(['hard', 'random'] as const)('S + snapshot + S equals 2S steps bit for bit (hvpMode %s, across the last-layer unfreeze)', async (hvpMode) => {
     const c = dino({ hvpMode, numTrainImages: 16, freezeLastLayerEpochs: 1, totalSteps: 8 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 4);
     const end = await straight.snapshot();
@@ -166,7 +165,7 @@ describe('trainer with dino', () => {
 
   it('S steps + checkpoint file export + import + S steps equals 2S steps', async () => {
     const c = dino({ hvpMode: 'hard', totalSteps: 8 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 2);
     const end = await straight.snapshot();
@@ -190,7 +189,7 @@ describe('trainer with dino', () => {
 
   it.each(['hard', 'off'] as const)('captures a multi-crop gallery probe (hvpMode %s) and evaluates kNN', async (hvpMode) => {
     const c = dino({ hvpMode, numProbeImages: 2, knnK: 3 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     await steps(t, 1);
     const before = tf.memory().numTensors;
     const snap = await captureProbe(t, createRng(9));
@@ -219,7 +218,7 @@ describe('trainer with dino', () => {
 
   it('explains a step as the run\'s next step, and refuses odd numViews with HVP, with a reason', async () => {
     const c = dino({ hvpMode: 'hard' });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const ex = t.trainStepExplained(2);
     expect(t.step).toBe(1);
     expect(ex.shown?.multiCrop).toBeDefined();
@@ -227,6 +226,6 @@ describe('trainer with dino', () => {
     t.releaseStep(ex.pending);
     t.dispose();
     expect(e.images.map((i) => i.multiCrop?.numLocals)).toEqual([4, 4]);
-    expect(() => createTrainer(dino({ numViews: 3 }), datasetFor(c))).toThrow(/even numViews/);
+    expect(() => createTrainer(dino({ numViews: 3 }), builtinDatasetFor(c))).toThrow(/even numViews/);
   });
 });

@@ -4,12 +4,12 @@
 // exactly (masks and drop_path are seeded by the step), and the gallery probe has the multi-crop
 // format with iBOT's masked-patch terms on the diagonal.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { selectEngine } from '../engine/selectEngine';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
 import { crossFieldIssues } from '../config/schema';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { createRng } from '../random';
 import { captureProbe } from './evaluate';
 import type { StepMetrics } from './metrics';
@@ -22,7 +22,6 @@ beforeAll(async () => {
   await selectEngine('wasm', { isStrict: true });
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 const ibot = (o: Partial<RunConfig> = {}): RunConfig => tinyConfig({
   method: 'ibot', backbone: 'vit', imageSize: 16, vitPatchSize: 4, vitDim: 16, vitDepth: 1, vitHeads: 2, vitDropPath: 0.1,
   localSize: 8, numLocalViews: 2, numViews: 4, batchSize: 8, numTrainImages: 32, optimizer: 'auto',
@@ -42,7 +41,7 @@ describe('trainer with ibot', () => {
     expect(crossFieldIssues(ibot())).toEqual([]);
     for (const hvpMode of ['off', 'hard', 'easy', 'random'] as const) {
       const c = ibot({ hvpMode, totalSteps: 10 });
-      const t = createTrainer(c, datasetFor(c));
+      const t = createTrainer(c, builtinDatasetFor(c));
       const m = await steps(t, 2);
       t.dispose();
       for (const x of m) {
@@ -60,7 +59,7 @@ describe('trainer with ibot', () => {
   // must fall if the HVP step, the masks and both heads' gradients are right.
   it('lowers the loss over a tiny hard-HVP run with the teacher held', async () => {
     const c = ibot({ hvpMode: 'hard', totalSteps: 20, emaMomentum: 1, centerMomentum: 0.999 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const m = await steps(t, 20);
     t.dispose();
     const mean = (xs: StepMetrics[]) => xs.reduce((s, x) => s + x.loss, 0) / xs.length;
@@ -75,7 +74,7 @@ describe('trainer with ibot', () => {
     // so only without locals do both draw the same views.
     const o = { hvpMode: 'hard', totalSteps: 10, numLocalViews: 0, maskRatio: 0, patchLossWeight: 0 } as const;
     const runOf = async (c: RunConfig) => {
-      const t = createTrainer(c, datasetFor(c));
+      const t = createTrainer(c, builtinDatasetFor(c));
       const m = await steps(t, 3);
       t.dispose();
       return m.map((x) => x.loss);
@@ -88,7 +87,7 @@ describe('trainer with ibot', () => {
 
   it('repeats by seed and resumes exactly from a snapshot and from a checkpoint file', async () => {
     const c = ibot({ hvpMode: 'hard', totalSteps: 10 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 4);
     const end = await straight.snapshot();
@@ -124,7 +123,7 @@ describe('trainer with ibot', () => {
 
   it('captures a multi-crop probe whose diagonal holds the masked-patch terms', async () => {
     const c = ibot({ hvpMode: 'hard', totalSteps: 10, numProbeImages: 2 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     await steps(t, 1);
     const probe = await captureProbe(t, createRng(3));
     t.dispose();

@@ -4,10 +4,10 @@
 // weights included).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
@@ -19,7 +19,6 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 async function steps(t: Trainer, n: number): Promise<StepMetrics[]> {
   const out: StepMetrics[] = [];
@@ -35,7 +34,7 @@ const LOSS_RANGE: Record<'simclr' | 'byol', [number, number]> = { simclr: [0, In
 describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
   it('lowers the loss over a tiny hard-HVP run', async () => {
     const c = tinyConfig({ method, hvpMode: 'hard', numTrainImages: 16, batchSize: 8, backboneWidth: 4, learningRate: 1, totalSteps: 30 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     const m = await steps(t, 30);
     t.dispose();
     const first = mean(m.slice(0, 5).map((x) => x.loss));
@@ -51,7 +50,7 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
 
   it('runs every HVP mode and hvpEvery; off and random make no selection forward', async () => {
     const run = async (c: RunConfig, n: number) => {
-      const t = createTrainer(c, datasetFor(c));
+      const t = createTrainer(c, builtinDatasetFor(c));
       const out = await steps(t, n);
       t.dispose();
       return out;
@@ -68,7 +67,7 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
 
   it('hard selects each image\'s highest-loss pair of the selection forward', async () => {
     const c = tinyConfig({ method, numViews: 4, batchSize: 8, numTrainImages: 32, hvpMode: 'hard' });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     for (let s = 0; s < 2; s++) {
       const p = t.trainStep();
       const losses = await p.tensors.pairLosses!.array(); // [M, P]
@@ -81,16 +80,16 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
 
   it('same seed gives the same run, another seed another; live tensors stay constant', async () => {
     const c = tinyConfig({ method, hvpMode: 'hard', numViews: 3 });
-    const a = createTrainer(c, datasetFor(c));
+    const a = createTrainer(c, builtinDatasetFor(c));
     const ma = await steps(a, 3);
     const atStep3 = tf.memory().numTensors;
     await steps(a, 3);
     expect(tf.memory().numTensors).toBe(atStep3);
     a.dispose();
-    const b = createTrainer(c, datasetFor(c));
+    const b = createTrainer(c, builtinDatasetFor(c));
     const mb = await steps(b, 3);
     b.dispose();
-    const d = createTrainer({ ...c, seed: 2 }, datasetFor(c));
+    const d = createTrainer({ ...c, seed: 2 }, builtinDatasetFor(c));
     const md = await steps(d, 3);
     d.dispose();
     expect(timeless(mb)).toEqual(timeless(ma));
@@ -99,7 +98,7 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
 
   it.each(['hard', 'random', 'off'] as const)('S + snapshot + S equals 2S steps (hvpMode %s)', async (hvpMode) => {
     const c = tinyConfig({ method, hvpMode, numViews: 3, numTrainImages: 12, batchSize: 4, totalSteps: 8 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 6);
     const end = await straight.snapshot();
@@ -127,7 +126,7 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
 describe.each(['simclr', 'byol'] as const)('%s checkpoint file', (method) => {
   it('S steps + export + import + S steps equals 2S steps exactly', async () => {
     const c = tinyConfig({ method, hvpMode: 'hard', numViews: 3, numTrainImages: 16, batchSize: 4, totalSteps: 8, temperature: 0.3, emaMomentum: 0.95 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 4);
     const end = await straight.snapshot();
@@ -152,7 +151,7 @@ describe.each(['simclr', 'byol'] as const)('%s checkpoint file', (method) => {
 describe('method checkpoints', () => {
   it('a snapshot of one method does not resume as another (names are checked)', async () => {
     const c = tinyConfig({ method: 'byol', hvpMode: 'off' });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const t = createTrainer(c, data);
     await steps(t, 1);
     const snap = await t.snapshot();

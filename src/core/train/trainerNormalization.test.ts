@@ -3,8 +3,8 @@
 // keeps CIFAR-10's; a resumed run uses its snapshot's statistics (CIFAR-10's when it has none).
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { CIFAR10_NORMALIZATION, computeNormalization, type Normalization } from '../data/normalization';
 import type { Dataset } from '../data/types';
 import { normalizeViewsReference, renderViewsReference } from '../ops/renderViews';
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 const config = tinyConfig({ hvpMode: 'hard', numViews: 3, numTrainImages: 16, batchSize: 4, knnK: 2 });
-const builtin = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
+const builtin = builtinDatasetFor(config);
 
 /** The built-in images darkened to a quarter: a set whose own statistics are far from CIFAR-10's. */
 function darkDataset(): Dataset {

@@ -3,16 +3,14 @@
 // across an epoch boundary, for every HVP mode. A snapshot of another config is refused.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { createTrainer, type Trainer } from './trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 async function steps(t: Trainer, n: number): Promise<{ loss: number; selectedIou: number }[]> {
   const out = [];
@@ -27,7 +25,7 @@ describe('trainer resume', () => {
   it.each(['hard', 'random', 'off'] as const)('S + snapshot + S equals 2S steps (hvpMode %s, crossing an epoch)', async (hvpMode) => {
     // 12 images, batch 4: 3 batches per epoch, so 4 + 4 steps cross two epoch boundaries.
     const c = tinyConfig({ hvpMode, numViews: 3, numTrainImages: 12, batchSize: 4, momentum: 0.9 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 8);
     const end = await straight.snapshot();
@@ -54,7 +52,7 @@ describe('trainer resume', () => {
 
   it('refuses a snapshot of another backbone width, naming the tensors, and leaks nothing', async () => {
     const c = tinyConfig({ hvpMode: 'hard' });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const t = createTrainer(c, data);
     await steps(t, 1);
     const snap = await t.snapshot();

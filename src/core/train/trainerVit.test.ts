@@ -3,10 +3,10 @@
 // exactly by seed, and resuming from a TrainerSnapshot continues the run bit for bit.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
-import { generateBuiltinDataset } from '../data/builtinDataset';
 import { createTrainer, type Trainer } from './trainer';
 
 // On the wasm engine, which runs these tiny models several times faster than the tfjs CPU backend; the
@@ -18,7 +18,6 @@ beforeAll(async () => {
 
 const vitConfig = (overrides: Partial<RunConfig> = {}): RunConfig =>
   tinyConfig({ backbone: 'vit', imageSize: 16, vitPatchSize: 4, vitDim: 16, vitDepth: 2, vitHeads: 2, vitDropPath: 0.1, ...overrides });
-const datasetFor = (c: RunConfig) => generateBuiltinDataset({ seed: c.datasetSeed, numTrain: c.numTrainImages, numTest: c.numTestImages });
 
 async function steps(t: Trainer, n: number): Promise<{ loss: number; selectedIou: number }[]> {
   const out = [];
@@ -32,7 +31,7 @@ async function steps(t: Trainer, n: number): Promise<{ loss: number; selectedIou
 describe('trainer with the ViT backbone', () => {
   it('builds SimSiam on the ViT (CLS features → BN projector) and lowers the loss', async () => {
     const c = vitConfig({ learningRate: 0.1, hvpMode: 'hard', numTrainImages: 16, batchSize: 8 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     expect(t.model.featureDim).toBe(16);
     expect(t.model.params.get('backbone.blocks.1.attn.qkv.weight')!.shape).toEqual([16, 48]);
     expect(t.model.params.get('projector.0.weight')!.shape).toEqual([16, 16]);
@@ -50,7 +49,7 @@ describe('trainer with the ViT backbone', () => {
 
   it('keeps the number of live tensors constant between step 3 and step 12 (drop_path masks are freed)', async () => {
     const c = vitConfig({ hvpMode: 'hard', numViews: 3, vitDropPath: 0.3 });
-    const t = createTrainer(c, datasetFor(c));
+    const t = createTrainer(c, builtinDatasetFor(c));
     let at3 = 0;
     for (let i = 1; i <= 12; i++) {
       const p = t.trainStep();
@@ -64,7 +63,7 @@ describe('trainer with the ViT backbone', () => {
 
   it('repeats exactly by seed; drop_path changes the run', async () => {
     const c = vitConfig({ hvpMode: 'hard', vitDropPath: 0.4 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const run = async (cfg: RunConfig) => {
       const t = createTrainer(cfg, data);
       const out = await steps(t, 3);
@@ -78,7 +77,7 @@ describe('trainer with the ViT backbone', () => {
 
   it.each(['hard', 'off'] as const)('S + snapshot + S equals 2S steps with drop_path on (hvpMode %s)', async (hvpMode) => {
     const c = vitConfig({ hvpMode, numViews: 3, numTrainImages: 12, batchSize: 4, vitDropPath: 0.3 });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
     const all = await steps(straight, 6);
     const end = await straight.snapshot();
@@ -101,7 +100,7 @@ describe('trainer with the ViT backbone', () => {
 
   it('refuses a ResNet snapshot for a ViT config, naming a tensor', async () => {
     const c = tinyConfig({ hvpMode: 'off' });
-    const data = datasetFor(c);
+    const data = builtinDatasetFor(c);
     const t = createTrainer(c, data);
     await steps(t, 1);
     const snap = await t.snapshot();
