@@ -2,25 +2,15 @@
  * Gallery markup, rendered to static HTML in Node (react-dom/server, no DOM): the empty state,
  * one card per probe image, N views per card, and exactly the selected pair marked — in the
  * views (data-selected) and in both mirror cells of the pair matrix, with loss and IoU tooltips.
- * (The reference below types the components' CSS-module imports under tsconfig.node.json.)
  */
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { countMatches, renderWithStore } from '../../../../tests/helpers/renderWithStore';
 import type { ProbeSnapshot } from '../../../core/train/metrics';
 import { createAppStore, type AppStore } from '../../store/appStore';
-import { AppStoreContext } from '../../store/useAppStore';
 import { Gallery } from './Gallery';
 
-/** Server rendering reads zustand's *initial* state, so pass a view whose initial state is current. */
-function render(store: AppStore): string {
-  const current: AppStore = { ...store, getInitialState: () => store.getState() };
-  return renderToStaticMarkup(createElement(AppStoreContext.Provider, { value: current }, createElement(Gallery)));
-}
-
-function countMatches(html: string, re: RegExp): number {
-  return (html.match(re) ?? []).length;
-}
+const render = (store: AppStore): string => renderWithStore(store, createElement(Gallery));
 
 describe('Gallery markup', () => {
   it('renders one card per probe image, N views, and marks exactly the selected pair', () => {

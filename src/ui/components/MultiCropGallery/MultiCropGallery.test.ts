@@ -5,21 +5,15 @@
  * same gallery keep the pair card, and a malformed record shows its message instead of crashing.
  */
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { countMatches, renderWithStore } from '../../../../tests/helpers/renderWithStore';
 import { DEFAULT_CONFIG } from '../../../core/config/runConfig';
 import type { ViewParams } from '../../../core/data/types';
 import type { MultiCropProbe, ProbeImage, ProbeSnapshot } from '../../../core/train/metrics';
 import { createAppStore, type AppStore } from '../../store/appStore';
-import { AppStoreContext } from '../../store/useAppStore';
 import { Gallery } from '../Gallery/Gallery';
 
-function render(store: AppStore): string {
-  const current: AppStore = { ...store, getInitialState: () => store.getState() };
-  return renderToStaticMarkup(createElement(AppStoreContext.Provider, { value: current }, createElement(Gallery)));
-}
-
-const count = (html: string, re: RegExp): number => (html.match(re) ?? []).length;
+const render = (store: AppStore): string => renderWithStore(store, createElement(Gallery));
 
 const view: ViewParams = {
   top: 0, left: 0, height: 8, width: 8, isFlipped: false, hasJitter: false, brightness: 1, contrast: 1, saturation: 1, hue: 0,
@@ -56,26 +50,26 @@ describe('Gallery with multi-crop probe images', () => {
     const probe: ProbeSnapshot = { step: 6, numViews: 4, images: [image(1), image(2)] };
     store.getState().applyWorkerMessage({ type: 'probe', probe });
     const html = render(store);
-    expect(count(html, /data-testid="gallery-probe"/g)).toBe(2);
-    expect(count(html, /data-kind="multi-crop"/g)).toBe(2);
-    expect(count(html, /data-testid="multicrop-global"/g)).toBe(8);
-    expect(count(html, /data-testid="multicrop-local"/g)).toBe(4);
+    expect(countMatches(html, /data-testid="gallery-probe"/g)).toBe(2);
+    expect(countMatches(html, /data-kind="multi-crop"/g)).toBe(2);
+    expect(countMatches(html, /data-testid="multicrop-global"/g)).toBe(8);
+    expect(countMatches(html, /data-testid="multicrop-local"/g)).toBe(4);
     // chosen g3+g4 · l2: 2 globals + 1 local per image
-    expect(count(html, /data-testid="multicrop-global" data-chosen="true"/g)).toBe(4);
-    expect(count(html, /data-testid="multicrop-local" data-chosen="true"/g)).toBe(2);
+    expect(countMatches(html, /data-testid="multicrop-global" data-chosen="true"/g)).toBe(4);
+    expect(countMatches(html, /data-testid="multicrop-local" data-chosen="true"/g)).toBe(2);
     // locals drawn at half the globals' size (8 px of 16 px → 30 of 60 CSS px)
     expect(html).toContain('width:30px;height:30px');
-    expect(count(html, /data-testid="multicrop-terms"/g)).toBe(2);
+    expect(countMatches(html, /data-testid="multicrop-terms"/g)).toBe(2);
     // terms of the chosen combination: rows g3, g4 × columns {g3, g4, l2} without the diagonal = 4 per image
-    expect(count(html, /<td[^>]*data-chosen="true"/g)).toBe(8);
+    expect(countMatches(html, /<td[^>]*data-chosen="true"/g)).toBe(8);
     expect(html).toContain('teacher g3 → student l2: CLS cross-entropy');
     expect(html).toContain('data-scored="4"');
     expect(html).toContain('4</b> of 8 possible combinations scored'); // 2 even × 2 odd globals × C(2, 1) locals
-    expect(count(html, /data-testid="multicrop-combo" data-chosen="true"|data-chosen="true" data-testid="multicrop-combo"/g)).toBe(2);
+    expect(countMatches(html, /data-testid="multicrop-combo" data-chosen="true"|data-chosen="true" data-testid="multicrop-combo"/g)).toBe(2);
     expect(html).toContain('Chosen <b>g3+g4 · l2</b>');
     expect(html).toContain('2 global (even × odd) and l local views');
     // no pair-method cards
-    expect(count(html, /data-testid="pair-matrix"/g)).toBe(0);
+    expect(countMatches(html, /data-testid="pair-matrix"/g)).toBe(0);
   });
 
   it('keeps the iBOT diagonal as the masked-patch term', () => {

@@ -2,17 +2,13 @@
 // for, Pause reads "pausing" until the run leaves running, the ETA comes from the measured step
 // time, the URL's maxSteps is the stop step before any run, and a twin run shows in the header.
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { markupText, renderWithStore } from '../../../../tests/helpers/renderWithStore';
 import type { StepMetrics } from '../../../core/train/metrics';
 import { createAppStore, type AppStore } from '../../store/appStore';
-import { AppStoreContext } from '../../store/useAppStore';
 import { StatusLine } from './StatusLine';
 
-function render(store: AppStore, maxSteps: number | null = null): string {
-  const current: AppStore = { ...store, getInitialState: () => store.getState() };
-  return renderToStaticMarkup(createElement(AppStoreContext.Provider, { value: current }, createElement(StatusLine, { maxSteps }))).replace(/<[^>]+>/g, '');
-}
+const render = (store: AppStore, maxSteps: number | null = null): string => markupText(renderWithStore(store, createElement(StatusLine, { maxSteps })));
 
 const metrics = (step: number): StepMetrics => ({
   step, loss: -0.4, meanPairLoss: -0.5, selectedPairLoss: -0.3, selectedIou: 0.2, meanIou: 0.4, lowestIouHitRate: 0.5,

@@ -4,24 +4,19 @@
  * for both twins, overhead, exports enabled, the single run's note).
  */
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { renderWithStore } from '../../../../tests/helpers/renderWithStore';
 import { DEFAULT_CONFIG } from '../../../core/config/runConfig';
 import type { TrainerCommands } from '../../../worker/client';
 import { TrainerContext } from '../../hooks/useTrainer';
 import { createAppStore, type AppStore } from '../../store/appStore';
-import { AppStoreContext } from '../../store/useAppStore';
 import { TwinPanel } from './TwinPanel';
 
 /** Commands are never called by static rendering. */
 const NO_COMMANDS = {} as TrainerCommands;
 
-function render(store: AppStore): string {
-  const current: AppStore = { ...store, getInitialState: () => store.getState() };
-  return renderToStaticMarkup(
-    createElement(AppStoreContext.Provider, { value: current }, createElement(TrainerContext.Provider, { value: NO_COMMANDS }, createElement(TwinPanel, { maxSteps: 4 }))),
-  );
-}
+const render = (store: AppStore): string =>
+  renderWithStore(store, createElement(TrainerContext.Provider, { value: NO_COMMANDS }, createElement(TwinPanel, { maxSteps: 4 })));
 
 const attr = (html: string, testId: string, name: string): string | null => new RegExp(`<[^>]*data-testid="${testId}"[^>]*>`).exec(html)?.[0].match(new RegExp(`${name}="([^"]*)"`))?.[1] ?? null;
 const isDisabled = (html: string, testId: string) => /\sdisabled=""/.test(new RegExp(`<button[^>]*data-testid="${testId}"[^>]*>`).exec(html)![0]);

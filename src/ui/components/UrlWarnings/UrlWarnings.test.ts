@@ -3,17 +3,12 @@
  * clean link, every warning with a count while not dismissed, nothing after dismissing.
  */
 import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { renderWithStore } from '../../../../tests/helpers/renderWithStore';
 import { createAppStore, type AppStore } from '../../store/appStore';
-import { AppStoreContext } from '../../store/useAppStore';
 import { UrlWarnings } from './UrlWarnings';
 
-/** Server rendering reads zustand's initial state, so hand it a view whose initial state is the current one. */
-function render(store: AppStore): string {
-  const current: AppStore = { ...store, getInitialState: () => store.getState() };
-  return renderToStaticMarkup(createElement(AppStoreContext.Provider, { value: current }, createElement(UrlWarnings)));
-}
+const render = (store: AppStore): string => renderWithStore(store, createElement(UrlWarnings));
 
 describe('UrlWarnings', () => {
   it('lists the link warnings until dismissed', () => {
