@@ -6,7 +6,7 @@
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
 import type { EvaluationEvent, OfflineProbeResult } from '../core/train/evaluationMetrics';
-import type { StepExplanation } from '../core/train/explainStep';
+import type { StepExplanation } from '../core/train/stepExplanation';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
 import type { RunHistory } from '../core/train/runHistory';
 import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../core/train/twinRecords';

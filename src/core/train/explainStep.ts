@@ -19,9 +19,6 @@ import { numPairs, pairList } from './pairs';
 import type { ExplainedImage, StepExplanation } from './stepExplanation';
 import type { ExplainedPending, Trainer } from './trainer';
 
-/** What readExplanation returns, defined in stepExplanation.ts (shared with multiCropExplain.ts). */
-export type { ExplainedImage, StepExplanation } from './stepExplanation';
-
 function ruleOf(trainer: Trainer, isSelection: boolean): string {
   const { hvpMode, hvpEvery } = trainer.config;
   if (isSelection) return hvpMode === 'easy' ? 'easiest pair (lowest loss) per image' : 'hardest pair (highest loss) per image';

@@ -7,7 +7,8 @@
 import { createRng, deriveSeed, rngFromState, type RngState } from '../random';
 import { nextMacrotask, nowMs } from '../timing';
 import { captureProbe } from './evaluate';
-import { readExplanation, type StepExplanation } from './explainStep';
+import { readExplanation } from './explainStep';
+import type { StepExplanation } from './stepExplanation';
 import { evaluateEmbeddings, type OnlineProbeHolder } from './evaluateEmbeddings';
 import type { EvaluationEvent } from './evaluationMetrics';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from './metrics';

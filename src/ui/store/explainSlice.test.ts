@@ -2,7 +2,7 @@
 // the "Explain the next step" availability (paused only), and a new run or loaded checkpoint clearing it.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
-import type { StepExplanation } from '../../core/train/explainStep';
+import type { StepExplanation } from '../../core/train/stepExplanation';
 import { emptyHistory } from '../../core/train/runHistory';
 import { createAppStore } from './appStore';
 import { selectControls } from './selectors';
