@@ -2,11 +2,13 @@
 // and labels, for the CLI and PyTorch data-parity tests:
 //   cifar10TarGz      → cifar-10-binary.tar.gz (cifar-10-batches-bin/data_batch_1..5.bin, test_batch.bin, batches.meta.txt)
 //   cifar100TarGz     → cifar-100-binary.tar.gz (cifar-100-binary/train.bin, test.bin, fine_label_names.txt)
+//   cifar10BulkTarGz  → 5 CIFAR-10 batches of 10,000 records with hard-to-compress pixels (importer workload)
 //   mnistGzFiles      → train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-… (optionally not gzipped)
 //   pngClassFolder    → "<root>/<class>/<i>.png" files; pngClassZip → the same folder as a .zip
 //   writeFiles        → writes any of these into a directory and returns the paths
 // Builds on the importer test generators in src/core/data/formats/testing/ (tar writer, CIFAR and IDX
-// records, PNG encoder); gzip through Node's zlib, as the real downloads are gzip files.
+// records, PNG encoder); gzip through Node's zlib, as the real downloads are gzip files. Also used by
+// bench/cpu/speedGuards.ts.
 // Must not import: tfjs, DOM.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -71,6 +73,29 @@ export function cifar100TarGz(opts: CifarFileOptions = {}): Uint8Array {
     'cifar-100-binary/train.bin': makeCifarBin('cifar100', train, cifarPixels(seed, 1)),
     'cifar-100-binary/test.bin': makeCifarBin('cifar100', test, cifarPixels(seed, 0)),
   });
+}
+
+/**
+ * `cifar-10-batches-bin/data_batch_1..5.bin` of `recordsPerBatch` records each (record r of batch b has
+ * label (r + b) % 10), tarred and gzipped at level 1, and the members. Pixels have 5 random bits each:
+ * like real CIFAR batches (170 → 163 MB) deflate codes them as Huffman literals, so gunzip does real
+ * decoding work rather than copying stored blocks.
+ */
+export function cifar10BulkTarGz(recordsPerBatch = 10_000): { members: { path: string; bytes: Uint8Array }[]; tgz: Uint8Array } {
+  let s = 0x9e3779b9;
+  const members = [1, 2, 3, 4, 5].map((b) => {
+    const bytes = new Uint8Array(recordsPerBatch * 3073);
+    const words = new Uint32Array(bytes.buffer, 0, bytes.length >> 2);
+    for (let i = 0; i < words.length; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      words[i] = (s & 0x1f1f1f1f) + 0x40404040;
+    }
+    for (let r = 0; r < recordsPerBatch; r++) bytes[r * 3073] = (r + b) % 10;
+    return { path: `cifar-10-batches-bin/data_batch_${b}.bin`, bytes };
+  });
+  return { members, tgz: new Uint8Array(gzipSync(makeTar(members), { level: 1 })) };
 }
 
 /** A tar.gz of `files` in insertion order (ustar through the importer tests' tar writer, gzip through zlib). */
