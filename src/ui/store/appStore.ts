@@ -1,10 +1,14 @@
 /**
- * The app store: a vanilla zustand store (testable in Node without React) with four slices —
- * config (what the user edits), run (worker and run state, errors), metrics (histories) and
- * datasets (stored sets and imports, see datasetSlice.ts).
+ * The app store: a vanilla zustand store (testable in Node without React) with eight slices —
+ * config (what the user edits), run (worker and run state, errors), metrics (histories), datasets
+ * (stored sets and imports), checkpoint (autosaves, exports, the loaded checkpoint), evaluation
+ * (probe, health, PCA), explain (the explained step) and twin (the twin run). The first three are
+ * typed in storeTypes.ts, the others in their own `*Slice.ts`.
  *
- * Worker events enter only through `applyWorkerMessage`; the UI's own intents (edit a field,
- * begin a run, dismiss a banner) are the other actions. Derived values live in `selectors.ts`.
+ * Training-worker events enter only through `applyWorkerMessage` (workerReducer.ts hands each slice
+ * its messages), dataset-worker events through `applyDatasetMessage`; the UI's own intents (edit a
+ * field, begin a run, dismiss a banner) are the other actions. Derived values live in
+ * `selectors.ts` and the `*Selectors.ts` beside it.
  * Only `ui/store/` imports zustand. Must not import: React (see useAppStore.ts), recharts, tfjs.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';

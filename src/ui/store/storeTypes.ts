@@ -1,5 +1,6 @@
 /**
- * State and action types of the app store (config, run and metrics slices).
+ * State and action types of the app store: the config, run and metrics slices, and AppState, which joins
+ * them with the dataset, checkpoint, evaluation, explain and twin slices typed in their own `*Slice.ts`.
  *
  * The store holds only what arrived or what the user chose; everything derived (cross-field
  * issues, chance levels, running hit rate, whether a button is enabled) lives in `selectors.ts`.
