@@ -11,6 +11,7 @@ import { decodeCheckpoint, encodeCheckpoint, type LoadedCheckpoint } from '../sr
 import { decodeSafetensors } from '../src/core/checkpoint/safetensors';
 import { buildCli, jsonLines, runCli, setArgs, startCli, type CliResult } from './helpers/cliProcess';
 import { tinyConfig } from './helpers/tinyConfig';
+import { expectSameValues } from './helpers/trainerSteps';
 
 // probeEvery 2: the gallery's probe stream draws at multiples of probeEvery and at the last step of
 // each process, so a split at step 2 leaves it exactly where a straight run has it.
@@ -69,8 +70,8 @@ describe('CLI train → resume → info / eval / export', () => {
     expect(u32(b.record.progress)).toEqual(u32(a.record.progress));
     expect(u32(b.record.probeRng)).toEqual(u32(a.record.probeRng));
     expect(b.record.history.metrics.map((m) => m.loss)).toEqual(a.record.history.metrics.map((m) => m.loss));
-    for (const [k, t] of a.snapshot.model) expect(Array.from(b.snapshot.model.get(k)!.data), k).toEqual(Array.from(t.data));
-    for (const [k, t] of a.snapshot.optimizer) expect(Array.from(b.snapshot.optimizer.get(k)!.data), k).toEqual(Array.from(t.data));
+    expectSameValues(b.snapshot.model, a.snapshot.model);
+    expectSameValues(b.snapshot.optimizer, a.snapshot.optimizer);
   });
 
   it('--backend wasm trains, names the engine, and 2 steps + resume to 4 on wasm equal 4 straight steps on wasm', async () => {
@@ -87,7 +88,7 @@ describe('CLI train → resume → info / eval / export', () => {
     expect(load('wasm4.safetensors').record.backend).toBe('wasm');
     const a = load('wasm4.safetensors').snapshot;
     const b = load('wasm2to4.safetensors').snapshot;
-    for (const [k, t] of a.model) expect(Array.from(b.model.get(k)!.data), k).toEqual(Array.from(t.data));
+    expectSameValues(b.model, a.model);
     // the same run on cpu: the engines agree to float32 rounding
     lossesOf(straight).forEach(([, l], i) => expect(Math.abs((l as number) - (lossesOf(w4)[i]![1] as number))).toBeLessThan(1e-4));
   }, 120_000);
@@ -159,7 +160,7 @@ describe('CLI train → resume → info / eval / export', () => {
     const resnet = decodeSafetensors(readFileSync(at('generic/backbone.safetensors'))).tensors;
     const torchvision = decodeSafetensors(readFileSync(at('torch/backbone.safetensors'))).tensors;
     expect([...resnet.keys()].sort()).toEqual([...torchvision.keys()].sort());
-    for (const [k, t] of torchvision) expect(Array.from(resnet.get(k)!.data), k).toEqual(Array.from(t.data));
+    expectSameValues(resnet, torchvision);
 
     const [vitGeneric, vitTorch, vitTfjs] = await Promise.all([
       runCli(['export', at('vit.safetensors'), '--format', 'safetensors-backbone', '--out', at('vit-generic')]),

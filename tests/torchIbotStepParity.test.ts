@@ -39,6 +39,7 @@ import { buildRunDataset } from './helpers/runDatasetOf';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
 import { maxTensorDiff, runHvpTorch } from './helpers/torchRun';
+import { trainSteps } from './helpers/trainerSteps';
 
 /** What the wrapped method and optimizer saw while `on` (one step). */
 const capture = vi.hoisted(() => ({
@@ -98,7 +99,6 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-
 const makeOptimizer: NonNullable<Parameters<typeof createTrainer>[2]>['makeOptimizer'] = (spec) => {
   const o = createReferenceOptimizer(spec);
   const apply = o.apply.bind(o);
@@ -108,12 +108,6 @@ const makeOptimizer: NonNullable<Parameters<typeof createTrainer>[2]>['makeOptim
   };
   return o;
 };
-
-async function steps(t: Trainer, n: number): Promise<StepMetrics[]> {
-  const out: StepMetrics[] = [];
-  for (let i = 0; i < n; i++) out.push(await t.readStepMetrics(t.trainStep(), 1, 1));
-  return out;
-}
 
 function checkpointBytes(config: RunConfig, dataset: Dataset, snapshot: Awaited<ReturnType<Trainer['snapshot']>>, metrics: StepMetrics[]): Uint8Array {
   const input = {
@@ -145,14 +139,14 @@ describe('one iBOT step in hvp_torch equals ours (tests/python/ibot_step_parity.
       expect(python, TORCH_MISSING).not.toBeNull();
       const dataset = builtinDatasetFor(config);
       const trainer = createTrainer(config, dataset, { makeOptimizer });
-      const before = await steps(trainer, 2);
+      const before = await trainSteps(trainer, 2);
       const start = await trainer.snapshot();
       const folder = join(dir, `case-${i}`);
       rmSync(folder, { recursive: true, force: true });
       mkdirSync(folder);
       writeFileSync(join(folder, 'before.safetensors'), checkpointBytes(config, dataset, start, before));
       Object.assign(capture, { on: true, select: null, train: null, lr: NaN, weightDecay: NaN });
-      const [ours] = await steps(trainer, 1);
+      const [ours] = await trainSteps(trainer, 1);
       capture.on = false;
       const after = await trainer.snapshot();
       writeFileSync(join(folder, 'after.safetensors'), checkpointBytes(config, dataset, after, [...before, ours!]));
@@ -219,7 +213,7 @@ describe('one iBOT step in hvp_torch equals ours (tests/python/ibot_step_parity.
       const resumed = await back.snapshot();
       expectSame(resumed.model, theirs.snapshot.model);
       expectSame(resumed.optimizer, theirs.snapshot.optimizer);
-      const [next] = await steps(back, 1);
+      const [next] = await trainSteps(back, 1);
       expect(Number.isFinite(next!.loss)).toBe(true);
       back.dispose();
     }, 120_000);
@@ -250,10 +244,10 @@ describe('a ViT run continued by python3 -m hvp_torch resume (drop_path 0.1)', (
     const imported = await importFiles([{ path: 'cifar-10-binary.tar.gz', bytes: readFileSync(tar) }], { size: config.imageSize, decodeImage: nodeImageDecoder });
     const dataset = buildRunDataset(imported, config);
     const trainer = createTrainer(config, dataset);
-    const before = await steps(trainer, 1);
+    const before = await trainSteps(trainer, 1);
     const ck = join(folder, 'run-1.safetensors');
     writeFileSync(ck, checkpointBytes(config, dataset, await trainer.snapshot(), before));
-    const ours = await steps(trainer, 2);
+    const ours = await trainSteps(trainer, 2);
     const oursAfter = await trainer.snapshot();
     trainer.dispose();
 

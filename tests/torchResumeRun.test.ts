@@ -19,13 +19,14 @@ import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/random';
 import type { StepMetrics } from '../src/core/train/metrics';
 import { evaluateKnn } from '../src/core/train/evaluate';
-import { createTrainer, type Trainer } from '../src/core/train/trainer';
+import { createTrainer } from '../src/core/train/trainer';
 import type { TrainerSnapshot } from '../src/core/train/trainerState';
 import { buildRunDataset } from './helpers/runDatasetOf';
 import { cifar10TarGz } from './helpers/datasetFiles';
 import { tinyConfig } from './helpers/tinyConfig';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
 import { maxTensorDiff, runHvpTorch } from './helpers/torchRun';
+import { trainSteps } from './helpers/trainerSteps';
 
 const python = findTorchPython();
 if (!python && !process.env.CI) console.warn(`torchResumeRun: skipped, ${TORCH_MISSING}`);
@@ -48,12 +49,6 @@ async function cifarDataset(config: RunConfig): Promise<Dataset> {
   return buildRunDataset(result, config);
 }
 
-async function steps(trainer: Trainer, n: number): Promise<StepMetrics[]> {
-  const out: StepMetrics[] = [];
-  for (let i = 0; i < n; i++) out.push(await trainer.readStepMetrics(trainer.trainStep(), 1, 1));
-  return out;
-}
-
 function writeCheckpoint(path: string, config: RunConfig, dataset: Dataset, snapshot: TrainerSnapshot, metrics: StepMetrics[]): void {
   const input = {
     appVersion: 'test', createdAt: '', config, probeRng: createRng(9).getState(), dataset: fingerprintDataset(dataset),
@@ -61,7 +56,6 @@ function writeCheckpoint(path: string, config: RunConfig, dataset: Dataset, snap
   };
   writeFileSync(path, encodeCheckpoint(input, snapshot));
 }
-
 
 /**
  * Tolerance on the updated tensors when each side renders its own views (they agree within ~1e-5,
@@ -95,11 +89,11 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       expect(python, TORCH_MISSING).not.toBeNull();
       const dataset = await cifarDataset(config);
       const trainer = createTrainer(config, dataset);
-      const before = await steps(trainer, 2);
+      const before = await trainSteps(trainer, 2);
       const start = await trainer.snapshot();
       const ck = join(dir, `${config.method}-2.safetensors`);
       writeCheckpoint(ck, config, dataset, start, before);
-      const [ours] = await steps(trainer, 1); // step 3 here
+      const [ours] = await trainSteps(trainer, 1); // step 3 here
       const oursAfter = await trainer.snapshot();
       const oursKnn = config.knnEvery === 3 ? await evaluateKnn(trainer) : null;
       trainer.dispose();
@@ -125,7 +119,7 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
       // The file PyTorch wrote resumes here and trains on.
       const back = createTrainer(theirs.record.config, dataset, { resumeFrom: theirs.snapshot });
       expect(back.step).toBe(3);
-      const [next] = await steps(back, 1);
+      const [next] = await trainSteps(back, 1);
       expect(next!.step).toBe(4);
       expect(Number.isFinite(next!.loss)).toBe(true);
       back.dispose();
@@ -136,7 +130,7 @@ describe('a run continued in PyTorch (python3 -m hvp_torch resume) and back', ()
     expect(python, TORCH_MISSING).not.toBeNull();
     const dataset = await cifarDataset(config);
     const trainer = createTrainer(config, dataset);
-    const before = await steps(trainer, 2);
+    const before = await trainSteps(trainer, 2);
     const ck = join(dir, `ddp-${config.method}-2.safetensors`);
     writeCheckpoint(ck, config, dataset, await trainer.snapshot(), before);
     trainer.dispose();

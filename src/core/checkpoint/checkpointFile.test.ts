@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerSteps';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { emptyHistory } from '../train/runHistory';
@@ -22,12 +23,6 @@ beforeAll(async () => {
 // 16 images, batch 4: the 6 steps cross an epoch boundary.
 const config = tinyConfig({ hvpMode: 'hard', numViews: 3, numTrainImages: 16, batchSize: 4, momentum: 0.9 });
 const data = builtinDatasetFor(config);
-
-async function losses(t: Trainer, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await t.readStepMetrics(t.trainStep(), 1, 1)).loss);
-  return out;
-}
 
 async function exportBytes(t: Trainer): Promise<Uint8Array> {
   const snap = await t.snapshot();
@@ -49,12 +44,12 @@ let saved: Uint8Array;
 describe('checkpoint file', () => {
   it('S steps + export + import + S steps equals 2S steps exactly (CPU backend)', async () => {
     const straight = createTrainer(config, data);
-    const all = await losses(straight, 6);
+    const all = await stepLosses(straight, 6);
     const endStraight = await straight.snapshot();
     straight.dispose();
 
     const first = createTrainer(config, data);
-    const head = await losses(first, 3);
+    const head = await stepLosses(first, 3);
     saved = await exportBytes(first);
     first.dispose();
 
@@ -63,11 +58,11 @@ describe('checkpoint file', () => {
     expect(record.progress.step).toBe(3);
     expect(record.config).toEqual(config);
     const resumed = createTrainer(record.config, data, { resumeFrom: snapshot });
-    const tail = await losses(resumed, 3);
+    const tail = await stepLosses(resumed, 3);
     const endResumed = await resumed.snapshot();
     resumed.dispose();
     expect([...head, ...tail]).toEqual(all);
-    for (const [k, v] of endStraight.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, endStraight.model);
   });
 
   it('stores PyTorch layouts and names: OIHW convs, [out, in] linears, num_batches_tracked, optimizer.*', () => {

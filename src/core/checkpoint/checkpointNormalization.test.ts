@@ -6,12 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { stepLosses } from '../../../tests/helpers/trainerSteps';
 import { fingerprintDataset, fingerprintMismatch } from '../data/fingerprint';
 import { CIFAR10_NORMALIZATION, computeNormalization, type Normalization } from '../data/normalization';
 import type { Dataset } from '../data/types';
 import { createRng } from '../random';
 import { emptyHistory } from '../train/runHistory';
-import { createTrainer, type Trainer } from '../train/trainer';
+import { createTrainer } from '../train/trainer';
 import type { TrainerSnapshot } from '../train/trainerState';
 import { APP_VERSION } from '../version';
 import { CheckpointFormatError } from './checkpointFormatError';
@@ -33,12 +34,6 @@ const bright: Dataset = (() => {
   return { ...builtin, name: 'bright', train, test: lift(builtin.test), normalization: computeNormalization(train) };
 })();
 
-async function losses(t: Trainer, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await t.readStepMetrics(t.trainStep(), 1, 1)).loss);
-  return out;
-}
-
 function encode(data: Dataset, snap: TrainerSnapshot, datasetExtra: Record<string, unknown> = {}): Uint8Array {
   const dataset = { ...fingerprintDataset(data), ...datasetExtra } as ReturnType<typeof fingerprintDataset>;
   return encodeCheckpoint({ appVersion: APP_VERSION, createdAt: new Date(0).toISOString(), config, probeRng: createRng(5).getState(), dataset, history: emptyHistory(), backend: 'cpu' }, snap);
@@ -49,10 +44,10 @@ const rawRecord = (bytes: Uint8Array) => JSON.parse(decodeSafetensors(bytes).met
 describe('normalisation in the checkpoint record', () => {
   it('round-trips record.dataset.normalization and the resumed run continues with it exactly', async () => {
     const straight = createTrainer(config, bright);
-    const all = await losses(straight, 4);
+    const all = await stepLosses(straight, 4);
     straight.dispose();
     const first = createTrainer(config, bright);
-    const head = await losses(first, 2);
+    const head = await stepLosses(first, 2);
     const bytes = encode(bright, await first.snapshot());
     first.dispose();
 
@@ -68,7 +63,7 @@ describe('normalisation in the checkpoint record', () => {
 
     const resumed = createTrainer(record.config, bright, { resumeFrom: snapshot });
     expect(resumed.normalization).toEqual(bright.normalization);
-    expect([...head, ...(await losses(resumed, 2))]).toEqual(all);
+    expect([...head, ...(await stepLosses(resumed, 2))]).toEqual(all);
     // exports carry the run's statistics
     const [json] = backboneLayersModelFiles(snapshot, config, 'm');
     const meta = JSON.parse(new TextDecoder().decode(json!.bytes)).userDefinedMetadata;
@@ -79,10 +74,10 @@ describe('normalisation in the checkpoint record', () => {
 
   it("resumes an old record without the field with CIFAR-10's statistics, bit-identically, and says so", async () => {
     const straight = createTrainer(config, builtin); // the built-in set: CIFAR-10's statistics
-    const all = await losses(straight, 4);
+    const all = await stepLosses(straight, 4);
     straight.dispose();
     const first = createTrainer(config, builtin);
-    const head = await losses(first, 2);
+    const head = await stepLosses(first, 2);
     const { normalization: _, ...oldSnap } = await first.snapshot(); // as written before the field existed
     first.dispose();
     const bytes = encode(builtin, oldSnap);
@@ -95,7 +90,7 @@ describe('normalisation in the checkpoint record', () => {
     // Even offered the same pixels with other statistics, the run keeps CIFAR-10's.
     const resumed = createTrainer(record.config, { ...builtin, normalization: computeNormalization(builtin.train) }, { resumeFrom: snapshot });
     expect(resumed.normalization).toEqual(CIFAR10_NORMALIZATION);
-    expect([...head, ...(await losses(resumed, 2))]).toEqual(all);
+    expect([...head, ...(await stepLosses(resumed, 2))]).toEqual(all);
     // Saved again, the record now names the statistics explicitly.
     expect(rawRecord(encode(builtin, await resumed.snapshot())).dataset.normalization).toEqual(CIFAR10_NORMALIZATION);
     resumed.dispose();

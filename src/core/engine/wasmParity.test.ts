@@ -5,25 +5,19 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerSteps';
 import type { RunConfig } from '../config/runConfig';
-import { createTrainer, type Trainer } from '../train/trainer';
+import { createTrainer } from '../train/trainer';
 import { selectEngine } from './selectEngine';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-
-async function losses(t: Trainer, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await t.readStepMetrics(t.trainStep(), 1, 1)).loss);
-  return out;
-}
-
 async function runOn(engine: 'cpu' | 'wasm', c: RunConfig, n: number): Promise<number[]> {
   await selectEngine(engine, { isStrict: true });
   const t = createTrainer(c, builtinDatasetFor(c));
-  const out = await losses(t, n);
+  const out = await stepLosses(t, n);
   t.dispose();
   return out;
 }
@@ -60,19 +54,19 @@ describe('wasm engine vs the cpu backend', () => {
     const c = tinyConfig({ hvpMode: 'hard', numTrainImages: 8 }); // 2 batches an epoch: the resume crosses epochs
     const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
-    const all = await losses(straight, 6);
+    const all = await stepLosses(straight, 6);
     const end = await straight.snapshot();
     straight.dispose();
     const first = createTrainer(c, data);
-    const head = await losses(first, 3);
+    const head = await stepLosses(first, 3);
     const snap = await first.snapshot();
     first.dispose();
     const resumed = createTrainer(c, data, { resumeFrom: snap });
-    const tail = await losses(resumed, 3);
+    const tail = await stepLosses(resumed, 3);
     const endResumed = await resumed.snapshot();
     resumed.dispose();
     expect([...head, ...tail]).toEqual(all);
     expect([...endResumed.model.keys()].sort()).toEqual([...end.model.keys()].sort());
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
   }, 120_000);
 });

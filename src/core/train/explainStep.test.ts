@@ -5,48 +5,42 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerSteps';
 import { readExplanation } from './explainStep';
 import { pairList } from './pairs';
 import { createRunLoop, ExplainRefusedError, type RunEvent } from './runLoop';
-import { createTrainer, type Trainer } from './trainer';
+import { createTrainer } from './trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-
-async function losses(t: Trainer, n: number): Promise<number[]> {
-  const out = [];
-  for (let i = 0; i < n; i++) out.push((await t.readStepMetrics(t.trainStep(), 1, 1)).loss);
-  return out;
-}
 
 describe('explained step', () => {
   it.each(['hard', 'random', 'off'] as const)('equals a normal step: same losses after it, same weights and streams (hvpMode %s)', async (hvpMode) => {
     const c = tinyConfig({ hvpMode, numViews: 3, numTrainImages: 12, batchSize: 4, momentum: 0.9 });
     const data = builtinDatasetFor(c);
     const plain = createTrainer(c, data);
-    const plainLosses = await losses(plain, 5);
+    const plainLosses = await stepLosses(plain, 5);
     const plainEnd = await plain.snapshot();
     plain.dispose();
 
     const explained = createTrainer(c, data);
-    const before = await losses(explained, 2);
+    const before = await stepLosses(explained, 2);
     const numTensors = tf.memory().numTensors;
     const ex = explained.trainStepExplained(2);
     expect(explained.step).toBe(3);
     const explanation = await readExplanation(explained, ex);
     const m = await explained.readStepMetrics(ex.pending, 1, 1);
     expect(tf.memory().numTensors).toBe(numTensors); // nothing of the explanation is left on the device
-    const after = await losses(explained, 2);
+    const after = await stepLosses(explained, 2);
     const end = await explained.snapshot();
     explained.dispose();
 
     expect([...before, m.loss, ...after]).toEqual(plainLosses);
     expect(explanation.trainingLoss).toBe(m.loss);
     expect(end.progress).toEqual(plainEnd.progress);
-    for (const [k, v] of plainEnd.model) expect(Array.from(end.model.get(k)!.data), k).toEqual(Array.from(v.data));
-    for (const [k, v] of plainEnd.optimizer) expect(Array.from(end.optimizer.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(end.model, plainEnd.model);
+    expectSameValues(end.optimizer, plainEnd.optimizer);
   });
 
   it('reports the four stages of a hard-selection step consistently', async () => {

@@ -6,10 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerSteps';
 import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
 import { readExplanation } from './explainStep';
-import { createTrainer, type Trainer } from './trainer';
+import { createTrainer } from './trainer';
 
 beforeAll(async () => {
   await selectEngine('wasm', { isStrict: true }); // several times faster than cpu; wasmParity.test.ts ties the engines
@@ -27,12 +28,6 @@ const ibot = (o: Partial<RunConfig> = {}): RunConfig => tinyConfig({
   weightDecay: 0.04, weightDecayEnd: 0.4, freezeLastLayerEpochs: 0, comboCap: 8, emaMomentum: 0.99, ...o,
 });
 
-async function losses(t: Trainer, n: number): Promise<number[]> {
-  const out = [];
-  for (let i = 0; i < n; i++) out.push((await t.readStepMetrics(t.trainStep(), 1, 1)).loss);
-  return out;
-}
-
 describe('explained multi-crop step', () => {
   it.each([
     ['dino hard', dino({ hvpMode: 'hard' })],
@@ -43,27 +38,27 @@ describe('explained multi-crop step', () => {
   ] as const)('equals a normal step: same losses after it, same weights and streams (%s)', async (_name, c) => {
     const data = builtinDatasetFor(c);
     const plain = createTrainer(c, data);
-    const plainLosses = await losses(plain, 4);
+    const plainLosses = await stepLosses(plain, 4);
     const plainEnd = await plain.snapshot();
     plain.dispose();
 
     const explained = createTrainer(c, data);
-    const before = await losses(explained, 1);
+    const before = await stepLosses(explained, 1);
     const numTensors = tf.memory().numTensors;
     const ex = explained.trainStepExplained(2);
     expect(explained.step).toBe(2);
     const explanation = await readExplanation(explained, ex);
     const m = await explained.readStepMetrics(ex.pending, 1, 1);
     expect(tf.memory().numTensors).toBe(numTensors); // nothing of the explanation is left on the device
-    const after = await losses(explained, 2);
+    const after = await stepLosses(explained, 2);
     const end = await explained.snapshot();
     explained.dispose();
 
     expect([...before, m.loss, ...after]).toEqual(plainLosses);
     expect(explanation.trainingLoss).toBe(m.loss);
     expect(end.progress).toEqual(plainEnd.progress);
-    for (const [k, v] of plainEnd.model) expect(Array.from(end.model.get(k)!.data), k).toEqual(Array.from(v.data));
-    for (const [k, v] of plainEnd.optimizer) expect(Array.from(end.optimizer.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(end.model, plainEnd.model);
+    expectSameValues(end.optimizer, plainEnd.optimizer);
   });
 
   it('reports the four stages of a DINO hard-selection step consistently', async () => {
@@ -105,7 +100,7 @@ describe('explained multi-crop step', () => {
   it('on a step without selection shows the fixed combination, scored in eval mode before the update', async () => {
     const c = ibot({ hvpMode: 'hard', hvpEvery: 2 });
     const t = createTrainer(c, builtinDatasetFor(c));
-    await losses(t, 1);
+    await stepLosses(t, 1);
     const ex = t.trainStepExplained(2);
     const e = await readExplanation(t, ex);
     t.releaseStep(ex.pending);

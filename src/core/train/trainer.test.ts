@@ -12,7 +12,6 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-
 async function run(c: RunConfig, steps: number): Promise<StepMetrics[]> {
   const t = createTrainer(c, builtinDatasetFor(c));
   const out: StepMetrics[] = [];

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, mean, timeless, trainSteps } from '../../../tests/helpers/trainerSteps';
 import { selectEngine } from '../engine/selectEngine';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
@@ -16,7 +17,6 @@ import { createRng } from '../random';
 import { APP_VERSION } from '../version';
 import { captureProbe, evaluateKnn } from './evaluate';
 import { readExplanation } from './explainStep';
-import type { StepMetrics } from './metrics';
 import { emptyHistory } from './runHistory';
 import { createTrainer, type Trainer } from './trainer';
 
@@ -33,20 +33,13 @@ const dino = (o: Partial<RunConfig> = {}): RunConfig => tinyConfig({
   comboCap: 8, emaMomentum: 0.9, teacherTemp: 0.02, teacherTempWarmup: 0.02, totalSteps: 20, ...o,
 });
 
-async function steps(t: Trainer, n: number): Promise<StepMetrics[]> {
-  const out: StepMetrics[] = [];
-  for (let i = 0; i < n; i++) out.push(await t.readStepMetrics(t.trainStep(), 1, 1));
-  return out;
-}
-const timeless = (m: StepMetrics[]) => m.map(({ imagesPerSec: _i, msPerStep: _m, ...rest }) => rest);
-const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const values = async (t: Trainer, name: string) => Array.from(await t.model.params.get(name)!.data());
 
 describe('trainer with dino', () => {
   it('lowers the loss over a tiny hard-HVP run', async () => {
     const c = dino({ hvpMode: 'hard' });
     const t = createTrainer(c, builtinDatasetFor(c));
-    const m = await steps(t, 10);
+    const m = await trainSteps(t, 10);
     t.dispose();
     expect(mean(m.slice(-3).map((x) => x.loss))).toBeLessThan(0.5 * mean(m.slice(0, 3).map((x) => x.loss)));
     for (const x of m) {
@@ -62,7 +55,7 @@ describe('trainer with dino', () => {
   it('trains a ViT on 16 px globals and 8 px locals (pos_embed resized for the locals)', async () => {
     const c = dino({ hvpMode: 'hard', backbone: 'vit', vitPatchSize: 4, vitDim: 16, vitDepth: 1, vitHeads: 2, vitDropPath: 0.1, totalSteps: 4 });
     const t = createTrainer(c, builtinDatasetFor(c));
-    const m = await steps(t, 3);
+    const m = await trainSteps(t, 3);
     const local = tf.zeros([2, 8, 8, 3]) as tf.Tensor4D;
     const global = tf.zeros([2, 16, 16, 3]) as tf.Tensor4D;
     // The backbone takes both sizes; the features have the same width.
@@ -77,7 +70,7 @@ describe('trainer with dino', () => {
     const run = async (o: Partial<RunConfig>, n: number) => {
       const c = dino(o);
       const t = createTrainer(c, builtinDatasetFor(c));
-      const out = await steps(t, n);
+      const out = await trainSteps(t, n);
       t.dispose();
       return out;
     };
@@ -109,10 +102,10 @@ describe('trainer with dino', () => {
     const t = createTrainer(c, builtinDatasetFor(c));
     const v0 = await values(t, 'head.last_layer.weight_v');
     const w0 = await values(t, 'head.mlp.0.weight');
-    await steps(t, 2);
+    await trainSteps(t, 2);
     expect(await values(t, 'head.last_layer.weight_v')).toEqual(v0);
     expect(await values(t, 'head.mlp.0.weight')).not.toEqual(w0);
-    await steps(t, 1);
+    await trainSteps(t, 1);
     expect(await values(t, 'head.last_layer.weight_v')).not.toEqual(v0);
     t.dispose();
   });
@@ -120,16 +113,16 @@ describe('trainer with dino', () => {
   it('same seed gives the same run, another seed another; live tensors stay constant', async () => {
     const c = dino({ hvpMode: 'hard' });
     const a = createTrainer(c, builtinDatasetFor(c));
-    const ma = await steps(a, 2);
+    const ma = await trainSteps(a, 2);
     const atStep2 = tf.memory().numTensors;
-    await steps(a, 2);
+    await trainSteps(a, 2);
     expect(tf.memory().numTensors).toBe(atStep2);
     a.dispose();
     const b = createTrainer(c, builtinDatasetFor(c));
-    const mb = await steps(b, 2);
+    const mb = await trainSteps(b, 2);
     b.dispose();
     const d = createTrainer({ ...c, seed: 2 }, builtinDatasetFor(c));
-    const md = await steps(d, 2);
+    const md = await trainSteps(d, 2);
     d.dispose();
     expect(timeless(mb)).toEqual(timeless(ma));
     expect(md.map((x) => x.loss)).not.toEqual(ma.map((x) => x.loss));
@@ -139,40 +132,40 @@ describe('trainer with dino', () => {
     const c = dino({ hvpMode, numTrainImages: 16, freezeLastLayerEpochs: 1, totalSteps: 8 });
     const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
-    const all = await steps(straight, 4);
+    const all = await trainSteps(straight, 4);
     const end = await straight.snapshot();
     straight.dispose();
 
     const first = createTrainer(c, data);
-    const firstHalf = await steps(first, 2); // still frozen: no optimizer state for the last layer yet
+    const firstHalf = await trainSteps(first, 2); // still frozen: no optimizer state for the last layer yet
     const snap = await first.snapshot();
     first.dispose();
     expect([...snap.model.keys()]).toEqual(expect.arrayContaining(['center', 'teacher.head.last_layer.weight_v', 'head.last_layer.weight_g']));
     expect([...snap.optimizer.keys()].some((k) => k.startsWith('head.last_layer.'))).toBe(false);
 
     const resumed = createTrainer(c, data, { resumeFrom: snap });
-    const secondHalf = await steps(resumed, 2);
+    const secondHalf = await trainSteps(resumed, 2);
     const endResumed = await resumed.snapshot();
     resumed.dispose();
 
     expect(timeless([...firstHalf, ...secondHalf])).toEqual(timeless(all));
     expect(endResumed.progress).toEqual(end.progress);
     expect([...endResumed.model.keys()].sort()).toEqual([...end.model.keys()].sort());
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
     expect([...endResumed.optimizer.keys()].sort()).toEqual([...end.optimizer.keys()].sort());
-    for (const [k, v] of end.optimizer) expect(Array.from(endResumed.optimizer.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.optimizer, end.optimizer);
   });
 
   it('S steps + checkpoint file export + import + S steps equals 2S steps', async () => {
     const c = dino({ hvpMode: 'hard', totalSteps: 8 });
     const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
-    const all = await steps(straight, 2);
+    const all = await trainSteps(straight, 2);
     const end = await straight.snapshot();
     straight.dispose();
 
     const first = createTrainer(c, data);
-    const head = await steps(first, 1);
+    const head = await trainSteps(first, 1);
     const bytes = encodeCheckpoint({ appVersion: APP_VERSION, createdAt: new Date(0).toISOString(), config: c, probeRng: createRng(5).getState(), dataset: fingerprintDataset(data), history: emptyHistory(), backend: 'cpu' }, await first.snapshot());
     first.dispose();
     const { record, snapshot, notes } = decodeCheckpoint(bytes, 'dino.safetensors');
@@ -180,17 +173,17 @@ describe('trainer with dino', () => {
     expect(record.config).toEqual(c);
     expect(snapshot.model.get('center')!.shape).toEqual([1, 32]);
     const resumed = createTrainer(record.config, data, { resumeFrom: snapshot });
-    const tail = await steps(resumed, 1);
+    const tail = await trainSteps(resumed, 1);
     const endResumed = await resumed.snapshot();
     resumed.dispose();
     expect(timeless([...head, ...tail])).toEqual(timeless(all));
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
   });
 
   it.each(['hard', 'off'] as const)('captures a multi-crop gallery probe (hvpMode %s) and evaluates kNN', async (hvpMode) => {
     const c = dino({ hvpMode, numProbeImages: 2, knnK: 3 });
     const t = createTrainer(c, builtinDatasetFor(c));
-    await steps(t, 1);
+    await trainSteps(t, 1);
     const before = tf.memory().numTensors;
     const snap = await captureProbe(t, createRng(9));
     expect(tf.memory().numTensors).toBe(before);

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, timeless, trainSteps } from '../../../tests/helpers/trainerSteps';
 import { selectEngine } from '../engine/selectEngine';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
@@ -13,7 +14,7 @@ import { crossFieldIssues } from '../config/schema';
 import { createRng } from '../random';
 import { captureProbe } from './evaluate';
 import type { StepMetrics } from './metrics';
-import { createTrainer, type Trainer } from './trainer';
+import { createTrainer } from './trainer';
 
 // On the wasm engine, which runs these tiny models several times faster than the tfjs CPU backend; the
 // cpu reference stays in trainer.test.ts / trainerMethods.test.ts, and src/core/engine/wasmParity.test.ts
@@ -29,20 +30,13 @@ const ibot = (o: Partial<RunConfig> = {}): RunConfig => tinyConfig({
   weightDecay: 0.04, weightDecayEnd: 0.4, freezeLastLayerEpochs: 0, comboCap: 8, emaMomentum: 0.99, ...o,
 });
 
-async function steps(t: Trainer, n: number): Promise<StepMetrics[]> {
-  const out: StepMetrics[] = [];
-  for (let i = 0; i < n; i++) out.push(await t.readStepMetrics(t.trainStep(), 1, 1));
-  return out;
-}
-const timeless = (m: StepMetrics[]) => m.map(({ imagesPerSec: _i, msPerStep: _m, ...rest }) => rest);
-
 describe('trainer with ibot', () => {
   it('is a valid config and runs every HVP mode with finite losses', async () => {
     expect(crossFieldIssues(ibot())).toEqual([]);
     for (const hvpMode of ['off', 'hard', 'easy', 'random'] as const) {
       const c = ibot({ hvpMode, totalSteps: 10 });
       const t = createTrainer(c, builtinDatasetFor(c));
-      const m = await steps(t, 2);
+      const m = await trainSteps(t, 2);
       t.dispose();
       for (const x of m) {
         expect(Number.isFinite(x.loss), hvpMode).toBe(true);
@@ -60,7 +54,7 @@ describe('trainer with ibot', () => {
   it('lowers the loss over a tiny hard-HVP run with the teacher held', async () => {
     const c = ibot({ hvpMode: 'hard', totalSteps: 20, emaMomentum: 1, centerMomentum: 0.999 });
     const t = createTrainer(c, builtinDatasetFor(c));
-    const m = await steps(t, 20);
+    const m = await trainSteps(t, 20);
     t.dispose();
     const mean = (xs: StepMetrics[]) => xs.reduce((s, x) => s + x.loss, 0) / xs.length;
     expect(mean(m.slice(-5))).toBeLessThan(0.7 * mean(m.slice(0, 5)));
@@ -75,7 +69,7 @@ describe('trainer with ibot', () => {
     const o = { hvpMode: 'hard', totalSteps: 10, numLocalViews: 0, maskRatio: 0, patchLossWeight: 0 } as const;
     const runOf = async (c: RunConfig) => {
       const t = createTrainer(c, builtinDatasetFor(c));
-      const m = await steps(t, 3);
+      const m = await trainSteps(t, 3);
       t.dispose();
       return m.map((x) => x.loss);
     };
@@ -89,16 +83,16 @@ describe('trainer with ibot', () => {
     const c = ibot({ hvpMode: 'hard', totalSteps: 10 });
     const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
-    const all = await steps(straight, 4);
+    const all = await trainSteps(straight, 4);
     const end = await straight.snapshot();
     straight.dispose();
 
     const again = createTrainer(c, data);
-    expect(timeless(await steps(again, 4))).toEqual(timeless(all));
+    expect(timeless(await trainSteps(again, 4))).toEqual(timeless(all));
     again.dispose();
 
     const first = createTrainer(c, data);
-    const firstHalf = await steps(first, 2);
+    const firstHalf = await trainSteps(first, 2);
     const snap = await first.snapshot();
     first.dispose();
     expect(snap.model.has('backbone.masked_embed')).toBe(true);
@@ -113,18 +107,18 @@ describe('trainer with ibot', () => {
     for (const resumeFrom of [snap, loaded.snapshot]) {
       const resumed = createTrainer(c, data, { resumeFrom });
       expect(resumed.step).toBe(2);
-      const secondHalf = await steps(resumed, 2);
+      const secondHalf = await trainSteps(resumed, 2);
       const endResumed = await resumed.snapshot();
       resumed.dispose();
       expect(timeless([...firstHalf, ...secondHalf])).toEqual(timeless(all));
-      for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
+      expectSameValues(endResumed.model, end.model);
     }
   }, 120_000);
 
   it('captures a multi-crop probe whose diagonal holds the masked-patch terms', async () => {
     const c = ibot({ hvpMode: 'hard', totalSteps: 10, numProbeImages: 2 });
     const t = createTrainer(c, builtinDatasetFor(c));
-    await steps(t, 1);
+    await trainSteps(t, 1);
     const probe = await captureProbe(t, createRng(3));
     t.dispose();
     const mc = probe.images[0]!.multiCrop!;

@@ -6,27 +6,18 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, mean, timeless, trainSteps } from '../../../tests/helpers/trainerSteps';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile';
 import type { RunConfig } from '../config/runConfig';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
-import type { StepMetrics } from './metrics';
 import { emptyHistory } from './runHistory';
-import { createTrainer, type Trainer } from './trainer';
+import { createTrainer } from './trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-
-async function steps(t: Trainer, n: number): Promise<StepMetrics[]> {
-  const out: StepMetrics[] = [];
-  for (let i = 0; i < n; i++) out.push(await t.readStepMetrics(t.trainStep(), 1, 1));
-  return out;
-}
-const timeless = (m: StepMetrics[]) => m.map(({ imagesPerSec: _i, msPerStep: _m, ...rest }) => rest);
-const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
 /** Loss bounds of each method's training loss. */
 const LOSS_RANGE: Record<'simclr' | 'byol', [number, number]> = { simclr: [0, Infinity], byol: [0, 4] };
@@ -35,7 +26,7 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
   it('lowers the loss over a tiny hard-HVP run', async () => {
     const c = tinyConfig({ method, hvpMode: 'hard', numTrainImages: 16, batchSize: 8, backboneWidth: 4, learningRate: 1, totalSteps: 30 });
     const t = createTrainer(c, builtinDatasetFor(c));
-    const m = await steps(t, 30);
+    const m = await trainSteps(t, 30);
     t.dispose();
     const first = mean(m.slice(0, 5).map((x) => x.loss));
     const last = mean(m.slice(-5).map((x) => x.loss));
@@ -51,7 +42,7 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
   it('runs every HVP mode and hvpEvery; off and random make no selection forward', async () => {
     const run = async (c: RunConfig, n: number) => {
       const t = createTrainer(c, builtinDatasetFor(c));
-      const out = await steps(t, n);
+      const out = await trainSteps(t, n);
       t.dispose();
       return out;
     };
@@ -81,16 +72,16 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
   it('same seed gives the same run, another seed another; live tensors stay constant', async () => {
     const c = tinyConfig({ method, hvpMode: 'hard', numViews: 3 });
     const a = createTrainer(c, builtinDatasetFor(c));
-    const ma = await steps(a, 3);
+    const ma = await trainSteps(a, 3);
     const atStep3 = tf.memory().numTensors;
-    await steps(a, 3);
+    await trainSteps(a, 3);
     expect(tf.memory().numTensors).toBe(atStep3);
     a.dispose();
     const b = createTrainer(c, builtinDatasetFor(c));
-    const mb = await steps(b, 3);
+    const mb = await trainSteps(b, 3);
     b.dispose();
     const d = createTrainer({ ...c, seed: 2 }, builtinDatasetFor(c));
-    const md = await steps(d, 3);
+    const md = await trainSteps(d, 3);
     d.dispose();
     expect(timeless(mb)).toEqual(timeless(ma));
     expect(md.map((x) => x.loss)).not.toEqual(ma.map((x) => x.loss));
@@ -100,26 +91,26 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
     const c = tinyConfig({ method, hvpMode, numViews: 3, numTrainImages: 12, batchSize: 4, totalSteps: 8 });
     const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
-    const all = await steps(straight, 6);
+    const all = await trainSteps(straight, 6);
     const end = await straight.snapshot();
     straight.dispose();
 
     const first = createTrainer(c, data);
-    const firstHalf = await steps(first, 3);
+    const firstHalf = await trainSteps(first, 3);
     const snap = await first.snapshot();
     first.dispose();
     if (method === 'byol') expect([...snap.model.keys()].some((k) => k.startsWith('target.backbone.'))).toBe(true);
 
     const resumed = createTrainer(c, data, { resumeFrom: snap });
-    const secondHalf = await steps(resumed, 3);
+    const secondHalf = await trainSteps(resumed, 3);
     const endResumed = await resumed.snapshot();
     resumed.dispose();
 
     expect(timeless([...firstHalf, ...secondHalf])).toEqual(timeless(all));
     expect(endResumed.progress).toEqual(end.progress);
     expect([...endResumed.model.keys()].sort()).toEqual([...end.model.keys()].sort());
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
-    for (const [k, v] of end.optimizer) expect(Array.from(endResumed.optimizer.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
+    expectSameValues(endResumed.optimizer, end.optimizer);
   });
 });
 
@@ -128,23 +119,23 @@ describe.each(['simclr', 'byol'] as const)('%s checkpoint file', (method) => {
     const c = tinyConfig({ method, hvpMode: 'hard', numViews: 3, numTrainImages: 16, batchSize: 4, totalSteps: 8, temperature: 0.3, emaMomentum: 0.95 });
     const data = builtinDatasetFor(c);
     const straight = createTrainer(c, data);
-    const all = await steps(straight, 4);
+    const all = await trainSteps(straight, 4);
     const end = await straight.snapshot();
     straight.dispose();
 
     const first = createTrainer(c, data);
-    const head = await steps(first, 2);
+    const head = await trainSteps(first, 2);
     const bytes = encodeCheckpoint({ appVersion: APP_VERSION, createdAt: new Date(0).toISOString(), config: c, probeRng: createRng(5).getState(), dataset: fingerprintDataset(data), history: emptyHistory(), backend: 'cpu' }, await first.snapshot());
     first.dispose();
     const { record, snapshot, notes } = decodeCheckpoint(bytes, `${method}.safetensors`);
     expect(notes).toEqual([]);
     expect(record.config).toEqual(c);
     const resumed = createTrainer(record.config, data, { resumeFrom: snapshot });
-    const tail = await steps(resumed, 2);
+    const tail = await trainSteps(resumed, 2);
     const endResumed = await resumed.snapshot();
     resumed.dispose();
     expect(timeless([...head, ...tail])).toEqual(timeless(all));
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
   });
 });
 
@@ -153,7 +144,7 @@ describe('method checkpoints', () => {
     const c = tinyConfig({ method: 'byol', hvpMode: 'off' });
     const data = builtinDatasetFor(c);
     const t = createTrainer(c, data);
-    await steps(t, 1);
+    await trainSteps(t, 1);
     const snap = await t.snapshot();
     t.dispose();
     expect(() => createTrainer({ ...c, method: 'simclr' }, data, { resumeFrom: snap })).toThrow(/projector\.4|target\.|predictor/);

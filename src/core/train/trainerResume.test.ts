@@ -5,21 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, trainSteps } from '../../../tests/helpers/trainerSteps';
 import { createTrainer, type Trainer } from './trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-
-async function steps(t: Trainer, n: number): Promise<{ loss: number; selectedIou: number }[]> {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const m = await t.readStepMetrics(t.trainStep(), 1, 1);
-    out.push({ loss: m.loss, selectedIou: m.selectedIou });
-  }
-  return out;
-}
+const steps = async (t: Trainer, n: number) => (await trainSteps(t, n)).map(({ loss, selectedIou }) => ({ loss, selectedIou }));
 
 describe('trainer resume', () => {
   it.each(['hard', 'random', 'off'] as const)('S + snapshot + S equals 2S steps (hvpMode %s, crossing an epoch)', async (hvpMode) => {
@@ -46,8 +39,8 @@ describe('trainer resume', () => {
 
     expect([...firstHalf, ...secondHalf]).toEqual(all);
     expect(endResumed.progress).toEqual(end.progress);
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
-    for (const [k, v] of end.optimizer) expect(Array.from(endResumed.optimizer.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
+    expectSameValues(endResumed.optimizer, end.optimizer);
   });
 
   it('refuses a snapshot of another backbone width, naming the tensors, and leaks nothing', async () => {

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
+import { expectSameValues, trainSteps } from '../../../tests/helpers/trainerSteps';
 import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
 import { createTrainer, type Trainer } from './trainer';
@@ -19,14 +20,7 @@ beforeAll(async () => {
 const vitConfig = (overrides: Partial<RunConfig> = {}): RunConfig =>
   tinyConfig({ backbone: 'vit', imageSize: 16, vitPatchSize: 4, vitDim: 16, vitDepth: 2, vitHeads: 2, vitDropPath: 0.1, ...overrides });
 
-async function steps(t: Trainer, n: number): Promise<{ loss: number; selectedIou: number }[]> {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const m = await t.readStepMetrics(t.trainStep(), 1, 1);
-    out.push({ loss: m.loss, selectedIou: m.selectedIou });
-  }
-  return out;
-}
+const steps = async (t: Trainer, n: number) => (await trainSteps(t, n)).map(({ loss, selectedIou }) => ({ loss, selectedIou }));
 
 describe('trainer with the ViT backbone', () => {
   it('builds SimSiam on the ViT (CLS features → BN projector) and lowers the loss', async () => {
@@ -94,8 +88,8 @@ describe('trainer with the ViT backbone', () => {
 
     expect([...firstHalf, ...secondHalf]).toEqual(all);
     expect(endResumed.progress).toEqual(end.progress);
-    for (const [k, v] of end.model) expect(Array.from(endResumed.model.get(k)!.data), k).toEqual(Array.from(v.data));
-    for (const [k, v] of end.optimizer) expect(Array.from(endResumed.optimizer.get(k)!.data), k).toEqual(Array.from(v.data));
+    expectSameValues(endResumed.model, end.model);
+    expectSameValues(endResumed.optimizer, end.optimizer);
   });
 
   it('refuses a ResNet snapshot for a ViT config, naming a tensor', async () => {
