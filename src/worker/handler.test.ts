@@ -2,7 +2,7 @@
 // the tfjs CPU backend; no Worker involved.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
+import { nodeHandlerDeps, waitForMessage } from '../../tests/helpers/handlerHarness';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { createTrainer } from '../core/train/trainer';
 import { createHandler, type HandlerDeps } from './handler';
@@ -20,24 +20,12 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
     waiters.splice(0).forEach((w) => w());
   };
   const handle = createHandler({
-    post,
+    ...nodeHandlerDeps(post),
     initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: 'WebGPU: not in Node' }),
-    makeDataset: builtinDatasetFor,
-    makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
     ...overrides,
   });
-  const until = async (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.find(pred);
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  };
+  const until = (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) =>
+    waitForMessage(msgs, pred, { timeoutMs, pollMs: 50, onWait: (wake) => waiters.push(wake) });
   return { msgs, handle, until };
 }
 

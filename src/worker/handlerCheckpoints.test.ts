@@ -3,10 +3,9 @@
 // K steps and on stop, listed and deletable; a bad file or a load during a run changes nothing.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
+import { nodeHandlerDeps, waitForMessage } from '../../tests/helpers/handlerHarness';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { generateBuiltinDataset } from '../core/data/builtinDataset';
-import { createTrainer } from '../core/train/trainer';
 import { createMemoryAutosaveStore } from './autosaveStore';
 import { createHandler, type HandlerDeps } from './handler';
 import type { FromWorker } from './protocol';
@@ -17,22 +16,8 @@ beforeAll(async () => {
 
 function setup(overrides: Partial<HandlerDeps> = {}) {
   const msgs: FromWorker[] = [];
-  const handle = createHandler({
-    post: (m) => msgs.push(m),
-    initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: builtinDatasetFor,
-    makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
-    ...overrides,
-  });
-  const until = async (pred: (m: FromWorker) => boolean, from = 0, timeoutMs = 60_000) => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.slice(from).find(pred);
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const handle = createHandler({ ...nodeHandlerDeps((m) => msgs.push(m)), ...overrides });
+  const until = (pred: (m: FromWorker) => boolean, from = 0, timeoutMs = 60_000) => waitForMessage(msgs, pred, { from, timeoutMs });
   const losses = (from = 0) => msgs.slice(from).flatMap((m) => (m.type === 'metrics' ? [m.metrics.loss] : []));
   return { msgs, handle, until, losses };
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
+import { messagesOf, type Msg, nodeHandlerDeps, waitForType } from '../../tests/helpers/handlerHarness';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { encodeCheckpoint } from '../core/checkpoint/checkpointFile';
 import { fingerprintDataset } from '../core/data/fingerprint';
@@ -19,15 +20,11 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-type Msg<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
-
 function setup(overrides: Partial<HandlerDeps> = {}) {
   const msgs: FromWorker[] = [];
   const trainers: Trainer[] = [];
   const handle = createHandler({
-    post: (m) => msgs.push(m),
-    initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: builtinDatasetFor,
+    ...nodeHandlerDeps((m) => msgs.push(m)),
     makeTrainer: (c, d, r) => {
       const t = createTrainer(c, d, { resumeFrom: r });
       trainers.push(t);
@@ -35,16 +32,9 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
     },
     ...overrides,
   });
-  const until = async <T extends FromWorker['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Msg<T>> => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.find((m): m is Msg<T> => m.type === type && pred(m as Msg<T>));
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${type}; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const of = <T extends FromWorker['type']>(type: T) => msgs.filter((m): m is Msg<T> => m.type === type);
+  const until = <T extends FromWorker['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs = 60_000) =>
+    waitForType(msgs, type, pred, { timeoutMs });
+  const of = <T extends FromWorker['type']>(type: T) => messagesOf(msgs, type);
   return { msgs, handle, until, of, trainers };
 }
 

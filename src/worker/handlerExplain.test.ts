@@ -3,9 +3,8 @@
 // stages, that step's metrics, and a paused state one step further; Resume then goes on.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
+import { type Msg, nodeHandlerDeps, waitForType } from '../../tests/helpers/handlerHarness';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
-import { createTrainer } from '../core/train/trainer';
 import { createHandler } from './handler';
 import type { FromWorker } from './protocol';
 
@@ -13,26 +12,11 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-type Msg<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
-
 function setup() {
   const msgs: FromWorker[] = [];
-  const handle = createHandler({
-    post: (m) => msgs.push(m),
-    initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: builtinDatasetFor,
-    makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
-    yieldToEvents: () => new Promise((r) => setTimeout(r, 5)),
-  });
-  const until = async <T extends FromWorker['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Msg<T>> => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.find((m): m is Msg<T> => m.type === type && pred(m as Msg<T>));
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${type}; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const handle = createHandler({ ...nodeHandlerDeps((m) => msgs.push(m)), yieldToEvents: () => new Promise((r) => setTimeout(r, 5)) });
+  const until = <T extends FromWorker['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs = 60_000) =>
+    waitForType(msgs, type, pred, { timeoutMs, pollMs: 10 });
   return { msgs, handle, until };
 }
 

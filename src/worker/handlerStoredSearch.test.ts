@@ -5,11 +5,11 @@
 // dataset caches on in-memory key-value stores.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeHandlerDeps, waitForMessage } from '../../tests/helpers/handlerHarness';
 import { createMemoryDatasetKv } from '../../tests/helpers/memoryDatasetKv';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import { storedDatasetRef } from '../core/config/runConfig';
 import { decodeCheckpoint } from '../core/checkpoint/checkpointFile';
-import { createTrainer } from '../core/train/trainer';
 import { createDatasetCache, type DatasetCache } from './datasetCache';
 import { createHandler } from './handler';
 import type { FromWorker } from './protocol';
@@ -34,22 +34,8 @@ async function cacheWith(sets: { id: string; name: string; seed: number; created
 function setup(cache: DatasetCache) {
   const msgs: FromWorker[] = [];
   const datasets = createRunDatasets(async () => cache);
-  const handle = createHandler({
-    post: (m) => msgs.push(m),
-    initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: datasets.make,
-    findDataset: datasets.findByFingerprint,
-    makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
-  });
-  const until = async (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.find(pred);
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const handle = createHandler({ ...nodeHandlerDeps((m) => msgs.push(m)), makeDataset: datasets.make, findDataset: datasets.findByFingerprint });
+  const until = (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => waitForMessage(msgs, pred, { timeoutMs });
   return { msgs, handle, until };
 }
 

@@ -4,7 +4,7 @@
 // run untouched, and turn a diverged loss into a non-fatal error.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
+import { messagesOf, type Msg, nodeHandlerDeps, waitForType } from '../../tests/helpers/handlerHarness';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
 import type { RunConfig } from '../core/config/runConfig';
 import type { Dataset } from '../core/data/types';
@@ -16,17 +16,13 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-type Msg<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
-
 /** A handler whose trainers log every queued step as "<hvpMode>:<step>" and every dispose. */
 function setup(overrides: Partial<HandlerDeps> = {}, wrap: (t: Trainer) => Trainer = (t) => t) {
   const msgs: FromWorker[] = [];
   const stepLog: string[] = [];
   const disposed: string[] = [];
   const handle = createHandler({
-    post: (m) => msgs.push(m),
-    initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: builtinDatasetFor,
+    ...nodeHandlerDeps((m) => msgs.push(m)),
     makeTrainer: (c: RunConfig, d: Dataset, r) => {
       const t = createTrainer(c, d, { resumeFrom: r });
       const logged: Trainer = Object.create(t, {
@@ -37,16 +33,9 @@ function setup(overrides: Partial<HandlerDeps> = {}, wrap: (t: Trainer) => Train
     },
     ...overrides,
   });
-  const until = async <T extends FromWorker['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Msg<T>> => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.find((m): m is Msg<T> => m.type === type && pred(m as Msg<T>));
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${type}; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  const of = <T extends FromWorker['type']>(type: T) => msgs.filter((m): m is Msg<T> => m.type === type);
+  const until = <T extends FromWorker['type']>(type: T, pred: (m: Msg<T>) => boolean = () => true, timeoutMs = 60_000) =>
+    waitForType(msgs, type, pred, { timeoutMs, pollMs: 10 });
+  const of = <T extends FromWorker['type']>(type: T) => messagesOf(msgs, type);
   return { msgs, handle, until, of, stepLog, disposed };
 }
 

@@ -3,9 +3,8 @@
 // the run is untouched, and the checkpoint export of the same run works, loads back and trains on.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinDatasetFor } from '../../tests/helpers/builtinDatasetFor';
+import { nodeHandlerDeps, waitForMessage } from '../../tests/helpers/handlerHarness';
 import { tinyConfig } from '../../tests/helpers/tinyConfig';
-import { createTrainer } from '../core/train/trainer';
 import { createHandler } from './handler';
 import type { FromWorker } from './protocol';
 
@@ -15,21 +14,8 @@ beforeAll(async () => {
 
 function setup() {
   const msgs: FromWorker[] = [];
-  const handle = createHandler({
-    post: (m) => msgs.push(m),
-    initBackend: async () => ({ name: 'cpu', adapter: 'JavaScript CPU', fallbackReason: null }),
-    makeDataset: builtinDatasetFor,
-    makeTrainer: (c, d, r) => createTrainer(c, d, { resumeFrom: r }),
-  });
-  const until = async (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => {
-    const t0 = Date.now();
-    for (;;) {
-      const found = msgs.find(pred);
-      if (found) return found;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out; got ${msgs.map((m) => m.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const handle = createHandler(nodeHandlerDeps((m) => msgs.push(m)));
+  const until = (pred: (m: FromWorker) => boolean, timeoutMs = 60_000) => waitForMessage(msgs, pred, { timeoutMs });
   return { handle, until };
 }
 
