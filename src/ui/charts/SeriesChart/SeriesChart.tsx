@@ -74,6 +74,16 @@ export interface SeriesChartProps {
 
 const defaultFormat = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3));
 const TICK = { fontSize: 11 };
+
+/** The props every axis shares: numeric, exactly the nice scale's domain and ticks, all labelled. */
+const scaleProps = (scale: NiceScale) => ({
+  type: 'number' as const,
+  domain: scale.domain,
+  ticks: scale.ticks,
+  interval: 0,
+  tick: TICK,
+  tickFormatter: (v: number) => formatTick(v, scale.step),
+});
 const AXIS_TITLE = { fontSize: 11, fill: '#5a6472' };
 const REFERENCE_DASH = '6 4';
 
@@ -128,22 +138,12 @@ export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], yLimits,
         <CartesianGrid yAxisId="left" stroke="#e6e9ee" strokeDasharray="3 3" />
         <XAxis
           dataKey="step"
-          type="number"
-          domain={xScale.domain}
-          ticks={xScale.ticks}
-          interval={0}
-          tick={TICK}
-          tickFormatter={(v: number) => formatTick(v, xScale.step)}
+          {...scaleProps(xScale)}
           label={{ value: 'step', position: 'insideBottomRight', offset: -2, ...AXIS_TITLE }}
         />
         <YAxis
           yAxisId="left"
-          type="number"
-          domain={leftScale.domain}
-          ticks={leftScale.ticks}
-          interval={0}
-          tick={TICK}
-          tickFormatter={(v: number) => formatTick(v, leftScale.step)}
+          {...scaleProps(leftScale)}
           width={yLabel ? 58 : 48}
           label={yLabel ? { value: yLabel, angle: -90, position: 'insideLeft', offset: 10, ...AXIS_TITLE } : undefined}
         />
@@ -151,12 +151,7 @@ export function SeriesChart({ data, series, yDomain = ['auto', 'auto'], yLimits,
           <YAxis
             yAxisId="right"
             orientation="right"
-            type="number"
-            domain={rightScale.domain}
-            ticks={rightScale.ticks}
-            interval={0}
-            tick={TICK}
-            tickFormatter={(v: number) => formatTick(v, rightScale.step)}
+            {...scaleProps(rightScale)}
             width={rightAxis.label ? 58 : 48}
             label={rightAxis.label ? { value: rightAxis.label, angle: 90, position: 'insideRight', offset: 10, ...AXIS_TITLE } : undefined}
           />

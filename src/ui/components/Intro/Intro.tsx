@@ -71,7 +71,7 @@ export function Intro({ maxSteps }: IntroProps) {
           Pretraining with Hard Views</a> (arXiv 2310.03940).
         </p>
         <div className={styles.actions}>
-          <button type="button" className={styles.primary} data-testid="intro-quick-demo" disabled={!demo.canRun} onClick={demo.run}
+          <button type="button" className="action-primary" data-testid="intro-quick-demo" disabled={!demo.canRun} onClick={demo.run}
             title={isSoftware ? 'Loads the quick demo settings on the wasm engine (faster than this software GPU) and starts.' : 'Loads the quick demo settings and starts.'}>
             ▶ Run the quick demo (about a minute)
           </button>

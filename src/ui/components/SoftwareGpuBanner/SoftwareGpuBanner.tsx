@@ -38,7 +38,7 @@ export function SoftwareGpuBanner({ maxSteps }: SoftwareGpuBannerProps) {
         runs on the CPU here, so a step of the default settings takes many seconds. The wasm engine is several times
         faster on this machine, and the quick demo shows what HVP does within about a minute.
         <span className={styles.actions}>
-          <button type="button" className={styles.primary} data-testid="software-gpu-quick-demo" disabled={!demo.canRun} onClick={demo.run}>
+          <button type="button" className="action-primary" data-testid="software-gpu-quick-demo" disabled={!demo.canRun} onClick={demo.run}>
             ▶ Run the quick demo on wasm
           </button>
           <button type="button" data-testid="software-gpu-use-wasm" disabled={!canEdit || preferred === 'wasm'} onClick={useWasm}
