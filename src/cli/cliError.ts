@@ -3,6 +3,7 @@
  * Anything else that reaches main is an unexpected error: one line too, the stack only with --verbose.
  * Must not import: tfjs, gpu/, worker/, ui/.
  */
+import { UserError } from '../core/userError';
 
 /** Exit codes: 0 success, 1 the operation failed, 2 bad usage or invalid settings, 130 interrupted (Ctrl-C). */
 export const EXIT_OK = 0;
@@ -11,14 +12,14 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
 /** A failure with a message (what) and a hint (what to do), and the exit code to leave with. */
-export class CliError extends Error {
+export class CliError extends UserError {
   override name = 'CliError';
   constructor(
     message: string,
-    readonly hint: string,
+    hint: string,
     readonly exitCode: number = EXIT_FAILURE,
   ) {
-    super(message);
+    super(message, hint);
   }
 }
 
@@ -32,7 +33,7 @@ export class UsageError extends CliError {
 
 /** The one line an error prints: `message hint`, with sentence punctuation between the two. */
 export function errorLine(e: unknown): string {
-  if (e instanceof CliError) return e.hint ? `${withStop(e.message)} ${e.hint}` : e.message;
+  if (e instanceof UserError) return e.hint ? `${withStop(e.message)} ${e.hint}` : e.message;
   return e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
 }
 

@@ -4,6 +4,7 @@
  * it with the real streams; tests call it with buffers.
  * Must not import: worker/, ui/, gpu/ (backend.ts brings gpu/register).
  */
+import { isUserError } from '../core/userError';
 import { APP_VERSION } from '../core/version';
 import { commandSpec, hasFlag, parseArgs, type CommandName, type ParsedArgs } from './args';
 import { CliError, errorLine, EXIT_FAILURE, EXIT_OK } from './cliError';
@@ -48,7 +49,7 @@ export async function runCli(argv: readonly string[], stdout: TextStream, stderr
   } catch (e) {
     const code = e instanceof CliError ? e.exitCode : EXIT_FAILURE;
     const line = errorLine(e);
-    const isUnexpected = !(e instanceof CliError);
+    const isUnexpected = !isUserError(e);
     stderr.write(`error: ${line}${isUnexpected && !modes.isVerbose ? ' (run again with --verbose for the stack trace)' : ''}\n`);
     if (modes.isVerbose && e instanceof Error && e.stack) stderr.write(`${e.stack}\n`);
     out.event({ type: 'error', message: line, exitCode: code });
