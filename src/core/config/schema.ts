@@ -11,6 +11,8 @@ import {
   BACKBONE_NAMES, BACKEND_NAMES, DEFAULT_CONFIG, HVP_MODES, isDatasetRef, METHOD_NAMES, OPTIMIZER_NAMES, RESNET_NAMES,
   type BackboneName, type MethodName, type RunConfig,
 } from './runConfig';
+import { parseDecimal } from './decimal';
+import { describeValue, quoteText } from './valueText';
 
 /** Section of the config panel a field appears in. */
 export type FieldGroup = 'method' | 'data' | 'model' | 'optim' | 'augment' | 'eval' | 'run';
@@ -153,20 +155,30 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Checks one raw value against its schema row; returns the parsed value or an issue. */
+/** Checks one raw value against its schema row; returns the parsed value or an issue. Any value
+ * is accepted as input (objects, arrays, hostile getters): it is type-checked before use, and the
+ * message echoes at most a shortened form of it (valueText.ts). Never throws. */
 export function checkField(spec: FieldSpec, raw: unknown): { value?: RunConfig[keyof RunConfig]; issue?: ConfigIssue } {
+  const refuse = (message: string) => ({ issue: { key: spec.key, message: `${spec.label}: ${message}` } });
   if (spec.kind === 'dataset') {
     if (isDatasetRef(raw)) return { value: raw };
-    return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is neither builtin nor stored:<id> (id: lowercase letters, digits and '-').` } };
+    return refuse(`${describeValue(raw)} is neither builtin nor stored:<id> (id: lowercase letters, digits and '-').`);
   }
   if (spec.kind === 'enum') {
     if (typeof raw === 'string' && spec.choices.includes(raw)) return { value: raw as RunConfig[keyof RunConfig] };
-    return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is not one of ${spec.choices.join(', ')}.` } };
+    return refuse(`${describeValue(raw)} is not one of ${spec.choices.join(', ')}.`);
   }
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  if (!Number.isFinite(n)) return { issue: { key: spec.key, message: `${spec.label}: "${String(raw)}" is not a number.` } };
-  if (spec.kind === 'int' && !Number.isInteger(n)) return { issue: { key: spec.key, message: `${spec.label}: ${n} must be a whole number.` } };
-  if (n < spec.min || n > spec.max) return { issue: { key: spec.key, message: `${spec.label}: ${n} is out of range ${spec.min}–${spec.max}.` } };
+  const range = `${spec.min}–${spec.max}`;
+  let n: number;
+  if (typeof raw === 'number') n = raw === 0 ? 0 : raw;
+  else if (typeof raw === 'string') {
+    const parsed = parseDecimal(raw);
+    if (parsed.problem !== undefined) return refuse(`${parsed.problem}${parsed.problem.endsWith('is not a number') ? '' : `; allowed range ${range}`}.`);
+    n = parsed.value;
+  } else return refuse(`got ${describeValue(raw)}, expected a number in ${range}.`);
+  if (!Number.isFinite(n)) return refuse(`${describeValue(n)} is not a finite number; allowed range ${range}.`);
+  if (spec.kind === 'int' && !Number.isInteger(n)) return refuse(`${n} must be a whole number in ${range}.`);
+  if (n < spec.min || n > spec.max) return refuse(`${n} is out of range ${range}.`);
   return { value: n as RunConfig[keyof RunConfig] };
 }
 
@@ -211,21 +223,53 @@ function ibotIssues(c: RunConfig): ConfigIssue[] {
   return issues;
 }
 
+/** Schema rows by key, for inputs with many keys. */
+const SPEC_BY_KEY: ReadonlyMap<string, FieldSpec> = new Map(CONFIG_SCHEMA.map((s) => [s.key, s]));
+/** Most unknown keys named one by one; the rest are counted. */
+const MAX_UNKNOWN_NAMED = 5;
+
 /** Validates a full or partial config on top of `base`. Invalid values are refused (kept at base)
- * and reported; the result is always a valid config only when `issues` is empty. */
+ * and reported; the result is always a valid config only when `issues` is empty. `input` may be
+ * anything (a parsed file, a checkpoint's record): a non-object, a getter that throws and an
+ * unknown key (`__proto__` included) become issues, never exceptions; unknown keys share one issue. */
 export function validateConfig(input: Partial<Record<keyof RunConfig, unknown>>, base: RunConfig = DEFAULT_CONFIG): { config: RunConfig; issues: ConfigIssue[] } {
   const config: RunConfig = { ...base };
   const issues: ConfigIssue[] = [];
-  for (const [key, raw] of Object.entries(input)) {
-    const spec = CONFIG_SCHEMA.find((s) => s.key === key);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { config, issues: [{ key: 'config', message: `The settings are ${describeValue(input)}, not an object of settings.` }] };
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch {
+    return { config, issues: [{ key: 'config', message: 'The settings could not be read.' }] };
+  }
+  const unknown: string[] = [];
+  for (const key of keys) {
+    const spec = SPEC_BY_KEY.get(key);
     if (!spec) {
-      issues.push({ key: 'config', message: `Unknown setting "${key}".` });
+      unknown.push(key);
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = (input as Record<string, unknown>)[key];
+    } catch {
+      issues.push({ key: spec.key, message: `${spec.label}: its value could not be read.` });
       continue;
     }
     const r = checkField(spec, raw);
     if (r.issue) issues.push(r.issue);
     else (config as unknown as Record<string, unknown>)[key] = r.value;
   }
+  if (unknown.length) issues.push({ key: 'config', message: unknownSettingsText(unknown) });
   issues.push(...crossFieldIssues(config));
   return { config, issues };
+}
+
+/** `Unknown setting "a".` or `Unknown settings "a", "b" and 3 more.` — each name shortened. */
+export function unknownSettingsText(keys: readonly string[]): string {
+  const named = keys.slice(0, MAX_UNKNOWN_NAMED).map((k) => quoteText(k)).join(', ');
+  const rest = keys.length - Math.min(keys.length, MAX_UNKNOWN_NAMED);
+  return `Unknown setting${keys.length > 1 ? 's' : ''} ${named}${rest > 0 ? ` and ${rest} more` : ''}.`;
 }

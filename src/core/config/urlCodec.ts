@@ -3,11 +3,13 @@
  *
  * Only values that differ from the defaults are written, keyed by the RunConfig field name.
  * Decoding never throws: unknown keys and invalid values fall back to the default and come back
- * as warnings for the UI to show.
+ * as warnings for the UI to show. Warnings echo at most a shortened value or key, and a link with
+ * many bad values gets a bounded list (the first few and a count).
  * Must not import: tfjs, DOM.
  */
 import { DEFAULT_CONFIG, type RunConfig } from './runConfig';
 import { CONFIG_SCHEMA, checkField, crossFieldIssues } from './schema';
+import { quoteText } from './valueText';
 
 /** Encodes the fields of `config` that differ from the defaults, in schema order. */
 export function encodeConfig(config: RunConfig): string {
@@ -42,7 +44,7 @@ export function decodeConfig(search: string): { config: RunConfig; warnings: str
   for (const [key, raw] of params) {
     const spec = CONFIG_SCHEMA.find((s) => s.key === key);
     if (!spec) {
-      if (!IGNORED_PARAMS.has(key)) warnings.push(`Unknown URL setting "${key}" was ignored.`);
+      if (!IGNORED_PARAMS.has(key)) warnings.push(`Unknown URL setting ${quoteText(key)} was ignored.`);
       continue;
     }
     const r = checkField(spec, raw);
@@ -59,11 +61,20 @@ export function decodeConfig(search: string): { config: RunConfig; warnings: str
   }
   // A reset can itself break a rule (e.g. batch reset to 64 with 16 images): fall back fully.
   if (crossFieldIssues(config).length > 0) {
-    warnings.push('The URL settings contradict each other; all settings were reset to the defaults.');
-    return { config: { ...DEFAULT_CONFIG }, warnings };
+    return { config: { ...DEFAULT_CONFIG }, warnings: [...boundWarnings(warnings), 'The URL settings contradict each other; all settings were reset to the defaults.'] };
   }
-  return { config, warnings };
+  return { config, warnings: boundWarnings(warnings) };
+}
+
+/** Most warnings a link produces; past it the rest are counted in one last line. */
+export const MAX_URL_WARNINGS = 12;
+
+/** `warnings` cut to MAX_URL_WARNINGS lines, the last one counting what was left out. */
+function boundWarnings(warnings: string[]): string[] {
+  if (warnings.length <= MAX_URL_WARNINGS) return warnings;
+  const kept = warnings.slice(0, MAX_URL_WARNINGS - 1);
+  return [...kept, `…and ${warnings.length - kept.length} more values of this link were not used.`];
 }
 
 /** Query parameters that are not config fields but are used by the app (e.g. `autostart`). */
-const IGNORED_PARAMS = new Set(['autostart', 'maxSteps']);
+const IGNORED_PARAMS = new Set(['autostart', 'maxSteps', 'classroom']);
