@@ -23,4 +23,16 @@ describe('UrlWarnings', () => {
     store.getState().dismissUrlWarnings();
     expect(render(store)).toBe('');
   });
+
+  it('cuts each line and the list to a bounded size, whatever the link held', () => {
+    const store = createAppStore();
+    const long = `maxSteps="${'9'.repeat(1 << 20)}" is not a whole number ≥ 1; the run goes to its total steps.`;
+    store.getState().loadConfig(store.getState().config, [long, ...Array.from({ length: 30 }, (_, i) => `Unknown URL setting "u${i}" was ignored.`)]);
+    const html = render(store);
+    expect(html.length).toBeLessThan(10_000);
+    expect(html).toContain('31 values in this link');
+    expect(html).toContain('… (1048647 characters)');
+    expect(html).toContain('…and 19 more.');
+    expect(html).not.toContain('&quot;u11&quot;');
+  });
 });
