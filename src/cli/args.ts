@@ -1,9 +1,12 @@
 /**
  * Command-line parsing: the table of commands and their options, `parseArgs` (argv → command,
  * positionals, option values), and typed readers that turn a bad value into a UsageError naming the
- * option, the value and what is allowed. Options take `--name value` or `--name=value`.
+ * option, the value and what is allowed. Options take `--name value` or `--name=value`. Numbers are
+ * plain decimals (no 0x/0b/0o, no Infinity); messages echo arguments shortened (core/config/valueText).
  * Must not import: tfjs, gpu/, worker/, ui/.
  */
+import { parseDecimal } from '../core/config/decimal';
+import { quoteText, shortText } from '../core/config/valueText';
 import { UsageError } from './cliError';
 
 /** Commands the CLI runs. */
@@ -122,7 +125,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const spec = COMMANDS.find((c) => c.name === first);
   if (!spec) {
     const guess = first.startsWith('-') ? ' Put the command first, e.g. `npm run cli -- train --steps 10`.' : '';
-    throw new UsageError(`Unknown command "${first}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}.${guess}`, helpHint());
+    throw new UsageError(`Unknown command ${quoteText(first)}; the commands are ${COMMANDS.map((c) => c.name).join(', ')}.${guess}`, helpHint());
   }
   if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', positionals: [spec.name], values: new Map(), lists: new Map() };
   const values = new Map<string, string>();
@@ -139,10 +142,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const opt = spec.options.find((o) => o.name === name);
     if (!opt) {
       const known = spec.options.map((o) => `--${o.name}`).join(', ');
-      throw new UsageError(`Unknown option --${name} for "${spec.name}"; it takes ${known || 'no options'}.`, helpHint(spec.name));
+      throw new UsageError(`Unknown option --${shortText(name)} for "${spec.name}"; it takes ${known || 'no options'}.`, helpHint(spec.name));
     }
     if (opt.kind === 'flag') {
-      if (eq >= 0) throw new UsageError(`Option --${name} takes no value (got "${arg}").`, helpHint(spec.name));
+      if (eq >= 0) throw new UsageError(`Option --${name} takes no value (got ${quoteText(arg)}).`, helpHint(spec.name));
       values.set(name, 'true');
       continue;
     }
@@ -159,7 +162,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       while (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) more.push(rest[++i]!);
       lists.set(name, [...(lists.get(name) ?? []), value, ...more]);
     } else if (opt.kind === 'list') lists.set(name, [...(lists.get(name) ?? []), value]);
-    else if (values.has(name)) throw new UsageError(`Option --${name} was given twice ("${values.get(name)}" and "${value}").`, 'Give it once.');
+    else if (values.has(name)) throw new UsageError(`Option --${name} was given twice (${quoteText(values.get(name)!)} and ${quoteText(value)}).`, 'Give it once.');
     else values.set(name, value);
   }
   const required = spec.positionals.filter((p) => !p.startsWith('['));
@@ -168,7 +171,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (positionals.length > spec.positionals.length) {
     const extra = positionals.slice(spec.positionals.length);
-    throw new UsageError(`"${spec.name}" got unexpected argument(s): ${extra.map((a) => `"${a}"`).join(' ')}.`, `${spec.positionals.length ? `It takes ${spec.positionals.join(' ')} only.` : 'It takes no positional arguments; options start with --.'} ${helpHint(spec.name)}`);
+    throw new UsageError(`"${spec.name}" got unexpected argument(s): ${extra.slice(0, 5).map((a) => quoteText(a)).join(' ')}${extra.length > 5 ? ` …and ${extra.length - 5} more` : ''}.`, `${spec.positionals.length ? `It takes ${spec.positionals.join(' ')} only.` : 'It takes no positional arguments; options start with --.'} ${helpHint(spec.name)}`);
   }
   return { command: spec.name, positionals, values, lists };
 }
@@ -182,9 +185,11 @@ export function intOption(a: ParsedArgs, name: string, min: number, max: number)
 export function intOption(a: ParsedArgs, name: string, min: number, max: number, fallback?: number): number | undefined {
   const raw = a.values.get(name);
   if (raw === undefined) return fallback;
-  const n = raw.trim() === '' ? NaN : Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}".`, helpHint(a.command));
+  const parsed = parseDecimal(raw);
+  const n = parsed.value;
+  if (n === undefined || !Number.isInteger(n) || n < min || n > max) {
+    const why = parsed.reason === undefined ? '' : ` (${parsed.reason})`;
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${quoteText(raw)}${why}.`, helpHint(a.command));
   }
   return n;
 }
@@ -193,7 +198,7 @@ export function intOption(a: ParsedArgs, name: string, min: number, max: number,
 export function choiceOption<T extends string>(a: ParsedArgs, name: string, choices: readonly T[], fallback: T | undefined): T | undefined {
   const raw = a.values.get(name);
   if (raw === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${raw}".`, helpHint(a.command));
+  if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${quoteText(raw)}.`, helpHint(a.command));
   return raw as T;
 }
 
