@@ -2,9 +2,10 @@
  * Worker protocol: closed discriminated unions for both directions, plus PROTOCOL_VERSION.
  * Requests carry an `id` that the worker echoes in `ack`/`error`; streamed events
  * (metrics, knn, probe, progress) are their own variants.
- * Must not import: tfjs (type-only imports from core are fine), DOM, React.
+ * Must not import: tfjs (type-only imports from core are fine; core/config/valueText is pure), DOM, React.
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
+import { describeValue, shortText } from '../core/config/valueText';
 import type { EvaluationEvent, OfflineProbeResult } from '../core/train/evaluationMetrics';
 import type { StepExplanation } from '../core/train/stepExplanation';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
@@ -107,8 +108,19 @@ export type FromWorker =
   /** Both twins' kNN and online linear probe after the same step. */
   | { type: 'twinEval'; row: TwinEvalRow };
 
-/** Turns any thrown value into a SerializedError (never toString()). */
+/** Turns any thrown value into a SerializedError (never toString()). Never throws itself: a thrown
+ * non-Error that JSON cannot write (a cycle, a BigInt, a 10^5-deep array) is named by its kind. */
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
-  return { name: 'Error', message: typeof e === 'string' ? e : JSON.stringify(e) };
+  if (typeof e === 'string') return { name: 'Error', message: e };
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(e);
+  } catch {
+    text = undefined;
+  }
+  return { name: 'Error', message: text === undefined ? `A non-error value was thrown (${describeValue(e)}).` : shortText(text, MAX_THROWN_VALUE_CHARS) };
 }
+
+/** Most characters of a thrown non-Error value's JSON that an error message carries. */
+const MAX_THROWN_VALUE_CHARS = 500;

@@ -7,6 +7,7 @@
  */
 import type { LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
 import type { RunConfig } from '../core/config/runConfig';
+import { ConfigValueError } from '../core/config/configValueError';
 import { validateConfig } from '../core/config/schema';
 import { createRunLoop, type RunEvent } from '../core/train/runLoop';
 import type { Trainer } from '../core/train/trainer';
@@ -69,7 +70,7 @@ export function createRunSession(state: WorkerState, deps: HandlerDeps, { fail, 
 
   async function start(id: number, config: RunConfig, maxSteps?: number): Promise<void> {
     const { issues } = validateConfig(config);
-    if (issues.length > 0) return fail(new RangeError(issues.map((i) => i.message).join(' ')), 'Fix the highlighted settings and start again.', id);
+    if (issues.length > 0) return fail(new ConfigValueError(issues, 'Fix the highlighted settings and start again.'), 'Fix the highlighted settings and start again.', id);
     if (twin.isActive) return warn(new Error('A twin run is in progress, so the single run was not started.'), TWIN_HINT, id);
     if (isRunActive(state)) return fail(new Error('A run is already in progress.'), 'Stop the current run before starting a new one.', id);
     post({ type: 'ack', id });

@@ -11,6 +11,7 @@
  * Must not import: ui/, DOM.
  */
 import type { RunConfig } from '../core/config/runConfig';
+import { ConfigValueError } from '../core/config/configValueError';
 import { validateConfig } from '../core/config/schema';
 import { TWIN_ARMS, twinConfigs, type TwinArm } from '../core/config/twinConfig';
 import type { Dataset } from '../core/data/types';
@@ -141,7 +142,10 @@ export function createTwinRunner(deps: TwinDeps): TwinRunner {
       if (blocked) return warn(new Error(blocked), 'Pause or stop the single run first; a paused single run stays paused and keeps its model, charts and checkpoints.', id);
       const configs = twinConfigs(config);
       const issues = [...validateConfig(configs.off).issues, ...validateConfig(configs.on).issues];
-      if (issues.length > 0) return warn(new RangeError([...new Set(issues.map((i) => i.message))].join(' ')), 'Fix the highlighted settings and start the twin run again.', id);
+      if (issues.length > 0) {
+        const unique = issues.filter((issue, i) => issues.findIndex((o) => o.message === issue.message) === i);
+        return warn(new ConfigValueError(unique, 'Fix the highlighted settings and start the twin run again.'), 'Fix the highlighted settings and start the twin run again.', id);
+      }
       step = 0;
       targetStep = Math.min(maxSteps ?? config.totalSteps, config.totalSteps);
       isPauseRequested = false;

@@ -1,11 +1,13 @@
 /**
  * What the worker's services share: the handler's injected dependencies (`HandlerDeps`), the ONE
  * mutable state object they all read and write (backend, dataset cache, the single run's session,
- * whether a run is being prepared), and the two error replies every service posts.
+ * whether a run is being prepared), and the two error replies every service posts (a UserError
+ * reaches the UI as its message and its own hint).
  * Services get this object; none keeps its own copy of these fields.
  * Must not import: ui/, DOM.
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
+import { isUserError } from '../core/userError';
 import type { DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
 import type { LoopState } from '../core/train/runLoop';
@@ -58,8 +60,9 @@ const ACTIVE: readonly LoopState[] = ['running', 'paused'];
 /** A single run is being prepared, or its loop is running or paused. */
 export const isRunActive = (s: WorkerState) => s.isPreparing || (s.session !== null && ACTIVE.includes(s.session.loop.state) && s.running !== null);
 
-/** The hint an error brings along (dataset errors say which setting to change), else `fallback`. */
-export const hintOf = (e: unknown, fallback: string): string => (e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : fallback);
+/** The hint an error brings along (a UserError's, or dataset errors saying which setting to change)
+ * when it has one, else `fallback`. */
+export const hintOf = (e: unknown, fallback: string): string => (e instanceof Error && 'hint' in e && typeof e.hint === 'string' && e.hint !== '' ? e.hint : fallback);
 
 /** What the twin-run guards of the single run say. */
 export const TWIN_HINT = 'Stop the twin run first (Twin run panel); its curves stay in that panel.';
@@ -70,9 +73,12 @@ export interface Replies {
   warn: (e: unknown, hint: string, id?: number) => void;
 }
 
+/** The replies; a UserError's own hint (what to do about this very error) wins over the caller's
+ * general one, and its message is what the UI shows (the UI never shows a stack). */
 export function createReplies(post: HandlerDeps['post']): Replies {
+  const hintFor = (e: unknown, hint: string): string => (isUserError(e) ? hintOf(e, hint) : hint);
   return {
-    fail: (e, hint, id) => post({ type: 'error', id, error: serializeError(e), isFatal: true, hint }),
-    warn: (e, hint, id) => post({ type: 'error', id, error: serializeError(e), isFatal: false, hint }),
+    fail: (e, hint, id) => post({ type: 'error', id, error: serializeError(e), isFatal: true, hint: hintFor(e, hint) }),
+    warn: (e, hint, id) => post({ type: 'error', id, error: serializeError(e), isFatal: false, hint: hintFor(e, hint) }),
   };
 }
