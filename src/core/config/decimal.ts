@@ -11,20 +11,22 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Longest numeral read; a longer one is refused before the pattern runs over it. */
 const MAX_NUMERAL_CHARS = 64;
 
-/** A parsed numeral, or why the text is not one (a sentence fragment that quotes the text, shortened). */
-export type DecimalResult = { value: number; problem?: undefined } | { value?: undefined; problem: string };
+/** A parsed numeral, or why the text is not one: `problem` is a sentence fragment that quotes the
+ * text (shortened); `reason` the part after "is", present when there is more to say than "not a number". */
+export type DecimalResult = { value: number; problem?: undefined; reason?: undefined } | { value?: undefined; problem: string; reason?: string };
 
 /** Parses `text` as a plain decimal number; -0 reads as 0. */
 export function parseDecimal(text: string): DecimalResult {
   const t = text.trim();
   const shown = quoteText(text);
-  if (t.length > MAX_NUMERAL_CHARS) return { problem: `${shown} is not a number` };
+  const refuse = (reason?: string): DecimalResult => ({ problem: `${shown} is ${reason ?? 'not a number'}`, reason });
+  if (t.length > MAX_NUMERAL_CHARS) return refuse();
   if (DECIMAL.test(t)) {
     const value = Number(t);
-    if (!Number.isFinite(value)) return { problem: `${shown} is too large to be a number here` };
+    if (!Number.isFinite(value)) return refuse('too large to be a number here');
     return { value: value === 0 ? 0 : value };
   }
-  if (/^[+-]?0[xXbBoO]/.test(t)) return { problem: `${shown} is not a plain decimal number (hexadecimal, binary and octal forms are refused)` };
-  if (/^[+-]?(?:Infinity|inf)$/i.test(t)) return { problem: `${shown} is not a finite number` };
-  return { problem: `${shown} is not a number` };
+  if (/^[+-]?0[xXbBoO]/.test(t)) return refuse('not a plain decimal number (hexadecimal, binary and octal forms are refused)');
+  if (/^[+-]?(?:Infinity|inf)$/i.test(t)) return refuse('not a finite number');
+  return refuse();
 }

@@ -132,7 +132,7 @@ describe('URL decoding with hostile values', () => {
     expect(parseStepLimit('20')).toEqual({ maxSteps: 20 });
     expect(parseStepLimit(' 20 ')).toEqual({ maxSteps: 20 });
     expect(parseStepLimit('1e308')).toEqual({ maxSteps: 1_000_000, warning: 'maxSteps="1e308" is above 1000000, the most steps a run can have; using 1000000.' });
-    expect(parseStepLimit('0x10')).toEqual({ maxSteps: null, warning: 'maxSteps="0x10" is not a whole number ≥ 1 (is not a plain decimal number (hexadecimal, binary and octal forms are refused)); the run goes to its total steps.' });
+    expect(parseStepLimit('0x10')).toEqual({ maxSteps: null, warning: 'maxSteps="0x10" is not a whole number ≥ 1 (not a plain decimal number (hexadecimal, binary and octal forms are refused)); the run goes to its total steps.' });
     expect(parseStepLimit('abc').warning).toBe('maxSteps="abc" is not a whole number ≥ 1; the run goes to its total steps.');
     for (const t of HOSTILE_TEXTS) {
       const r = parseStepLimit(t);

@@ -173,7 +173,7 @@ export function checkField(spec: FieldSpec, raw: unknown): { value?: RunConfig[k
   if (typeof raw === 'number') n = raw === 0 ? 0 : raw;
   else if (typeof raw === 'string') {
     const parsed = parseDecimal(raw);
-    if (parsed.problem !== undefined) return refuse(`${parsed.problem}${parsed.problem.endsWith('is not a number') ? '' : `; allowed range ${range}`}.`);
+    if (parsed.problem !== undefined) return refuse(`${parsed.problem}${parsed.reason === undefined ? '' : `; allowed range ${range}`}.`);
     n = parsed.value;
   } else return refuse(`got ${describeValue(raw)}, expected a number in ${range}.`);
   if (!Number.isFinite(n)) return refuse(`${describeValue(n)} is not a finite number; allowed range ${range}.`);

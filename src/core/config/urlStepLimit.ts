@@ -18,7 +18,7 @@ export function parseStepLimit(raw: string): { maxSteps: number | null; warning?
   const parsed = parseDecimal(raw);
   const n = parsed.value;
   if (n === undefined || !Number.isInteger(n) || n < 1) {
-    const why = parsed.problem !== undefined && !parsed.problem.endsWith('is not a number') ? ` (${parsed.problem.slice(parsed.problem.indexOf(' is ') + 1)})` : '';
+    const why = parsed.reason === undefined ? '' : ` (${parsed.reason})`;
     return { maxSteps: null, warning: `maxSteps=${quoteText(raw)} is not a whole number ≥ 1${why}; the run goes to its total steps.` };
   }
   if (n > MAX_URL_STEP_LIMIT) {
