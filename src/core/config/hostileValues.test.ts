@@ -122,6 +122,13 @@ describe('URL decoding with hostile values', () => {
     for (const w of warnings) expect(w.length).toBeLessThan(MAX_MESSAGE);
   });
 
+  it('ignores __proto__ and other prototype keys with a warning, changing nothing', () => {
+    const { config, warnings } = decodeConfig('__proto__=1&constructor=2&toString=3&__proto__%5Bx%5D=4&hasOwnProperty=5');
+    expect(config).toEqual(DEFAULT_CONFIG);
+    expect(warnings).toEqual(['__proto__', 'constructor', 'toString', '__proto__[x]', 'hasOwnProperty'].map((k) => `Unknown URL setting "${k}" was ignored.`));
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
   it('bounds the number of warnings of a link with thousands of bad values', () => {
     const { warnings } = decodeConfig(Array.from({ length: 5000 }, (_, i) => `bad${i}=1&numViews=x${i}`).join('&'));
     expect(warnings).toHaveLength(12);
