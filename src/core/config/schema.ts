@@ -5,6 +5,8 @@
  * Every `help` text states the default, the recommended range and what goes wrong outside it;
  * the UI shows its first sentences (or the row's `summary`) as the field's tooltip and the whole
  * text behind the tooltip's "more" (schemaHelp.ts).
+ * Validation takes any value from anywhere (panel, link, CLI, checkpoint) and never throws: numbers
+ * are plain decimals (decimal.ts), and messages echo values shortened (valueText.ts).
  * Must not import: tfjs, DOM, React.
  */
 import {
