@@ -3,11 +3,13 @@
  * (wrong header, bad offsets, truncated data, unsupported dtype) or when tensors handed to the
  * encoder cannot be written. A reader's message opens with what is wrong in plain words and what
  * to do, then the technical detail in parentheses (`fileProblem`).
+ * A UserError, so the CLI prints it as one line and the app shows it as a message.
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
+import { UserError } from '../userError';
 
 /** A malformed checkpoint file or an unwritable tensor; `message` says what and where. */
-export class CheckpointFormatError extends Error {
+export class CheckpointFormatError extends UserError {
   override name = 'CheckpointFormatError';
 }
 
@@ -27,6 +29,16 @@ export const FILE_PROBLEMS = {
   damaged: {
     what: 'is damaged: its parts do not fit together, so it cannot be read',
     todo: 'Export the checkpoint again from the run that made it.',
+  },
+  /** Well formed, but a tensor's bytes no longer match the checksum written with them. */
+  corrupted: {
+    what: 'is damaged: some of its stored numbers changed after it was written (a bad copy, download or disk)',
+    todo: 'Copy or download the file again, or export it again from the run that made it.',
+  },
+  /** Well formed, but holds values no trained model has (NaN, infinity, a negative running variance). */
+  invalidValues: {
+    what: 'is damaged: it holds values that no trained model has',
+    todo: 'Resume from an earlier checkpoint of this run, or export it again from the run that made it.',
   },
   /** Well formed, but stores numbers this app cannot read. */
   unreadable: {

@@ -6,6 +6,7 @@
  * so a bad checkpoint leaves the optimizer untouched. Plain data only.
  * Must not import: tfjs runtime, DOM.
  */
+import { StateMismatchError } from '../checkpoint/stateMismatchError';
 import type { HostTensor } from '../train/hostTensor';
 
 /** A slot of per-parameter state: 'param' = same shape as the parameter, 'scalar' = shape []. */
@@ -18,7 +19,7 @@ const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 
 /**
  * Groups `state` by parameter and checks every key names a known parameter and slot, that shapes fit,
- * and (when `isComplete`) that each parameter has all slots. Throws an Error named StateMismatchError.
+ * and (when `isComplete`) that each parameter has all slots. Throws StateMismatchError.
  */
 export function checkOptimizerState(
   optimizerName: string,
@@ -33,7 +34,7 @@ export function checkOptimizerState(
     const dot = key.lastIndexOf('.');
     const param = key.slice(0, dot);
     const slot = key.slice(dot + 1);
-    const kind = slots[slot];
+    const kind = Object.hasOwn(slots, slot) ? slots[slot] : undefined; // not `constructor`, `__proto__`, …
     const pShape = paramShapes.get(param);
     if (dot < 0 || !kind) problems.push(`"${key}" is not ${optimizerName} state (slots: ${Object.keys(slots).join(', ')})`);
     else if (!pShape) problems.push(`"${key}" belongs to no parameter of this model`);
@@ -53,9 +54,7 @@ export function checkOptimizerState(
     }
   }
   if (problems.length) {
-    const e = new Error(`The ${optimizerName} optimizer state in the checkpoint does not fit this run: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` and ${problems.length - 5} more` : ''}.`);
-    e.name = 'StateMismatchError';
-    throw e;
+    throw new StateMismatchError(`The ${optimizerName} optimizer state in the checkpoint does not fit this run: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` and ${problems.length - 5} more` : ''}.`);
   }
   return grouped;
 }

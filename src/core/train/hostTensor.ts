@@ -5,6 +5,9 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
+import { StateMismatchError } from '../checkpoint/stateMismatchError';
+
+export { StateMismatchError };
 
 /** Values of one tensor, row-major. */
 export interface HostTensor {
@@ -32,11 +35,6 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** "[3, 3, 16, 32]" for messages. */
 export const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
-
-/** Thrown when saved state does not fit the model or optimizer it is loaded into. */
-export class StateMismatchError extends Error {
-  override name = 'StateMismatchError';
-}
 
 /**
  * Checks that `state` has exactly the keys of `expected` (name → shape) and matching shapes;

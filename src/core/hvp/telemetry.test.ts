@@ -8,7 +8,7 @@ import { pairIous } from '../data/iou';
 import type { ViewParams } from '../data/types';
 import { createRng, deriveSeed } from '../random';
 import { randomPairIou, randomPairStream } from './telemetry';
-import { createTrainer } from './trainer';
+import { createTrainer } from '../train/trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

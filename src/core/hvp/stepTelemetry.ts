@@ -1,0 +1,53 @@
+/**
+ * The HVP fields of StepMetrics for a read step, from the kept view parameters and each image's
+ * chosen candidate (CPU only): the chosen global pair per image, then
+ *   pair methods — IoU summary, random-pair baseline and pair statistics over all C(N, 2) pairs
+ *                  of the sampled views (telemetry.ts, pairStats.ts);
+ *   DINO / iBOT  — the same fields over the rendered globals' candidate pairs, even × odd
+ *                  (multiCropTelemetry.ts).
+ * Must not import: tfjs, DOM.
+ */
+import type { ViewParams } from '../data/types';
+import type { CropCounts, HvpMethod } from '../methods/hvpMethod';
+import type { ComboTable } from './combinations';
+import { multiCropTelemetry, type MultiCropTelemetry } from './multiCropTelemetry';
+import { computePairStats } from './pairStats';
+import { pairIndex } from './pairs';
+import { randomPairIou, summarizeIou } from './telemetry';
+
+/** What the telemetry reads of a queued step (trainer.ts PendingStep). */
+export interface TelemetryInput {
+  /** 0-based step index. */
+  step: number;
+  /** Sampled globals' parameters (G·M, view-major). */
+  params: ViewParams[];
+  sampled: CropCounts;
+  rendered: CropCounts;
+  numImages: number;
+  candidates: ComboTable;
+}
+
+/**
+ * @param selected index into p.candidates per image (read from the device, or fixed on the CPU)
+ */
+export function stepTelemetry(kind: HvpMethod['kind'], p: TelemetryInput, selected: ArrayLike<number>, seed: number, srcHeight: number, srcWidth: number): MultiCropTelemetry {
+  const M = p.numImages;
+  const width = 2 + p.candidates.numLocalsPerCombo;
+  const chosenGlobals = new Int32Array(2 * M); // [M·2]: each image's chosen (first, second) global
+  for (let m = 0; m < M; m++) {
+    chosenGlobals[2 * m] = p.candidates.table[selected[m]! * width]!;
+    chosenGlobals[2 * m + 1] = p.candidates.table[selected[m]! * width + 1]!;
+  }
+  const completed = p.step + 1; // names the random-pair side stream
+  if (kind === 'multiCrop') {
+    const G = p.rendered.numGlobals;
+    return multiCropTelemetry(p.params.slice(0, G * M), G, M, chosenGlobals, seed, completed, srcHeight, srcWidth);
+  }
+  const N = p.sampled.numGlobals;
+  const pairIdx = Int32Array.from({ length: M }, (_, m) => pairIndex(chosenGlobals[2 * m]!, chosenGlobals[2 * m + 1]!, N)); // into pairList(N)
+  return {
+    ...summarizeIou(p.params, N, M, pairIdx),
+    randomPairIou: randomPairIou(p.params, N, M, seed, completed),
+    pairStats: computePairStats(p.params, N, M, pairIdx, srcHeight, srcWidth),
+  };
+}
