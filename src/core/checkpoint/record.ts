@@ -1,18 +1,22 @@
 /**
  * The checkpoint record: the versioned JSON stored in the safetensors metadata (key `hvp.record`)
  * beside the tensors — config, step, data-order position, generator states, dataset fingerprint,
- * metric history, app version. `parseRecord` validates an untrusted record and says precisely
- * what is wrong (not ours, newer format, unknown method, invalid config, broken counters).
+ * metric history, app version, per-tensor checksums. `parseRecordJson` bounds the nesting before
+ * parsing and `parseRecord` validates an untrusted record and says precisely what is wrong (not
+ * ours, newer format, unknown method, invalid config, counters out of range: recordFields.ts,
+ * history: recordHistory.ts).
  * Must not import: tfjs, DOM.
  */
 import { DEFAULT_CONFIG, METHOD_NAMES, BACKBONE_NAMES, type RunConfig } from '../config/runConfig';
 import { validateConfig } from '../config/schema';
 import type { DatasetFingerprint } from '../data/fingerprint';
-import { normalizationProblem } from '../data/normalization';
 import type { RngState } from '../random';
-import { validEvaluations, type RunHistory } from '../train/runHistory';
+import type { RunHistory } from '../train/runHistory';
 import type { TrainerProgress } from '../train/trainerState';
-import { CheckpointFormatError } from './checkpointFormatError';
+import { CheckpointFormatError, fileProblem } from './checkpointFormatError';
+import { jsonShape } from './jsonShape';
+import { checkCrcMap, checkDataset, checkProgress, checkTensorLists, isObject, isRngState, recordDamaged } from './recordFields';
+import { checkHistory } from './recordHistory';
 
 export const CHECKPOINT_FORMAT = 'hvp-playground/checkpoint';
 /** Version of the record layout and tensor naming; readers refuse newer versions. */
@@ -37,6 +41,12 @@ export interface CheckpointRecord {
   backend: string;
   /** Tensor names of each part, as in the file: model (bare), optimizer (`optimizer.` prefix). */
   tensors: { model: string[]; optimizer: string[] };
+  /**
+   * CRC-32 (IEEE, as zlib.crc32) of every tensor's bytes as stored in the file, by file tensor name
+   * (`optimizer.` prefix and `num_batches_tracked` included). Written since checksums were added
+   * (same format version: older readers ignore it); a file without it loads with a note.
+   */
+  tensorCrc32?: Record<string, number>;
 }
 
 /** What a reader learned besides the record: config fields filled from defaults, and so on. */
@@ -45,83 +55,89 @@ export interface ParsedRecord {
   notes: string[];
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-// Generator words are 32-bit; sfc32 may hold them as signed or unsigned numbers.
-const isU32 = (x: unknown) => Number.isInteger(x) && (x as number) >= -0x80000000 && (x as number) <= 0xffffffff;
-const isRngState = (x: unknown): x is RngState => Array.isArray(x) && x.length === 4 && x.every(isU32);
-const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
+/** Deepest nesting a record may have (ours: 6, a pair-statistics histogram in the history). */
+export const MAX_RECORD_DEPTH = 16;
+/** Most top-level fields a record may have (ours: 12). */
+const MAX_RECORD_FIELDS = 100;
 
-const fail = (what: string): never => {
-  throw new CheckpointFormatError(`The checkpoint's record is damaged: ${what}. Export the checkpoint again from the run that made it.`);
-};
+/** A short text field (app version, time, backend), or `fallback` when absent or not a string. */
+const text = (x: unknown, fallback: string): string => (typeof x === 'string' ? x.slice(0, 200) : fallback);
 
-/** Validates an untrusted record (parsed JSON). Throws CheckpointFormatError with a precise message. */
+/**
+ * Parses the record JSON of a checkpoint: its nesting is bounded before JSON.parse (a deeply
+ * nested field cannot reach a recursive validator, structuredClone or postMessage), then
+ * parseRecord checks every field. Throws CheckpointFormatError naming `source`.
+ */
+export function parseRecordJson(json: string, source = 'checkpoint'): ParsedRecord {
+  const shape = jsonShape(json, { maxDepth: MAX_RECORD_DEPTH, maxRootKeys: MAX_RECORD_FIELDS });
+  if (shape.maxDepth > MAX_RECORD_DEPTH) throw fileProblem(source, 'damaged', `the run record nests deeper than ${MAX_RECORD_DEPTH} levels`);
+  if (shape.numRootKeys > MAX_RECORD_FIELDS) throw fileProblem(source, 'damaged', `the run record has more than ${MAX_RECORD_FIELDS} fields`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw fileProblem(source, 'damaged', `the run record is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parseRecord(raw);
+}
+
+/**
+ * Validates an untrusted record (parsed JSON). Throws CheckpointFormatError with a precise message.
+ * The record returned is built from the checked fields only (plain data, safe to clone).
+ */
 export function parseRecord(raw: unknown): ParsedRecord {
   if (!isObject(raw) || raw.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointFormatError(`This file is not an HVP Playground checkpoint (its metadata has no "${CHECKPOINT_FORMAT}" record). Choose a .safetensors file exported by HVP Playground or its CLI.`);
   }
-  if (!isCount(raw.version) || raw.version < 1) fail('the format version is missing');
+  if (!Number.isSafeInteger(raw.version) || (raw.version as number) < 1) recordDamaged('the format version is missing');
   if ((raw.version as number) > CHECKPOINT_VERSION) {
-    throw new CheckpointFormatError(`This checkpoint uses format version ${raw.version}, written by HVP Playground ${String(raw.appVersion)}; this app reads up to version ${CHECKPOINT_VERSION}. Update the app (reload the page, or pull the latest version for the CLI).`);
+    throw new CheckpointFormatError(`This checkpoint uses format version ${raw.version}, written by HVP Playground ${text(raw.appVersion, 'unknown')}; this app reads up to version ${CHECKPOINT_VERSION}. Update the app (reload the page, or pull the latest version for the CLI).`);
   }
   const notes: string[] = [];
   const cfgRaw = raw.config;
-  if (!isObject(cfgRaw)) fail('the run configuration is missing');
+  if (!isObject(cfgRaw)) recordDamaged('the run configuration is missing');
   const cfgIn = cfgRaw as Record<string, unknown>;
   if (typeof cfgIn.method === 'string' && !(METHOD_NAMES as readonly string[]).includes(cfgIn.method)) {
-    throw new CheckpointFormatError(`This checkpoint was trained with the method "${cfgIn.method}", which this version of HVP Playground does not have (it has ${METHOD_NAMES.join(', ')}). Update the app.`);
+    throw new CheckpointFormatError(`This checkpoint was trained with the method "${cfgIn.method.slice(0, 40)}", which this version of HVP Playground does not have (it has ${METHOD_NAMES.join(', ')}). Update the app.`);
   }
   if (typeof cfgIn.backbone === 'string' && !(BACKBONE_NAMES as readonly string[]).includes(cfgIn.backbone)) {
-    throw new CheckpointFormatError(`This checkpoint uses the backbone "${cfgIn.backbone}", which this version of HVP Playground does not have (it has ${BACKBONE_NAMES.join(', ')}). Update the app.`);
+    throw new CheckpointFormatError(`This checkpoint uses the backbone "${cfgIn.backbone.slice(0, 40)}", which this version of HVP Playground does not have (it has ${BACKBONE_NAMES.join(', ')}). Update the app.`);
   }
-  const absent = (Object.keys(DEFAULT_CONFIG) as (keyof RunConfig)[]).filter((k) => !(k in cfgIn));
+  // Own keys only: `constructor` or `__proto__` are not settings.
+  const isSetting = (k: string) => Object.hasOwn(DEFAULT_CONFIG, k);
+  const absent = (Object.keys(DEFAULT_CONFIG) as (keyof RunConfig)[]).filter((k) => !Object.hasOwn(cfgIn, k));
   if (absent.length) notes.push(`Settings added since this checkpoint was written take their defaults: ${absent.join(', ')}.`);
-  const known = Object.fromEntries(Object.entries(cfgIn).filter(([k]) => k in DEFAULT_CONFIG));
-  const unknown = Object.keys(cfgIn).filter((k) => !(k in DEFAULT_CONFIG));
-  if (unknown.length) notes.push(`Settings this version does not know were ignored: ${unknown.join(', ')}.`);
+  const known = Object.fromEntries(Object.entries(cfgIn).filter(([k]) => isSetting(k)));
+  const unknown = Object.keys(cfgIn).filter((k) => !isSetting(k));
+  if (unknown.length) notes.push(`Settings this version does not know were ignored: ${unknown.slice(0, 10).map((k) => k.slice(0, 40)).join(', ')}${unknown.length > 10 ? ', …' : ''}.`);
   const { config, issues } = validateConfig(known);
   if (issues.length) {
     throw new CheckpointFormatError(`This checkpoint's settings are not valid in this version of HVP Playground, so its run cannot be rebuilt. Export it again from the run that made it, or update the app. (Technical detail: ${issues.map((i) => i.message).join(' ')})`);
   }
-  const p = raw.progress;
-  if (!isObject(p) || !isCount(p.step) || !isRngState(p.viewRng) || !isRngState(p.selectRng)) fail('the step counter or generator states are missing');
-  const prog = p as Record<string, unknown>;
-  const sampler = prog.sampler;
-  if (!isObject(sampler) || !isRngState(sampler.epochRngState) || !isCount(sampler.epoch) || !isCount(sampler.position)) fail('the data-order position is missing');
-  if (!isRngState(raw.probeRng)) fail('the probe generator state is missing');
-  const ds = raw.dataset;
-  if (!isObject(ds) || typeof ds.name !== 'string' || !isCount(ds.numTrain) || !isCount(ds.numTest) || typeof ds.hash !== 'string') fail('the dataset fingerprint is missing');
-  const dsRec = ds as Record<string, unknown>;
-  if (dsRec.normalization === undefined) {
+  const dataset = checkDataset(raw.dataset);
+  if (dataset.normalization === undefined) {
     notes.push("This checkpoint predates per-dataset normalisation: the run continues with CIFAR-10's statistics, which it was trained with.");
-  } else {
-    const problem = normalizationProblem(dsRec.normalization);
-    if (problem) fail(`its dataset normalisation (dataset.normalization) is malformed: ${problem}`);
   }
-  const h = raw.history;
-  if (!isObject(h) || !Array.isArray(h.metrics) || !Array.isArray(h.knn)) fail('the metric history is missing');
-  const hist = h as Record<string, unknown>;
-  if (hist.evaluations !== undefined) {
-    // Optional since probe/health records were added; malformed ones are dropped, not fatal.
-    const { records, numDropped } = validEvaluations(hist.evaluations);
-    hist.evaluations = records;
-    if (numDropped) notes.push(`${numDropped} malformed evaluation record(s) in the history were ignored.`);
-  }
-  const t = raw.tensors;
-  if (!isObject(t) || !Array.isArray(t.model) || !Array.isArray(t.optimizer)) fail('the tensor list is missing');
+  const progress = checkProgress(raw.progress, config.totalSteps, dataset.numTrain);
+  if (!isRngState(raw.probeRng)) recordDamaged('the probe generator state is missing');
+  const checked = checkHistory(raw.history);
+  if (!checked) recordDamaged('the metric history is missing or is not a list of records');
+  notes.push(...checked!.notes);
+  const tensorCrc32 = checkCrcMap(raw.tensorCrc32);
   return {
     record: {
       format: CHECKPOINT_FORMAT,
       version: raw.version as number,
-      appVersion: String(raw.appVersion ?? 'unknown'),
-      createdAt: String(raw.createdAt ?? ''),
+      appVersion: text(raw.appVersion, 'unknown'),
+      createdAt: text(raw.createdAt, ''),
       config,
-      progress: prog as unknown as TrainerProgress,
-      probeRng: raw.probeRng as RngState,
-      dataset: ds as unknown as DatasetFingerprint,
-      history: h as unknown as RunHistory,
-      backend: String(raw.backend ?? 'unknown'),
-      tensors: t as { model: string[]; optimizer: string[] },
+      progress,
+      probeRng: [...(raw.probeRng as RngState)] as RngState,
+      dataset,
+      history: checked!.history,
+      backend: text(raw.backend, 'unknown'),
+      tensors: checkTensorLists(raw.tensors),
+      ...(tensorCrc32 ? { tensorCrc32 } : {}),
     },
     notes,
   };

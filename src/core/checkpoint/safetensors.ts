@@ -59,7 +59,7 @@ const WRITE_TYPES = { F32: Float32Array, I32: Int32Array, I64: BigInt64Array, U8
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Little-endian bytes of a typed array: a view on little-endian hosts, a swapped copy otherwise. */
-function littleEndianBytes(t: SafetensorsTensor): Uint8Array {
+export function littleEndianBytes(t: SafetensorsTensor): Uint8Array {
   const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   if (IS_LITTLE_ENDIAN || t.data.BYTES_PER_ELEMENT === 1) return bytes;
   const out = new Uint8Array(bytes.length);
@@ -159,29 +159,34 @@ function bfloat16ToFloat(h: number): number {
   return bf16Value[0]!;
 }
 
-function decodeEntry(bytes: Uint8Array, dataStart: number, e: HeaderEntry, source: string): DecodedTensor {
-  const start = bytes.byteOffset + dataStart + e.begin;
-  const numel = (e.end - e.begin) / READ_ITEM_SIZE[e.dtype];
-  const view = new DataView(bytes.buffer, start, e.end - e.begin);
+/**
+ * Decodes one tensor from its own bytes `raw` (exactly e.end − e.begin of them, e.g. read from the
+ * file at its offsets). NOTE: the result may alias `raw`.
+ */
+export function decodeTensorBytes(raw: Uint8Array, e: HeaderEntry, source = 'safetensors file'): DecodedTensor {
+  if (raw.length !== e.end - e.begin) throw fileProblem(source, 'cutOff', `tensor "${e.name}" has ${raw.length} of its ${e.end - e.begin} bytes`);
+  const start = raw.byteOffset;
+  const numel = raw.length / READ_ITEM_SIZE[e.dtype];
+  const view = new DataView(raw.buffer, start, raw.length);
   const isInPlace = IS_LITTLE_ENDIAN && start % READ_ITEM_SIZE[e.dtype] === 0;
   const base = { shape: e.shape, storedDtype: e.dtype };
   switch (e.dtype) {
     case 'U8':
     case 'BOOL': {
-      const data = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+      const data = raw;
       if (e.dtype === 'BOOL' && data.some((v) => v > 1)) {
         throw fileProblem(source, 'damaged', `tensor "${e.name}" is BOOL but holds values other than 0 and 1`);
       }
       return { ...base, dtype: e.dtype, data };
     }
     case 'F32': {
-      if (isInPlace) return { ...base, dtype: 'F32', data: new Float32Array(bytes.buffer, start, numel) };
+      if (isInPlace) return { ...base, dtype: 'F32', data: new Float32Array(raw.buffer, start, numel) };
       const data = new Float32Array(numel);
       for (let i = 0; i < numel; i++) data[i] = view.getFloat32(4 * i, true);
       return { ...base, dtype: 'F32', data };
     }
     case 'I32': {
-      if (isInPlace) return { ...base, dtype: 'I32', data: new Int32Array(bytes.buffer, start, numel) };
+      if (isInPlace) return { ...base, dtype: 'I32', data: new Int32Array(raw.buffer, start, numel) };
       const data = new Int32Array(numel);
       for (let i = 0; i < numel; i++) data[i] = view.getInt32(4 * i, true);
       return { ...base, dtype: 'I32', data };
@@ -217,6 +222,6 @@ function decodeEntry(bytes: Uint8Array, dataStart: number, e: HeaderEntry, sourc
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'): DecodedSafetensors {
   const { entries, metadata, dataStart } = parseSafetensorsHeader(bytes, source);
   const tensors = new Map<string, DecodedTensor>();
-  for (const e of entries) tensors.set(e.name, decodeEntry(bytes, dataStart, e, source));
+  for (const e of entries) tensors.set(e.name, decodeTensorBytes(bytes.subarray(dataStart + e.begin, dataStart + e.end), e, source));
   return { tensors, metadata };
 }

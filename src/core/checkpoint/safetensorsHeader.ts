@@ -9,6 +9,7 @@
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
 import { fileProblem, type FileProblem } from './checkpointFormatError';
+import { jsonShape } from './jsonShape';
 import { utf8Decode } from './utf8';
 
 /** Element types the reader accepts, with their size in bytes. */
@@ -17,8 +18,22 @@ export const READ_ITEM_SIZE = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2,
 /** An element type the reader accepts. */
 export type SafetensorsReadDtype = keyof typeof READ_ITEM_SIZE;
 
-/** Headers larger than this are refused as corrupt (real ones are a few kB per thousand tensors). */
-export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/**
+ * Headers longer than this are refused before they are read. Ours hold the tensor entries (≈100
+ * bytes each, a few hundred tensors) and the run record, whose metric history is capped at 20,000
+ * records (train/runHistory.ts) of ≈400 bytes once escaped: at most ≈9 MB. 16 MiB leaves room
+ * without letting a lying length field make a reader allocate and parse hundreds of MB.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Most tensor entries a header may have. Our largest models (ResNet-18, the ViT) with AdamW's three
+ * slots per parameter have under 1,000; 10,000 leaves a wide margin and bounds what parsing builds.
+ */
+export const MAX_TENSORS = 10_000;
+
+/** Deepest nesting a header may have: root → entry → shape is 3. */
+const MAX_HEADER_DEPTH = 8;
 
 /** Reserved header key of the string→string metadata. */
 export const METADATA_KEY = '__metadata__';
@@ -79,30 +94,47 @@ export function findDuplicateJsonKey(json: string): string | null {
   return null;
 }
 
-/** Parses and validates the header of `bytes`; `source` (e.g. the file name) prefixes every message. */
-export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors file'): ParsedHeader {
-  const fail = (problem: FileProblem, detail: string): never => {
-    throw fileProblem(source, problem, detail);
-  };
-  if (bytes.length < 8) {
-    fail('notCheckpoint', `the file is ${bytes.length} bytes long, shorter than the 8-byte header length field`);
+/**
+ * The header length from a file's first 8 bytes, checked against MAX_HEADER_BYTES and the file's
+ * size before anything else is read. Throws CheckpointFormatError naming `source`.
+ */
+export function headerLengthOf(first8: Uint8Array, fileSize: number, source = 'safetensors file'): number {
+  if (first8.length < 8 || fileSize < 8) {
+    throw fileProblem(source, 'notCheckpoint', `the file is ${fileSize} bytes long, shorter than the 8-byte header length field`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(first8.buffer, first8.byteOffset, 8);
   const lenLow = view.getUint32(0, true);
   const lenHigh = view.getUint32(4, true);
   const headerLen = lenHigh * 2 ** 32 + lenLow;
   if (lenHigh !== 0 || headerLen > MAX_HEADER_BYTES) {
-    fail('notCheckpoint', `header length field says ${headerLen} bytes (limit ${MAX_HEADER_BYTES})`);
+    throw fileProblem(source, 'notCheckpoint', `header length field says ${headerLen} bytes (limit ${MAX_HEADER_BYTES})`);
   }
-  if (headerLen > bytes.length - 8) {
-    fail('cutOff', `header length field says ${headerLen} bytes but only ${bytes.length - 8} follow it`);
+  if (headerLen > fileSize - 8) {
+    throw fileProblem(source, 'cutOff', `header length field says ${headerLen} bytes but only ${fileSize - 8} follow it`);
   }
+  return headerLen;
+}
+
+/**
+ * Parses and validates the header; `source` (e.g. the file name) prefixes every message. `bytes`
+ * is the whole file, or (a reader that reads the header first) at least its first 8 + header
+ * length bytes, with the file's full size in `fileSize`.
+ */
+export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors file', fileSize = bytes.length): ParsedHeader {
+  const fail = (problem: FileProblem, detail: string): never => {
+    throw fileProblem(source, problem, detail);
+  };
+  const headerLen = headerLengthOf(bytes.subarray(0, 8), fileSize, source);
+  if (bytes.length < 8 + headerLen) fail('cutOff', `the header is ${headerLen} bytes but only ${bytes.length - 8} were read`);
   let text = '';
   try {
     text = utf8Decode(bytes.subarray(8, 8 + headerLen));
   } catch {
     fail('notCheckpoint', 'header is not valid UTF-8 text');
   }
+  const shape = jsonShape(text, { maxDepth: MAX_HEADER_DEPTH, maxRootKeys: MAX_TENSORS + 1 });
+  if (shape.maxDepth > MAX_HEADER_DEPTH) fail('notCheckpoint', `header nests deeper than ${MAX_HEADER_DEPTH} levels`);
+  if (shape.numRootKeys > MAX_TENSORS + 1) fail('damaged', `header lists more than ${MAX_TENSORS} tensors (the limit)`);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -124,7 +156,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source = 'safetensors 
     }
   }
 
-  const dataLen = bytes.length - 8 - headerLen;
+  const dataLen = fileSize - 8 - headerLen;
   const entries: HeaderEntry[] = [];
   for (const [name, raw] of Object.entries(root)) {
     if (name === METADATA_KEY) continue;

@@ -1,0 +1,76 @@
+/**
+ * The metric history of an untrusted checkpoint record (record.history), checked entry by entry:
+ * step metrics and kNN results whose fields are not numbers of the right kind are dropped (with a
+ * count for a note), never passed on to the charts, `info` or a resumed run that would crash on
+ * them; a history that is not a list at all is an error. Evaluations keep their own check
+ * (train/runHistory.ts validEvaluations). Entries are kept as parsed, so fields a newer version
+ * added survive a resume; the record's nesting is bounded before parsing (record.ts), so what is
+ * kept is safe to structuredClone.
+ * Must not import: tfjs, DOM, gpu/, worker/, ui/.
+ */
+import type { KnnMetrics, StepMetrics } from '../train/metrics';
+import type { PairHistogram } from '../hvp/pairStats';
+import { MAX_HISTORY_RECORDS, validEvaluations, type RunHistory } from '../train/runHistory';
+
+/** A validated history and what was dropped from it. */
+export interface CheckedHistory {
+  history: RunHistory;
+  /** Plain sentences for the reader's notes (empty when nothing was dropped). */
+  notes: string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObject = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isFiniteNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const isNumOrNull = (x: unknown) => x === null || isFiniteNum(x);
+
+const REQUIRED_NUMBERS = ['loss', 'selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate'] as const;
+/** Timings may be null: JSON writes the Infinity of a step timed at 0 ms as null. */
+const TIMINGS = ['imagesPerSec', 'msPerStep'] as const;
+
+function isHistogram(x: unknown): x is PairHistogram {
+  if (!isObject(x) || !isFiniteNum(x.lo) || !isFiniteNum(x.hi)) return false;
+  const { selected, all } = x;
+  return Array.isArray(selected) && Array.isArray(all) && selected.length === all.length && selected.length <= 1000
+    && selected.every(isFiniteNum) && all.every(isFiniteNum);
+}
+
+/** Whether `m` is a usable step-metrics record (optional fields, when present, of the right kind). */
+function isStepMetrics(m: unknown): m is StepMetrics {
+  if (!isObject(m) || !isCount(m.step) || typeof m.isSelectionStep !== 'boolean') return false;
+  if (!REQUIRED_NUMBERS.every((k) => isFiniteNum(m[k]))) return false;
+  if (!TIMINGS.every((k) => isNumOrNull(m[k])) || !isNumOrNull(m.meanPairLoss)) return false;
+  if (m.selectedPairLoss !== undefined && !isNumOrNull(m.selectedPairLoss)) return false;
+  if (m.randomPairIou !== undefined && !isFiniteNum(m.randomPairIou)) return false;
+  if (m.pairStats !== undefined && m.pairStats !== null) {
+    const p = m.pairStats;
+    if (!isObject(p) || !isHistogram(p.cropScale) || !isHistogram(p.centerDistance) || !isHistogram(p.jitterDistance)) return false;
+  }
+  return true;
+}
+
+const isKnnMetrics = (k: unknown): k is KnnMetrics =>
+  isObject(k) && isCount(k.step) && isFiniteNum(k.top1) && isCount(k.numBank) && isCount(k.numQueries);
+
+/**
+ * Checks `raw` (record.history). Returns null when it is not a history at all (not an object, or
+ * metrics / knn not lists, or longer than a run keeps), else the usable entries and notes.
+ */
+export function checkHistory(raw: unknown): CheckedHistory | null {
+  if (!isObject(raw) || !Array.isArray(raw.metrics) || !Array.isArray(raw.knn)) return null;
+  if (raw.metrics.length > MAX_HISTORY_RECORDS || raw.knn.length > MAX_HISTORY_RECORDS) return null;
+  const metrics = raw.metrics.filter(isStepMetrics);
+  const knn = raw.knn.filter(isKnnMetrics);
+  const notes: string[] = [];
+  const numDropped = raw.metrics.length - metrics.length + raw.knn.length - knn.length;
+  if (numDropped) notes.push(`${numDropped} malformed metric record(s) in the history were ignored; the charts lack those points.`);
+  const history: RunHistory = { metrics, knn };
+  if (raw.evaluations !== undefined) {
+    // Optional since probe/health records were added; malformed ones are dropped, not fatal.
+    const { records, numDropped: numBadEvaluations } = validEvaluations(raw.evaluations);
+    history.evaluations = records;
+    if (numBadEvaluations) notes.push(`${numBadEvaluations} malformed evaluation record(s) in the history were ignored.`);
+  }
+  return { history, notes };
+}
