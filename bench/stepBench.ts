@@ -15,10 +15,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { BACKBONE_NAMES, DEFAULT_CONFIG, type BackboneName, type HvpMode, type RunConfig } from '../src/core/config/runConfig';
 import { validateConfig } from '../src/core/config/schema';
 import { generateBuiltinDataset } from '../src/core/data/builtinDataset';
-import { isMultiCropMethod } from '../src/core/methods/multiCropMethod';
 import { createRng } from '../src/core/random';
-import { candidateCombinations } from '../src/core/train/combinations';
-import { sampledCropCounts } from '../src/core/train/multiCropTrainer';
+import { allPairs } from '../src/core/hvp/candidates';
+import { candidateCombinations } from '../src/core/hvp/combinations';
+import { sampledCropCounts } from '../src/core/hvp/stepViews';
 import { createTrainer, type TrainerOptions } from '../src/core/train/trainer';
 import { createGpuTrainerOptions, registerGpuKernels } from '../src/gpu/register';
 
@@ -49,17 +49,15 @@ async function timeSelectionForward(config: RunConfig, warmup: number, steps: nu
   const trainer = createTrainer(config, dataset, options);
   const model = trainer.model;
   const x = tf.randomNormal([config.numViews * config.batchSize, config.imageSize, config.imageSize, 3]) as tf.Tensor4D; // [N·M, S, S, 3]
-  model.beginStep?.(0); // seeds stochastic layers (ViT drop_path), which the selection forward runs in training mode
-  // Multi-crop methods (DINO): the G globals in x plus (G/2)·l locals, scored over the capped candidate combinations.
-  const counts = sampledCropCounts(config);
+  model.beginStep(0); // seeds stochastic layers (ViT drop_path), which the selection forward runs in training mode
+  // Pair methods: every pair of the N globals in x; DINO / iBOT: plus their locals, over the capped candidate combinations.
+  const counts = sampledCropCounts({ ...config, hvpMode: 'hard' }, model.kind); // G = numViews, as x
   const locals = tf.randomNormal([counts.numLocals * config.batchSize, config.localSize, config.localSize, 3]) as tf.Tensor4D; // [L·M, Sl, Sl, 3]
-  const cands = candidateCombinations(createRng(0), counts.numGlobals, counts.numLocals, config.numLocalViews, config.comboCap);
-  const combos = tf.tensor2d(cands.table, [cands.numCombos, 2 + config.numLocalViews], 'int32'); // [C, 2 + l]
+  const cands = model.kind === 'pair' ? allPairs(counts.numGlobals) : candidateCombinations(createRng(0), counts.numGlobals, counts.numLocals, config.numLocalViews, config.comboCap);
+  const combos = tf.tensor2d(cands.table, [cands.numCombos, 2 + cands.numLocalsPerCombo], 'int32'); // [C, 2 + l]
   const run = () => tf.tidy(() => {
-    const { pairLosses, selected } = isMultiCropMethod(model)
-      ? (({ comboLosses, selected: s }) => ({ pairLosses: comboLosses, selected: s }))(model.selectCombos(x, locals, counts, combos, 'hard'))
-      : model.selectPairs(x, config.numViews, 'hard');
-    return pairLosses.sum().add(selected.sum());
+    const { scores, selected } = model.scoreCandidates(x, locals, counts, combos, 'hard');
+    return scores.sum().add(selected.sum());
   });
   for (let i = 0; i < warmup; i++) { const r = run(); await r.data(); r.dispose(); }
   const t0 = performance.now();

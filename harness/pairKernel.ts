@@ -31,7 +31,7 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { hasPairSelectKernel, pairSelect, pairSelectReference, type PairScore, type PairSelectAttrs } from '../src/core/ops/pairSelect';
 import { pairLossesNaive, selectPairsNaive } from '../src/core/ops/pairSelectNaive';
 import { createRng } from '../src/core/random';
-import { numPairs } from '../src/core/train/pairs';
+import { numPairs } from '../src/core/hvp/pairs';
 import { pairLossWorkgroupSize } from '../src/gpu/kernels/pairSelect';
 import { registerGpuKernels } from '../src/gpu/register';
 

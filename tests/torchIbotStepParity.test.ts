@@ -27,7 +27,7 @@ import { importFiles } from '../src/core/data/formats/importFiles';
 import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
 import type { Dataset } from '../src/core/data/types';
 import { ibotMasks } from '../src/core/methods/ibotMasks';
-import type { MultiCropMethod } from '../src/core/methods/multiCropMethod';
+import type { HvpMethod } from '../src/core/hvp/hvpMethod';
 import { createRng, deriveSeed } from '../src/core/random';
 import type { HostTensor } from '../src/core/train/hostTensor';
 import type { StepMetrics } from '../src/core/train/metrics';
@@ -58,18 +58,18 @@ vi.mock('../src/core/methods/createMethod', async (importOriginal) => {
     ...mod,
     createMethod(config: RunConfig, seed: number): Method {
       const made = mod.createMethod(config, seed);
-      if (!('selectCombos' in made)) return made;
-      const m: MultiCropMethod = made;
-      const select = m.selectCombos.bind(m);
+      if (made.kind !== 'multiCrop') return made;
+      const m: HvpMethod = made;
+      const select = m.scoreCandidates.bind(m);
       const train = m.trainingLoss.bind(m);
-      m.selectCombos = (globals, locals, counts, combos, mode) => {
+      m.scoreCandidates = (globals, locals, counts, combos, mode) => {
         const r = select(globals, locals, counts, combos, mode);
         if (capture.on) {
           const g = copy(globals);
           const l = copy(locals);
           capture.select = {
             globals: g.data, gShape: g.shape, locals: l.data, lShape: l.shape, combos: Int32Array.from(combos.dataSync()), cShape: [...combos.shape], mode,
-            selected: [...r.selected.dataSync()], comboLosses: [...r.comboLosses.dataSync()],
+            selected: [...r.selected.dataSync()], comboLosses: [...r.scores.dataSync()],
           };
         }
         return r;

@@ -17,9 +17,9 @@ import { augmentFromConfig, sampleBatchViewParams } from '../src/core/data/viewP
 import { renderViewsReference } from '../src/core/ops/renderViews';
 import { createRng, deriveSeed, hashString, rngFromState, type Rng, type RngState } from '../src/core/random';
 import { createBatchSampler, type BatchSamplerState } from '../src/core/train/batchSampler';
-import { cropScale, jitterDistance } from '../src/core/train/pairStats';
-import { pairList } from '../src/core/train/pairs';
-import { localAugment, sampledCropCounts } from '../src/core/train/multiCropTrainer';
+import { cropScale, jitterDistance } from '../src/core/hvp/pairStats';
+import { pairList } from '../src/core/hvp/pairs';
+import { localAugment, sampledCropCounts } from '../src/core/hvp/stepViews';
 import { findTorchPython, TORCH_MISSING } from './helpers/torchPython';
 
 const SCRIPT = join(import.meta.dirname, 'python', 'random_views.py');
@@ -55,11 +55,9 @@ function runOps(rng: Rng, ops: Op[]): unknown[][] {
   });
 }
 
-/** The view draws of one training step, as trainer.ts / multiCropTrainer.ts make them. */
+/** The view draws of one training step, as trainer.ts makes them (hvp/stepViews.ts). */
 function stepViews(rng: Rng, config: RunConfig, M: number, H: number, W: number): { globals: ViewParams[]; locals: ViewParams[] } {
-  const isMultiCrop = config.method === 'dino' || config.method === 'ibot';
-  if (!isMultiCrop) return { globals: sampleBatchViewParams(rng, augmentFromConfig(config), config.hvpMode === 'off' ? 2 : config.numViews, M, H, W), locals: [] };
-  const { numGlobals, numLocals } = sampledCropCounts(config);
+  const { numGlobals, numLocals } = sampledCropCounts(config, config.method === 'dino' || config.method === 'ibot' ? 'multiCrop' : 'pair');
   const globals = sampleBatchViewParams(rng, augmentFromConfig(config), numGlobals, M, H, W);
   const locals = numLocals > 0 ? sampleBatchViewParams(rng, localAugment(config), numLocals, M, H, W) : [];
   return { globals, locals };

@@ -17,8 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/core/checkpoint/checkpointFile';
 import type { RunConfig } from '../src/core/config/runConfig';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
-import { isMultiCropMethod, type MultiCropMethod } from '../src/core/methods/multiCropMethod';
-import type { PairMethod } from '../src/core/methods/pairMethod';
+import type { HvpMethod } from '../src/core/hvp/hvpMethod';
 import { createRng } from '../src/core/random';
 import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
 import { createTrainer } from '../src/core/train/trainer';
@@ -55,61 +54,37 @@ interface Capture {
 const rows = (t: tf.Tensor2D): number[][] => t.arraySync();
 const TOL = 1e-4;
 
-/** Wraps the method's calls of one step so they record their inputs and outputs into `cap`. */
-function captureStep(method: PairMethod | MultiCropMethod, cap: Capture): void {
-  const m = method as unknown as Record<string, (...a: unknown[]) => unknown>;
+/** Wraps the method's calls of one step so they record their inputs and outputs into `cap` (a pair
+ * method's candidates are all pairs and its fixed choice views 0 and 1: recorded as null). */
+function captureStep(method: HvpMethod, cap: Capture): void {
+  const isPair = method.kind === 'pair';
   const keepViews = (key: 'globals' | 'locals', x: tf.Tensor4D) => {
-    if (cap[key]) return;
+    if (cap[key] || (isPair && key === 'locals')) return;
     cap[key] = x.dataSync() as Float32Array;
     cap[`${key}Shape`] = x.shape;
   };
-  if (isMultiCropMethod(method)) {
-    const select = m.selectCombos!.bind(m);
-    m.selectCombos = (g, l, counts, combos, mode) => {
-      keepViews('globals', g as tf.Tensor4D);
-      keepViews('locals', l as tf.Tensor4D);
-      const r = select(g, l, counts, combos, mode) as { selected: tf.Tensor1D };
-      cap.plan = { kind: 'select', mode: mode as string, candidates: rows(combos as tf.Tensor2D) };
-      cap.selected = [...r.selected.dataSync()];
-      return r;
-    };
-    const train = m.trainingLoss!.bind(m);
-    m.trainingLoss = (g, l, chosen, progress) => {
-      if (!cap.plan) { // a fixed step: the chosen views, trained as the identity combination
-        keepViews('globals', g as tf.Tensor4D);
-        keepViews('locals', l as tf.Tensor4D);
-        const M = (chosen as tf.Tensor2D).shape[0];
-        const nl = (chosen as tf.Tensor2D).shape[1] - 2;
-        cap.plan = { kind: 'fixed', chosen: Array.from({ length: M }, () => [0, 1, ...Array.from({ length: nl }, (_, j) => j)]) };
-      }
-      const loss = train(g, l, chosen, progress) as tf.Scalar;
-      cap.loss = loss.dataSync()[0];
-      return loss;
-    };
-  } else {
-    const select = m.selectPairs!.bind(m);
-    m.selectPairs = (views, n, mode) => {
-      keepViews('globals', views as tf.Tensor4D);
-      const r = select(views, n, mode) as { selected: tf.Tensor1D };
-      cap.plan = { kind: 'select', mode: mode as string, candidates: null };
-      cap.selected = [...r.selected.dataSync()];
-      return r;
-    };
-    const train = m.trainingLoss!.bind(m);
-    m.trainingLoss = (x1, x2) => {
-      if (!cap.plan) {
-        const v = tf.concat([x1 as tf.Tensor4D, x2 as tf.Tensor4D]);
-        keepViews('globals', v);
-        v.dispose();
-        cap.plan = { kind: 'fixed', chosen: null };
-      }
-      const loss = train(x1, x2) as tf.Scalar;
-      cap.loss = loss.dataSync()[0];
-      return loss;
-    };
-  }
+  const select = method.scoreCandidates.bind(method);
+  method.scoreCandidates = (g, l, counts, combos, mode) => {
+    keepViews('globals', g);
+    keepViews('locals', l);
+    const r = select(g, l, counts, combos, mode);
+    cap.plan = { kind: 'select', mode, candidates: isPair ? null : rows(combos) };
+    cap.selected = [...r.selected.dataSync()];
+    return r;
+  };
+  const train = method.trainingLoss.bind(method);
+  method.trainingLoss = (g, l, chosen, progress) => {
+    if (!cap.plan) { // a fixed step: the chosen views, trained as views 0 and 1 (and locals 0…l−1)
+      keepViews('globals', g);
+      keepViews('locals', l);
+      const [M, width] = chosen.shape;
+      cap.plan = { kind: 'fixed', chosen: isPair ? null : Array.from({ length: M }, () => [0, 1, ...Array.from({ length: width - 2 }, (_, j) => j)]) };
+    }
+    const loss = train(g, l, chosen, progress);
+    cap.loss = loss.dataSync()[0];
+    return loss;
+  };
 }
-
 
 const base = { imageSize: 16, batchSize: 8, backbone: 'resnet10', backboneWidth: 4, totalSteps: 20, numTrainImages: 32 } as const;
 const multi = { localSize: 8, numLocalViews: 2, dinoOutDim: 32, dinoHiddenDim: 16, dinoBottleneckDim: 8, patchOutDim: 16 } as const;

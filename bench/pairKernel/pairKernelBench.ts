@@ -2,8 +2,8 @@
  * Pair-select benchmark page (bench/pairKernel/index.html; run with bench/runBench.mjs, see README.md):
  * times the WGSL kernel 'HvpPairSelect' (core `pairSelect` after registerGpuKernels) against the same
  * computation composed of tfjs ops on the same WebGPU backend — SimSiam's `simsiamPairLosses` +
- * `selectPairs` for negCosine, `pairSelectReference` for crossEntropy, and for SimCLR (ntXentLogits)
- * the logit matmul + kernel against `simclrPairLosses` + `selectPairs` (what SimCLR's selection ran
+ * `selectCandidates` for negCosine, `pairSelectReference` for crossEntropy, and for SimCLR (ntXentLogits)
+ * the logit matmul + kernel against `simclrPairLosses` + `selectCandidates` (what SimCLR's selection ran
  * before the op; inputs: a = projections z [N·M, D]) — for N = 4, M = 64 and
  * D ∈ {256, 2048}, all in one page load so the ratio is measured under identical conditions.
  *
@@ -20,7 +20,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { ntXentLogits, simclrPairLosses } from '../../src/core/methods/simclr';
 import { simsiamPairLosses } from '../../src/core/methods/simsiam';
 import { hasPairSelectKernel, pairSelect, pairSelectReference, type PairScore } from '../../src/core/ops/pairSelect';
-import { selectPairs } from '../../src/core/train/selection';
+import { selectCandidates } from '../../src/core/hvp/selection';
 import { registerGpuKernels } from '../../src/gpu/register';
 
 /**
@@ -114,7 +114,7 @@ function variants(variant: Variant, numViews: number, numImages: number): { kern
       },
       tfjsOps: (a) => {
         const losses = simclrPairLosses(a.reshape([numViews, numImages, a.shape[1]]) as tf.Tensor3D, SIMCLR_TEMPERATURE); // [M, P]
-        return [losses, selectPairs(losses, 'hard')];
+        return [losses, selectCandidates(losses, 'hard')];
       },
     };
   }
@@ -126,7 +126,7 @@ function variants(variant: Variant, numViews: number, numImages: number): { kern
             a.reshape([numViews, numImages, dim]) as tf.Tensor3D, // [N, M, D]
             b.reshape([numViews, numImages, dim]) as tf.Tensor3D, // [N, M, D]
           ); // [M, P]
-          return [losses, selectPairs(losses, 'hard')];
+          return [losses, selectCandidates(losses, 'hard')];
         }
       : (a, b) => {
           const r = pairSelectReference(a, b, attrs);

@@ -27,28 +27,16 @@ export interface GoldenStep {
   selectedViews: number[][];
 }
 
-/** The unordered view pairs (k, l), k < l, in itertools.combinations order (pair index order). */
-function pairList(n: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let k = 0; k < n; k++) for (let l = k + 1; l < n; l++) out.push([k, l]);
-  return out;
-}
-
 /**
- * The chosen candidate of every image of a queued step, as indices and as view ids. Pair methods:
- * CPU-planned pairs (off, random) or the GPU's argmax (`tensors.selected`), indexing pairList.
- * Multi-crop: rows of `multiCrop.combos` [2 + l] (see PendingStep.multiCrop).
+ * The chosen candidate of every image of a queued step, as indices into the step's candidates
+ * (a pair index in C(N,2) order, or a combination row) and as view ids (pair methods [k, l];
+ * DINO / iBOT [global, global, ...locals]): fixed on the CPU (`cpuChosen`) or the device's argmax.
  * sync point: awaits data() (does not dispose anything).
  */
 export async function readSelection(p: PendingStep): Promise<{ idx: number[]; views: number[][] }> {
-  const idx = Array.from(p.cpuPairs ?? await p.tensors.selected.data());
-  if (p.multiCrop) {
-    const { combos, numLocalsPerCombo } = p.multiCrop;
-    const width = 2 + numLocalsPerCombo;
-    return { idx, views: idx.map((i) => Array.from(combos.subarray(i * width, (i + 1) * width))) };
-  }
-  const pairs = pairList(p.numViews);
-  return { idx, views: idx.map((i) => [...pairs[i]!]) };
+  const idx = Array.from(p.cpuChosen ?? await p.tensors.selected!.data());
+  const width = 2 + p.candidates.numLocalsPerCombo;
+  return { idx, views: idx.map((i) => Array.from(p.candidates.table.subarray(i * width, (i + 1) * width))) };
 }
 
 /**

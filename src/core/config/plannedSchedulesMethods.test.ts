@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createMethod } from '../methods/createMethod';
-import { isMultiCropMethod } from '../methods/multiCropMethod';
 import { plannedSchedules, scheduleValuesAt } from './plannedSchedules';
 import type { RunConfig } from './runConfig';
 
@@ -30,7 +29,7 @@ describe('planned schedules match the multi-crop methods', () => {
       const config = tinyConfig({ ...SHARED, ...SETUPS[name] });
       const method = createMethod(config, 1);
       try {
-        if (!isMultiCropMethod(method)) throw new Error(`${name} is not a multi-crop method`);
+        if (method.kind !== 'multiCrop') throw new Error(`${name} is not a multi-crop method`);
         const frozenSteps = 32 / 8; // 1 epoch of ⌊32 / 8⌋ steps
         expect(plannedSchedules(config).series.find((s) => s.key === 'learningRate')!.description).toContain(`frozen for the first ${frozenSteps} steps`);
         for (let step = 1; step <= config.totalSteps; step++) {

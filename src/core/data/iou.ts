@@ -9,7 +9,7 @@
  * colour operations do not change a box.
  * Must not import: tfjs, DOM, anything outside core.
  */
-import { numPairs, pairList } from '../train/pairs';
+import { numPairs, pairList } from '../hvp/pairs';
 import type { ViewParams } from './types';
 
 /** The crop-box fields of ViewParams, all a box function needs. */

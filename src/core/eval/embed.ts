@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
-import type { PairMethod } from '../methods/pairMethod';
+import type { HvpMethod } from '../hvp/hvpMethod';
 import { identityViewParams, renderViews, type SourceImages } from '../ops/renderViewsOp';
 
 /**
@@ -16,7 +16,7 @@ import { identityViewParams, renderViews, type SourceImages } from '../ops/rende
  * @param normalization the run's per-channel statistics (Trainer.normalization), as in training
  * @returns L2-normalised features [count, F]. NOTE: does not dispose `images`.
  */
-export function embedImages(model: Pick<PairMethod, 'embed'>, images: SourceImages, count: number, size: number, normalization: Pick<Normalization, 'mean' | 'std'>, chunk = 256): tf.Tensor2D {
+export function embedImages(model: Pick<HvpMethod, 'embed'>, images: SourceImages, count: number, size: number, normalization: Pick<Normalization, 'mean' | 'std'>, chunk = 256): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
   const identity = identityViewParams(images.height, images.width);
   for (let start = 0; start < count; start += chunk) {

@@ -13,7 +13,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type { RunConfig } from '../config/runConfig';
-import type { CropCounts, HvpMethod } from '../methods/hvpMethod';
+import type { CropCounts, HvpMethod } from './hvpMethod';
 import type { Rng } from '../random';
 import { candidateCombinations, identityCombinations, randomCombinations, type ComboTable } from './combinations';
 import { pairList } from './pairs';

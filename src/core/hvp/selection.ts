@@ -12,7 +12,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CropCounts } from '../methods/hvpMethod';
+import type { CropCounts } from './hvpMethod';
 import type { Rng } from '../random';
 import { numPairs } from './pairs';
 

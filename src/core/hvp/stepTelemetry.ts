@@ -8,7 +8,7 @@
  * Must not import: tfjs, DOM.
  */
 import type { ViewParams } from '../data/types';
-import type { CropCounts, HvpMethod } from '../methods/hvpMethod';
+import type { CropCounts, HvpMethod } from './hvpMethod';
 import type { ComboTable } from './combinations';
 import { multiCropTelemetry, type MultiCropTelemetry } from './multiCropTelemetry';
 import { computePairStats } from './pairStats';

@@ -10,7 +10,7 @@
  */
 import type { RunConfig } from '../config/runConfig';
 import { augmentFromConfig, type AugmentOptions } from '../data/viewParams';
-import type { CropCounts, HvpMethod } from '../methods/hvpMethod';
+import type { CropCounts, HvpMethod } from './hvpMethod';
 
 /** Views sampled per image every step (see the header). */
 export function sampledCropCounts(config: RunConfig, kind: HvpMethod['kind']): CropCounts {

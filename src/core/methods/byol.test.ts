@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pairSelect } from '../ops/pairSelect';
 import { createRng } from '../random';
-import { pairIndex, pairList } from '../train/pairs';
+import { pairIndex, pairList } from '../hvp/pairs';
 import { byolFromNegCosine, byolPairLosses, byolRegression, byolTrainingLoss } from './byol';
 
 beforeAll(async () => {

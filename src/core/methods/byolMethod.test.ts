@@ -3,6 +3,7 @@
 // afterStep updates BN stats and the EMA target with the cosine momentum.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pairTrainingLoss, probePairLossesOf, selectPairsOf } from '../../../tests/helpers/pairMethodCalls';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createByolModel } from '../models/byolModel';
 import { cosineMomentum } from '../train/schedules';
@@ -24,7 +25,7 @@ describe('BYOL method', () => {
     const method = createByolMethod(config, 7);
     const ref = createByolModel(config, 7);
     const x = views(1);
-    const { pairLosses, selected } = method.selectPairs(x, N, 'hard');
+    const { pairLosses, selected } = selectPairsOf(method, x, N, 'hard');
     const on = ref.online(x, true), tg = ref.target(x, true);
     const expected = byolPairLosses(viewMajor(on.p), viewMajor(tg.z)).arraySync();
     const got = pairLosses.arraySync();
@@ -46,7 +47,7 @@ describe('BYOL method', () => {
     const ref = createByolModel(config, 8);
     const x = views(2);
     const before = values(method.buffers);
-    const probe = method.probePairLosses(x, N).arraySync();
+    const probe = probePairLossesOf(method, x, N).arraySync();
     expect(values(method.buffers)).toEqual(before);
     const expected = byolPairLosses(viewMajor(ref.online(x, false).p), viewMajor(ref.target(x, false).z)).arraySync();
     probe.forEach((row, m) => row.forEach((v, p) => expect(v).toBeCloseTo(expected[m]![p]!, 5)));
@@ -59,7 +60,7 @@ describe('BYOL method', () => {
     const ref = createByolModel(config, 9);
     const x1 = views(3).slice(0, M), x2 = views(4).slice(0, M);
     const params = [...method.params.values()];
-    const { value, grads } = tf.variableGrads(() => method.trainingLoss(x1, x2), params);
+    const { value, grads } = tf.variableGrads(() => pairTrainingLoss(method, x1, x2), params);
     const expected = byolTrainingLoss(ref.online(x1, true).p, ref.target(x1, true).z, ref.online(x2, true).p, ref.target(x2, true).z);
     expect(value.dataSync()[0]).toBeCloseTo(expected.dataSync()[0]!, 5);
     expect(Object.keys(grads)).toHaveLength(params.length);

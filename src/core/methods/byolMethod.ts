@@ -1,5 +1,5 @@
 /**
- * BYOL as a PairMethod (beyond the HVP paper, which covers SimSiam, SimCLR, DINO and iBOT): the
+ * BYOL as an HvpMethod of the pair kind (beyond the HVP paper, which covers SimSiam, SimCLR, DINO and iBOT): the
  * model of models/byolModel.ts and the losses of methods/byol.ts.
  *   selection — all N·M views through the online network and the target network (both with BN in
  *               training mode, running stats updated, as the authors' selection forwards), then
@@ -21,10 +21,11 @@ import type { BnStat } from '../models/layers';
 import { pairSelect } from '../ops/pairSelect';
 import { cosineMomentum } from '../train/schedules';
 import { byolFromNegCosine, byolPairLosses, byolTrainingLoss } from './byol';
-import { modelFields, viewMajor, type PairMethod } from './pairMethod';
+import type { HvpMethod } from '../hvp/hvpMethod';
+import { checkPairCandidates, modelFields, pairFields, pairHalves, viewMajor } from './methodParts';
 
 /** BYOL with online weights from `seed` (target = copy), base EMA momentum config.emaMomentum. */
-export function createByolMethod(config: RunConfig, seed: number): PairMethod {
+export function createByolMethod(config: RunConfig, seed: number): HvpMethod {
   const baseMomentum = config.emaMomentum;
   if (!(baseMomentum >= 0 && baseMomentum <= 1)) throw new RangeError(`BYOL EMA momentum must be in [0, 1], got ${baseMomentum}`);
   const model = createByolModel(config, seed);
@@ -32,8 +33,11 @@ export function createByolMethod(config: RunConfig, seed: number): PairMethod {
 
   return {
     name: 'byol',
+    ...pairFields,
     ...modelFields(model),
-    selectPairs(views, numViews, mode) {
+    scoreCandidates(views, _locals, counts, candidates, mode) {
+      checkPairCandidates(counts, candidates);
+      const numViews = counts.numGlobals;
       let stats: BnStat[] = [];
       const result = tf.tidy(() => {
         const on = model.online(views, true); // p: [N·M, D]
@@ -41,15 +45,18 @@ export function createByolMethod(config: RunConfig, seed: number): PairMethod {
         stats = keepStats([...on.bnStats, ...tg.bnStats]);
         const numImages = views.shape[0] / numViews;
         const sel = pairSelect(on.p, tg.z, { numViews, numImages, score: 'negCosine', mode }); // −cos scale
-        return { pairLosses: byolFromNegCosine(sel.pairLosses), selected: sel.selected }; // [M, P] on 2 − 2·cos, int32 [M]
+        return { scores: byolFromNegCosine(sel.pairLosses), selected: sel.selected }; // [M, P] on 2 − 2·cos, int32 [M]
       });
       model.updateRunningStats(stats);
       return result;
     },
-    probePairLosses(views, numViews) {
-      return tf.tidy(() => byolPairLosses(viewMajor(model.online(views, false).p, numViews), viewMajor(model.target(views, false).z, numViews))); // [M, P]
+    probeCandidates(views, _locals, counts, candidates) {
+      checkPairCandidates(counts, candidates);
+      const N = counts.numGlobals;
+      return { scores: tf.tidy(() => byolPairLosses(viewMajor(model.online(views, false).p, N), viewMajor(model.target(views, false).z, N))), terms: null }; // [M, P]
     },
-    trainingLoss(x1, x2) {
+    trainingLoss(globals) {
+      const [x1, x2] = pairHalves(globals); // [M, S, S, 3] each
       const o1 = model.online(x1, true);
       const o2 = model.online(x2, true);
       const t1 = model.target(x1, true);

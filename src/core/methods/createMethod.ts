@@ -1,19 +1,18 @@
 /**
- * The method registry: RunConfig.method → a PairMethod (simsiam, simclr, byol) or a MultiCropMethod
- * (dino, ibot) with weights drawn from `seed`.
+ * The method registry: RunConfig.method → its HvpMethod (simsiam, simclr, byol: pair kind; dino,
+ * ibot: multi-crop kind) with weights drawn from `seed`.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type { RunConfig } from '../config/runConfig';
 import { createByolMethod } from './byolMethod';
 import { createDinoMethod } from './dinoMethod';
+import type { HvpMethod } from '../hvp/hvpMethod';
 import { createIbotMethod } from './ibotMethod';
-import type { MultiCropMethod } from './multiCropMethod';
-import type { PairMethod } from './pairMethod';
 import { createSimClrMethod } from './simclrMethod';
 import { createSimSiamMethod } from './simsiamMethod';
 
 /** Builds the run's method. */
-export function createMethod(config: RunConfig, seed: number): PairMethod | MultiCropMethod {
+export function createMethod(config: RunConfig, seed: number): HvpMethod {
   switch (config.method) {
     case 'simsiam':
       return createSimSiamMethod(config, seed);

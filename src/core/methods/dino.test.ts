@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { allCombinations } from '../train/combinations';
+import { allCombinations } from '../hvp/combinations';
 import { comboWeights, dinoComboLosses, dinoLoss, dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
 
 beforeAll(async () => {

@@ -1,11 +1,11 @@
-// DINO as a MultiCropMethod: eval-mode probe scores are the sums of their terms, the selection picks
+// DINO as a HvpMethod: eval-mode probe scores are the sums of their terms, the selection picks
 // the arg max (hard) / arg min (easy) of its scores and leaves the center alone, and the step's
 // optimisation follows the weight-decay schedule and the last-layer freeze.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createDinoModel } from '../models/dinoModel';
-import { allCombinations } from '../train/combinations';
+import { allCombinations } from '../hvp/combinations';
 import { createDinoMethod } from './dinoMethod';
 
 beforeAll(async () => {
@@ -25,9 +25,9 @@ describe('DINO method', () => {
     const m = createDinoMethod(config, 1);
     const { globals, locals } = views();
     const c = tf.tensor2d(combos.table, [combos.numCombos, 2 + l], 'int32');
-    const { terms, comboLosses } = m.probeCombos(globals, locals, { numGlobals: G, numLocals: L }, c);
-    expect(terms.shape).toEqual([M, G, G + L]);
-    const t = (await terms.array()) as number[][][];
+    const { terms, scores: comboLosses } = m.probeCandidates(globals, locals, { numGlobals: G, numLocals: L }, c);
+    expect(terms!.shape).toEqual([M, G, G + L]);
+    const t = (await terms!.array()) as number[][][];
     const s = (await comboLosses.array()) as number[][];
     for (let i = 0; i < M; i++) {
       for (let ci = 0; ci < combos.numCombos; ci++) {
@@ -38,7 +38,7 @@ describe('DINO method', () => {
         expect(s[i]![ci]!).toBeCloseTo(sum, 4);
       }
     }
-    tf.dispose([globals, locals, c, terms, comboLosses]);
+    tf.dispose([globals, locals, c, terms!, comboLosses]);
     m.dispose();
   });
 
@@ -48,7 +48,7 @@ describe('DINO method', () => {
     const c = tf.tensor2d(combos.table, [combos.numCombos, 2 + l], 'int32');
     m.beginStep(0);
     const rmBefore = Array.from(await m.buffers.get('backbone.bn1.running_mean')!.data());
-    const { comboLosses, selected } = m.selectCombos(globals, locals, { numGlobals: G, numLocals: L }, c, mode);
+    const { scores: comboLosses, selected } = m.scoreCandidates(globals, locals, { numGlobals: G, numLocals: L }, c, mode);
     const s = (await comboLosses.array()) as number[][];
     const sel = Array.from(await selected.data());
     s.forEach((row, i) => expect(sel[i]).toBe(row.indexOf(mode === 'hard' ? Math.max(...row) : Math.min(...row))));

@@ -1,5 +1,5 @@
 /**
- * DINO as a MultiCropMethod (methods/multiCropMethod.ts): the model of models/dinoModel.ts and the
+ * DINO as an HvpMethod of the multi-crop kind (methods/hvpMethod.ts): the model of models/dinoModel.ts and the
  * losses of methods/dino.ts, with the HVP selection of the authors' dino branch (pretrain.py `hvs`).
  *   selection — the G globals through the teacher and the G globals + L locals through the student
  *               (BN in training mode, running stats updated, as the authors' no_grad forwards);
@@ -23,12 +23,12 @@ import { keepStats } from '../models/bnRegistry';
 import { createDinoModel } from '../models/dinoModel';
 import type { BnStat } from '../models/layers';
 import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../train/schedules';
-import { selectPairs } from '../train/selection';
+import { selectCandidates } from '../hvp/selection';
 import { comboWeights, dinoComboLosses, dinoLoss, dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
-import type { CropCounts, MultiCropMethod } from './multiCropMethod';
+import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 
 /** DINO with student weights from `seed` (teacher = copy, center = 0). */
-export function createDinoMethod(config: RunConfig, seed: number): MultiCropMethod {
+export function createDinoMethod(config: RunConfig, seed: number): HvpMethod {
   const baseMomentum = config.emaMomentum;
   if (!(baseMomentum >= 0 && baseMomentum <= 1)) throw new RangeError(`DINO teacher EMA momentum must be in [0, 1], got ${baseMomentum}`);
   if (!(config.centerMomentum >= 0 && config.centerMomentum <= 1)) throw new RangeError(`DINO center momentum must be in [0, 1], got ${config.centerMomentum}`);
@@ -69,22 +69,22 @@ export function createDinoMethod(config: RunConfig, seed: number): MultiCropMeth
         frozen: step - 1 < frozenSteps ? frozenSet : noneFrozen,
       };
     },
-    selectCombos(globals, locals, counts, combos, mode) {
+    scoreCandidates(globals, locals, counts, combos, mode) {
       let stats: BnStat[] = [];
       const result = tf.tidy(() => {
         const st: BnStat[] = [];
         const terms = allTerms(globals, locals, counts, true, st); // [M, G, G + L]
         stats = keepStats(st);
         const comboLosses = dinoComboLosses(terms, comboWeights(combos, counts.numGlobals, counts.numLocals)); // [M, C]
-        return { comboLosses, selected: selectPairs(comboLosses, mode) };
+        return { scores: comboLosses, selected: selectCandidates(comboLosses, mode) };
       });
       model.updateRunningStats(stats);
       return result;
     },
-    probeCombos(globals, locals, counts, combos) {
+    probeCandidates(globals, locals, counts, combos) {
       return tf.tidy(() => {
         const terms = allTerms(globals, locals, counts, false, []); // [M, G, G + L]
-        return { terms, comboLosses: dinoComboLosses(terms, comboWeights(combos, counts.numGlobals, counts.numLocals)) };
+        return { terms, scores: dinoComboLosses(terms, comboWeights(combos, counts.numGlobals, counts.numLocals)) };
       });
     },
     trainingLoss(globals, locals, _chosen, _progress) {

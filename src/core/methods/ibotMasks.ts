@@ -80,7 +80,7 @@ export function blockMask(rng: Rng, grid: number, count: number): Uint8Array {
 /** Which masks to draw: the run's seed, the step, the mask shape. */
 export interface MaskSpec {
   seed: number;
-  /** 0-based step index (MultiCropMethod.beginStep). */
+  /** 0-based step index (HvpMethod.beginStep). */
   stepIdx: number;
   /** Patch-grid side g of a global view. */
   grid: number;

@@ -1,4 +1,4 @@
-// iBOT as a MultiCropMethod on the tfjs CPU backend with a tiny ViT (16 px, patch 4, dim 16, depth 1,
+// iBOT as an HvpMethod on the tfjs CPU backend with a tiny ViT (16 px, patch 4, dim 16, depth 1,
 // 2 heads): per-sample combination scores = the float64 loop of the authors' iBOTLoss.hvs over the
 // model's outputs, selection = argmax / argmin, the training loss on the chosen views = the mean of
 // their per-sample scores (so the masks are gathered by `chosen`), centers and EMA by hand, the
@@ -18,7 +18,7 @@ import { createMethod } from './createMethod';
 import { createIbotMethod } from './ibotMethod';
 import { ibotMasks } from './ibotMasks';
 import { naiveIbotScore, type NaiveIbotOutputs } from './ibotNaive';
-import type { MultiCropMethod } from './multiCropMethod';
+import type { HvpMethod } from '../hvp/hvpMethod';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,12 +48,12 @@ function gatherChosen(views: tf.Tensor4D, chosen: number[][], cols: number[]): t
   return tf.gather(views, tf.tensor1d(rows, 'int32')) as tf.Tensor4D;
 }
 
-let live: MultiCropMethod[] = [];
+let live: HvpMethod[] = [];
 afterEach(() => {
   for (const m of live) m.dispose();
   live = [];
 });
-const make = (cfg: RunConfig = CFG, seed = SEED): MultiCropMethod => {
+const make = (cfg: RunConfig = CFG, seed = SEED): HvpMethod => {
   const m = createIbotMethod(cfg, seed);
   perturbWeights([...m.params, ...m.buffers]);
   live.push(m);
@@ -66,8 +66,8 @@ describe('ibotMethod', () => {
     const globals = globalsOf(1);
     const locals = localsOf(2);
     method.beginStep(3);
-    const hard = method.selectCombos(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard');
-    const easy = method.selectCombos(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'easy');
+    const hard = method.scoreCandidates(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard');
+    const easy = method.scoreCandidates(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'easy');
     // The same weights in a second model; the masks of step 3, views 0…3.
     const model = createIbotModel(CFG, SEED);
     perturbWeights([...model.params, ...model.buffers]);
@@ -79,10 +79,10 @@ describe('ibotMethod', () => {
       tCls: t.cls.dataSync(), sCls: tf.concat([s.globalCls, s.localCls!]).dataSync(), tPatch: t.patches.dataSync(), sPatch: s.globalPatches.dataSync(),
       masks, center: new Float32Array(12), center2: new Float32Array(10), teacherTemp: 0.04, teacherPatchTemp: 0.07, studentTemp: 0.1,
     };
-    const losses = hard.comboLosses.arraySync();
+    const losses = hard.scores.arraySync();
     const sel = hard.selected.arraySync();
     const selEasy = easy.selected.arraySync();
-    expect(easy.comboLosses.arraySync()).toEqual(losses); // no state changes between the two
+    expect(easy.scores.arraySync()).toEqual(losses); // no state changes between the two
     for (let m = 0; m < M; m++) {
       const want = COMBOS.map((c) => naiveIbotScore(outputs, m, c, 1));
       want.forEach((w, c) => expect(losses[m]![c]).toBeCloseTo(w, 3));
@@ -92,15 +92,15 @@ describe('ibotMethod', () => {
     expect(new Set(losses.flat()).size).toBeGreaterThan(1);
     // The masks matter: the same views under the masks of another step score differently.
     method.beginStep(4);
-    const other = method.selectCombos(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard').comboLosses.arraySync();
+    const other = method.scoreCandidates(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard').scores.arraySync();
     expect(Math.max(...other.flat().map((v, i) => Math.abs(v - losses.flat()[i]!)))).toBeGreaterThan(1e-2);
     // Selection leaves the centers alone.
     expect(Array.from(method.buffers.get(IBOT_CENTER_NAME)!.dataSync()).every((v) => v === 0)).toBe(true);
     // Probe terms [M, G, G + L] give the same combination scores in eval mode (no drop_path here).
     method.beginStep(3);
-    const probe = method.probeCombos(globals, locals, { numGlobals: G, numLocals: L }, combosT());
-    expect(probe.terms.shape).toEqual([M, G, G + L]);
-    const pl = probe.comboLosses.arraySync();
+    const probe = method.probeCandidates(globals, locals, { numGlobals: G, numLocals: L }, combosT());
+    expect(probe.terms!.shape).toEqual([M, G, G + L]);
+    const pl = probe.scores.arraySync();
     for (let m = 0; m < M; m++) for (let c = 0; c < COMBOS.length; c++) expect(pl[m]![c]).toBeCloseTo(losses[m]![c]!, 4);
     model.dispose();
   });
@@ -110,7 +110,7 @@ describe('ibotMethod', () => {
     const globals = globalsOf(3);
     const locals = localsOf(4);
     method.beginStep(2);
-    const { comboLosses, selected } = method.selectCombos(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard');
+    const { scores: comboLosses, selected } = method.scoreCandidates(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard');
     const sel = selected.arraySync();
     const losses = comboLosses.arraySync();
     const chosen = sel.map((c) => COMBOS[c]!);
@@ -154,7 +154,7 @@ describe('ibotMethod', () => {
     expect([...first.frozen].sort()).toEqual(['head.last_layer.weight_v', 'head.last_layer2.weight_v']);
     expect(method.stepOptimization({ step: epoch, totalSteps: 10 }).frozen.size).toBe(2);
     expect(method.stepOptimization({ step: epoch + 1, totalSteps: 10 }).frozen.size).toBe(0);
-    expect(method.stepOptimization({ step: 10, totalSteps: 10 }).weightDecay).toBeGreaterThan(first.weightDecay);
+    expect(method.stepOptimization({ step: 10, totalSteps: 10 }).weightDecay).toBeGreaterThan(first.weightDecay!);
     expect(method.isNoDecay('head.mlp.0.bias')).toBe(true);
     expect(method.isNoDecay('backbone.blocks.0.norm1.weight')).toBe(true);
     expect(method.isNoDecay('head.mlp.0.weight')).toBe(false);
@@ -163,7 +163,7 @@ describe('ibotMethod', () => {
 
   it('is built by createMethod and refused without the ViT, with a message naming the fix', () => {
     const m = createMethod(CFG, 1);
-    live.push(m as MultiCropMethod);
+    live.push(m as HvpMethod);
     expect(m.name).toBe('ibot');
     expect(() => createIbotMethod({ ...CFG, backbone: 'resnet10' }, 1)).toThrow(/iBOT needs the vit backbone/);
     const issues = crossFieldIssues({ ...CFG, backbone: 'resnet10' });
@@ -175,13 +175,13 @@ describe('ibotMethod', () => {
   });
 
   /** `steps` HVP steps from step `from` with plain SGD: selection, gather, grads, update, afterStep. Returns the losses. */
-  function run(method: MultiCropMethod, from: number, steps: number): number[] {
+  function run(method: HvpMethod, from: number, steps: number): number[] {
     const out: number[] = [];
     for (let s = from; s < from + steps; s++) {
       const globals = globalsOf(100 + s);
       const locals = localsOf(200 + s);
       method.beginStep(s);
-      const { selected } = method.selectCombos(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard');
+      const { selected } = method.scoreCandidates(globals, locals, { numGlobals: G, numLocals: L }, combosT(), 'hard');
       const chosen = selected.arraySync().map((c) => COMBOS[c]!);
       const g2 = gatherChosen(globals, chosen, [0, 1]);
       const l2 = gatherChosen(locals, chosen, [2, 3]);
@@ -197,7 +197,7 @@ describe('ibotMethod', () => {
     }
     return out;
   }
-  const stateOf = (m: MultiCropMethod) => new Map([...m.params, ...m.buffers].map(([n, v]) => [n, Array.from(v.dataSync())]));
+  const stateOf = (m: HvpMethod) => new Map([...m.params, ...m.buffers].map(([n, v]) => [n, Array.from(v.dataSync())]));
 
   it('resumes exactly: 4 steps = 2 steps + state copied into a fresh method + 2 steps (drop_path and masks seeded by the step)', () => {
     const cfg = { ...CFG, vitDropPath: 0.3, vitDepth: 2 };
@@ -232,9 +232,9 @@ describe('ibotMethod', () => {
       expect(h?.shape, n).toEqual(v.shape);
       v.assign(tf.tensor(h!.data as Float32Array, h!.shape));
     }
-    const score = (m: MultiCropMethod) => {
+    const score = (m: HvpMethod) => {
       m.beginStep(7);
-      return m.probeCombos(globalsOf(9), localsOf(10), { numGlobals: G, numLocals: L }, combosT()).comboLosses.arraySync();
+      return m.probeCandidates(globalsOf(9), localsOf(10), { numGlobals: G, numLocals: L }, combosT()).scores.arraySync();
     };
     expect(score(fresh)).toEqual(score(method));
     expect(Array.from(fresh.embed(globalsOf(11, 1)).dataSync())).toEqual(Array.from(method.embed(globalsOf(11, 1)).dataSync()));

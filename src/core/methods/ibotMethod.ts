@@ -1,5 +1,5 @@
 /**
- * iBOT as a MultiCropMethod (methods/multiCropMethod.ts): the model of models/ibotModel.ts, the masks
+ * iBOT as an HvpMethod of the multi-crop kind (methods/hvpMethod.ts): the model of models/ibotModel.ts, the masks
  * of methods/ibotMasks.ts and the losses of methods/ibot.ts, with the HVP selection of the authors'
  * ibot branch (main_ibot.py hard_view_selection + iBOTLoss.hvs; reference §1.6).
  *   masks     — every rendered global view g of image m gets the block mask of (seed, step, g), so
@@ -28,11 +28,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
 import { createIbotModel } from '../models/ibotModel';
 import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../train/schedules';
-import { selectPairs } from '../train/selection';
+import { selectCandidates } from '../hvp/selection';
 import { dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
 import { ibotComboLosses, ibotComboWeights, ibotLossFromTerms, ibotPatchTerms, ibotTerms, updatePatchCenter } from './ibot';
 import { ibotMasks } from './ibotMasks';
-import type { CropCounts, MultiCropMethod } from './multiCropMethod';
+import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 
 /** What one forward of all views gives: the term table and the raw teacher outputs (for the centers). */
 interface Forward {
@@ -43,7 +43,7 @@ interface Forward {
 }
 
 /** iBOT with student weights from `seed` (teacher = copy, centers = 0); masks are seeded by `seed` too. */
-export function createIbotMethod(config: RunConfig, seed: number): MultiCropMethod {
+export function createIbotMethod(config: RunConfig, seed: number): HvpMethod {
   if (config.backbone !== 'vit') throw new RangeError(`iBOT needs the vit backbone (masked patch tokens), got "${config.backbone}"`);
   const baseMomentum = config.emaMomentum;
   if (!(baseMomentum >= 0 && baseMomentum <= 1)) throw new RangeError(`iBOT teacher EMA momentum must be in [0, 1], got ${baseMomentum}`);
@@ -102,19 +102,19 @@ export function createIbotMethod(config: RunConfig, seed: number): MultiCropMeth
         frozen: step - 1 < frozenSteps ? frozenSet : noneFrozen,
       };
     },
-    selectCombos(globals, locals, counts, combos, mode) {
+    scoreCandidates(globals, locals, counts, combos, mode) {
       const M = checkCounts(globals, locals, counts);
       return tf.tidy(() => {
         const { terms } = forwardAll(globals, locals, counts.numGlobals, counts.numLocals, stepMasks(counts.numGlobals, M), true); // [M, G, V]
         const comboLosses = ibotComboLosses(terms, ibotComboWeights(combos, counts.numGlobals, counts.numLocals, config.patchLossWeight)); // [M, C]
-        return { comboLosses, selected: selectPairs(comboLosses, mode) };
+        return { scores: comboLosses, selected: selectCandidates(comboLosses, mode) };
       });
     },
-    probeCombos(globals, locals, counts, combos) {
+    probeCandidates(globals, locals, counts, combos) {
       const M = checkCounts(globals, locals, counts);
       return tf.tidy(() => {
         const { terms } = forwardAll(globals, locals, counts.numGlobals, counts.numLocals, stepMasks(counts.numGlobals, M), false); // [M, G, V]
-        return { terms, comboLosses: ibotComboLosses(terms, ibotComboWeights(combos, counts.numGlobals, counts.numLocals, config.patchLossWeight)) };
+        return { terms, scores: ibotComboLosses(terms, ibotComboWeights(combos, counts.numGlobals, counts.numLocals, config.patchLossWeight)) };
       });
     },
     trainingLoss(globals, locals, chosen, _progress) {

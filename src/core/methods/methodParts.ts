@@ -5,7 +5,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CropCounts, HvpMethod } from './hvpMethod';
+import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 
 /** What a method passes through from its model unchanged. */
 export interface MethodModelParts {

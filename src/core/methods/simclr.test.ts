@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { pairIndex, pairList } from '../train/pairs';
-import { selectPairs } from '../train/selection';
+import { pairIndex, pairList } from '../hvp/pairs';
+import { selectCandidates } from '../hvp/selection';
 import { ntXentLoss, ntXentRowLosses, simclrPairLosses } from './simclr';
 
 beforeAll(async () => {
@@ -114,8 +114,8 @@ describe('SimCLR pair losses', () => {
     const f = randomArray(bigN * bigM * d, 11);
     const z = nest(f, bigN, bigM, d);
     const losses = simclrPairLosses(tf.tensor3d(f, [bigN, bigM, d]), T);
-    const hard = Array.from(selectPairs(losses, 'hard').dataSync());
-    const easy = Array.from(selectPairs(losses, 'easy').dataSync());
+    const hard = Array.from(selectCandidates(losses, 'hard').dataSync());
+    const easy = Array.from(selectCandidates(losses, 'easy').dataSync());
     const sums = pairList(bigN).map(([k, l]) => {
       const rows = naiveRows(z[k]!, z[l]!, T);
       return Array.from({ length: bigM }, (_, m) => rows[m]! + rows[bigM + m]!);

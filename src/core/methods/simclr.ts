@@ -19,7 +19,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pairList } from '../train/pairs';
+import { pairList } from '../hvp/pairs';
 import { l2NormalizeRows } from './simsiam';
 
 /**

@@ -3,6 +3,7 @@
 // effects, training is one concatenated forward of the two views with the mean NT-Xent.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pairTrainingLoss, probePairLossesOf, selectPairsOf } from '../../../tests/helpers/pairMethodCalls';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createSimClrModel } from '../models/simclrModel';
 import { createSimClrMethod } from './simclrMethod';
@@ -22,7 +23,7 @@ describe('SimCLR method', () => {
     const method = createSimClrMethod(config, 7);
     const ref = createSimClrModel(config, 7);
     const x = views(1);
-    const { pairLosses, selected } = method.selectPairs(x, N, 'hard');
+    const { pairLosses, selected } = selectPairsOf(method, x, N, 'hard');
     const out = ref.forward(x, true);
     const expected = simclrPairLosses(tf.reshape(out.z, [N, M, -1]) as tf.Tensor3D, 0.3).arraySync();
     const got = pairLosses.arraySync();
@@ -35,7 +36,7 @@ describe('SimCLR method', () => {
     ref.updateRunningStats(out.bnStats);
     const after = values(method.buffers);
     for (const [k, v] of ref.buffers) Array.from(v.dataSync()).forEach((x0, i) => expect(after.get(k)![i], k).toBeCloseTo(x0, 5));
-    const easy = Array.from(method.selectPairs(x, N, 'easy').selected.dataSync());
+    const easy = Array.from(selectPairsOf(method, x, N, 'easy').selected.dataSync());
     expect(easy).not.toEqual(sel); // with 3 distinct losses per image, easy and hard differ
     method.dispose();
     ref.dispose();
@@ -46,7 +47,7 @@ describe('SimCLR method', () => {
     const ref = createSimClrModel(config, 8);
     const x = views(2);
     const before = values(method.buffers);
-    const probe = method.probePairLosses(x, N).arraySync();
+    const probe = probePairLossesOf(method, x, N).arraySync();
     expect(values(method.buffers)).toEqual(before);
     const expected = simclrPairLosses(tf.reshape(ref.forward(x, false).z, [N, M, -1]) as tf.Tensor3D, 0.3).arraySync();
     probe.forEach((row, m) => row.forEach((v, p) => expect(v).toBeCloseTo(expected[m]![p]!, 5)));
@@ -58,7 +59,7 @@ describe('SimCLR method', () => {
     const method = createSimClrMethod(config, 9);
     const ref = createSimClrModel(config, 9);
     const x1 = views(3).slice(0, M), x2 = views(4).slice(0, M);
-    const { value, grads } = tf.variableGrads(() => method.trainingLoss(x1, x2), [...method.params.values()]);
+    const { value, grads } = tf.variableGrads(() => pairTrainingLoss(method, x1, x2), [...method.params.values()]);
     const out = ref.forward(tf.concat([x1, x2]), true);
     const expected = ntXentLoss(out.z.slice(0, M), out.z.slice(M, M), 0.3).dataSync()[0]!;
     expect(value.dataSync()[0]).toBeCloseTo(expected, 5);

@@ -1,5 +1,5 @@
 /**
- * SimCLR as a PairMethod: the model of models/simclrModel.ts and the NT-Xent of methods/simclr.ts,
+ * SimCLR as an HvpMethod of the pair kind: the model of models/simclrModel.ts and the NT-Xent of methods/simclr.ts,
  * as the HVP authors' simclr branch (automl/hvp hvs/__init__.py adversarial_crop_selection and
  * pretrain.py):
  *   selection — all N·M views in one forward (BN in training mode over all of them, running stats
@@ -19,11 +19,12 @@ import { keepStats } from '../models/bnRegistry';
 import type { BnStat } from '../models/layers';
 import { createSimClrModel } from '../models/simclrModel';
 import { pairSelect } from '../ops/pairSelect';
-import { modelFields, type PairMethod } from './pairMethod';
+import type { HvpMethod } from '../hvp/hvpMethod';
+import { checkPairCandidates, modelFields, pairFields } from './methodParts';
 import { ntXentLogits, ntXentLoss } from './simclr';
 
 /** SimCLR with weights from `seed`; NT-Xent temperature config.temperature. */
-export function createSimClrMethod(config: RunConfig, seed: number): PairMethod {
+export function createSimClrMethod(config: RunConfig, seed: number): HvpMethod {
   const temperature = config.temperature;
   if (!(temperature > 0)) throw new RangeError(`SimCLR temperature must be positive, got ${temperature}`);
   const model = createSimClrModel(config, seed);
@@ -31,8 +32,11 @@ export function createSimClrMethod(config: RunConfig, seed: number): PairMethod 
 
   return {
     name: 'simclr',
+    ...pairFields,
     ...modelFields(model),
-    selectPairs(views, numViews, mode) {
+    scoreCandidates(views, _locals, counts, candidates, mode) {
+      checkPairCandidates(counts, candidates);
+      const numViews = counts.numGlobals;
       let stats: BnStat[] = [];
       const result = tf.tidy(() => {
         const out = model.forward(views, true);
@@ -40,22 +44,25 @@ export function createSimClrMethod(config: RunConfig, seed: number): PairMethod 
         const numImages = out.z.shape[0] / numViews;
         const g = ntXentLogits(out.z, temperature); // [N·M, N·M], view-major
         const { pairLosses, selected } = pairSelect(g, g, { numViews, numImages, score: 'ntXentLogits', mode });
-        return { pairLosses, selected }; // [M, P], int32 [M]
+        return { scores: pairLosses, selected }; // [M, P], int32 [M]
       });
       model.updateRunningStats(stats);
       return result;
     },
-    probePairLosses(views, numViews) {
+    probeCandidates(views, _locals, counts, candidates) {
+      checkPairCandidates(counts, candidates);
+      const numViews = counts.numGlobals;
       // Eval-mode BN; the negatives are the other probe images (with one probe image there are none and every loss is 0).
-      return tf.tidy(() => {
+      const scores = tf.tidy(() => {
         const z = model.forward(views, false).z; // [N·M, D]
         const g = ntXentLogits(z, temperature); // [N·M, N·M]
         return pairSelect(g, g, { numViews, numImages: z.shape[0] / numViews, score: 'ntXentLogits', mode: 'hard' }).pairLosses; // [M, P]
       });
+      return { scores, terms: null };
     },
-    trainingLoss(x1, x2) {
-      const M = x1.shape[0];
-      const out = model.forward(tf.concat([x1, x2], 0), true); // z: [2M, D]
+    trainingLoss(globals) {
+      const M = globals.shape[0] / 2;
+      const out = model.forward(globals, true); // both chosen views of every image, z: [2M, D]
       trainStats = keepStats(out.bnStats);
       const z1 = tf.slice(out.z, [0, 0], [M, -1]); // [M, D]
       const z2 = tf.slice(out.z, [M, 0], [M, -1]); // [M, D]

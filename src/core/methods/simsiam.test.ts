@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { pairIndex, pairList } from '../train/pairs';
+import { pairIndex, pairList } from '../hvp/pairs';
 import { negCosine, simsiamPairLosses, simsiamTrainingLoss, stopGradient } from './simsiam';
 
 beforeAll(async () => {

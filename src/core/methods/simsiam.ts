@@ -12,7 +12,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pairList } from '../train/pairs';
+import { pairList } from '../hvp/pairs';
 
 /** Norm clamp of F.cosine_similarity. */
 const COS_EPS = 1e-8;

@@ -7,7 +7,7 @@
  * resume, so it is keyed by position, not by a running generator:
  *   seed of a training forward = deriveSeed(store.seed, `drop_path:<prefix>:<stepIdx>:<callIdx>`)
  * where stepIdx is the 0-based index of the training step (set by `beginStep`, which the method's
- * PairMethod.beginStep forwards from the trainer) and callIdx counts the training-mode forwards of
+ * HvpMethod.beginStep forwards from the trainer) and callIdx counts the training-mode forwards of
  * this backbone within that step (SimSiam with HVP: 0 = selection forward of all views, 1 and 2 =
  * the two training views). The prefix keeps two backbones of one model (e.g. an EMA target)
  * independent. Nothing is stored, so checkpoints need no extra state.
@@ -99,7 +99,7 @@ export function createBackbone(store: ParamStore, cfg: BackboneConfig, prefix = 
     forward(x, isTraining) {
       if (!isTraining || !isStochastic) return vit.forward(x, isTraining, null);
       if (stepIdx === null) {
-        throw new Error(`The ViT backbone "${prefix}" has drop_path ${need(cfg, 'vitDropPath')}: call beginStep(stepIdx) before its training forwards, so its masks are seeded by the step (PairMethod.beginStep).`);
+        throw new Error(`The ViT backbone "${prefix}" has drop_path ${need(cfg, 'vitDropPath')}: call beginStep(stepIdx) before its training forwards, so its masks are seeded by the step (HvpMethod.beginStep).`);
       }
       const rng = createRng(forwardNoiseSeed(store.seed, prefix, stepIdx, callIdx++));
       return vit.forward(x, true, rng);

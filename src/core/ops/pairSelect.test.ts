@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ntXentLogits, simclrPairLosses } from '../methods/simclr';
 import { simsiamPairLosses } from '../methods/simsiam';
 import { createRng } from '../random';
-import { selectPairs } from '../train/selection';
+import { selectCandidates } from '../hvp/selection';
 import { PAIR_SELECT, PairSelectError, pairSelect, pairSelectReference, type PairSelectAttrs } from './pairSelect';
 import { pairLossesNaive, selectPairsNaive } from './pairSelectNaive';
 
@@ -44,7 +44,7 @@ describe('pairSelect (reference on cpu)', () => {
       expect(out.pairLosses.shape).toEqual([M, (N * (N - 1)) / 2]);
       expect(out.selected.dtype).toBe('int32');
       expect(Array.from(out.pairLosses.dataSync())).toEqual(Array.from(losses.dataSync()));
-      expect(Array.from(out.selected.dataSync())).toEqual(Array.from(selectPairs(losses, mode).dataSync()));
+      expect(Array.from(out.selected.dataSync())).toEqual(Array.from(selectCandidates(losses, mode).dataSync()));
       const naive = pairLossesNaive(aVals, bVals, { numViews: N, numImages: M, dim: D }, 'negCosine');
       expect(maxAbsDiff(out.pairLosses.dataSync(), naive)).toBeLessThan(1e-5);
       expect(Array.from(out.selected.dataSync())).toEqual(Array.from(selectPairsNaive(naive, (N * (N - 1)) / 2, mode)));
@@ -82,7 +82,7 @@ describe('pairSelect (reference on cpu)', () => {
         expect(maxAbsDiff(out.pairLosses.dataSync(), perPair.dataSync())).toBeLessThan(2e-6 * scale);
         const sel = Array.from(out.selected.dataSync());
         expect(sel).toEqual(Array.from(selectPairsNaive(naive, (N * (N - 1)) / 2, mode)));
-        expect(sel).toEqual(Array.from(selectPairs(perPair, mode).dataSync()));
+        expect(sel).toEqual(Array.from(selectCandidates(perPair, mode).dataSync()));
       }
     }
   });

@@ -38,8 +38,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { simsiamPairLosses } from '../methods/simsiam';
-import { numPairs, pairList } from '../train/pairs';
-import { selectPairs } from '../train/selection';
+import { numPairs, pairList } from '../hvp/pairs';
+import { selectCandidates } from '../hvp/selection';
 
 /** Kernel name of the op; gpu/ registers its WGSL implementation under this name. */
 export const PAIR_SELECT = 'HvpPairSelect';
@@ -161,7 +161,7 @@ function ntXentMatrix(g: tf.Tensor2D, pos: tf.Tensor2D, numViews: number, numIma
 /**
  * The op composed of plain tfjs ops (any backend): SimSiam's `simsiamPairLosses` for 'negCosine',
  * softmax / log_softmax + a batched matmul for 'crossEntropy', block log-sum-exps of the logits for
- * 'ntXentLogits' (a supplies the denominators, b the positives), then `selectPairs`.
+ * 'ntXentLogits' (a supplies the denominators, b the positives), then `selectCandidates`.
  * a, b: [N·M, D] view-major → {pairLosses [M, P], selected int32 [M]}.
  */
 export function pairSelectReference(a: tf.Tensor2D, b: tf.Tensor2D, attrs: PairSelectAttrs): PairSelectResult {
@@ -176,7 +176,7 @@ export function pairSelectReference(a: tf.Tensor2D, b: tf.Tensor2D, attrs: PairS
         : symmetricPairLosses(
             attrs.score === 'crossEntropy' ? crossEntropyMatrix(a3, b3) : ntXentMatrix(a, b, numViews, numImages),
           );
-    return { pairLosses, selected: selectPairs(pairLosses, attrs.mode) };
+    return { pairLosses, selected: selectCandidates(pairLosses, attrs.mode) };
   });
 }
 

@@ -5,7 +5,7 @@
  * Paper: Hard View Pretraining, arXiv 2310.03940; authors' code automl/hvp.
  * Must not import: tfjs, gpu/, worker/, ui/, DOM.
  */
-import { pairList } from '../train/pairs';
+import { pairList } from '../hvp/pairs';
 import type { PairScore, PairSelectMode } from './pairSelect';
 
 /** Norm clamp of F.cosine_similarity. */

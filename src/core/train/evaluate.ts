@@ -5,18 +5,17 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pairIous } from '../data/iou';
 import { augmentFromConfig, sampleBatchViewParams } from '../data/viewParams';
+import { candidateImage, type ScoredBatch } from '../eval/candidateRecord';
 import { embedImages } from '../eval/embed';
 import { knnAccuracy } from '../eval/knn';
-import { isMultiCropMethod } from '../methods/multiCropMethod';
+import { probeCandidateTable } from '../hvp/candidates';
+import { selectCandidates } from '../hvp/selection';
+import { localAugment, sampledCropCounts } from '../hvp/stepViews';
 import { renderViews } from '../ops/renderViewsOp';
 import { normalizeViews } from '../ops/renderViewsTf';
 import type { Rng } from '../random';
-import type { KnnMetrics, ProbeImage, ProbeSnapshot } from './metrics';
-import { captureMultiCropProbe } from './multiCropProbe';
-import { numPairs, pairList } from './pairs';
-import { randomPairs, selectPairs } from './selection';
+import type { KnnMetrics, ProbeSnapshot } from './metrics';
 import type { Trainer } from './trainer';
 
 /** Weighted kNN top-1 on the held-out split. sync point: awaits the accuracy. */
@@ -39,50 +38,45 @@ export async function evaluateKnn(trainer: Trainer): Promise<KnnMetrics> {
   }
 }
 
-/** Renders N views of the first `numProbeImages` held-out images, scores every pair with the
- * current model (eval-mode BN) and picks the pair the run's HVP mode would pick.
- * sync point: awaits the views and losses. */
+/**
+ * The gallery snapshot: for the first `numProbeImages` held-out images, the views a training step
+ * would sample (hvp/stepViews.ts), the method's eval-mode scores of the candidates a selection step
+ * would score (probeCandidates: no side effects; DINO / iBOT also their terms), and the candidate
+ * the run's HVP mode would choose: hard / easy the arg max / arg min (earlier on ties), random one
+ * uniformly per image, off views 0 and 1. Every draw comes from the probe's own stream `probeRng`.
+ * sync point: awaits the views and scores.
+ */
 export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<ProbeSnapshot> {
-  if (isMultiCropMethod(trainer.model)) return captureMultiCropProbe(trainer, trainer.model, probeRng); // DINO / iBOT: globals, locals, combinations
-  const { config, dataset, images } = trainer;
-  const model = trainer.model;
-  const N = config.hvpMode === 'off' ? 2 : config.numViews;
-  const M = Math.min(config.numProbeImages, dataset.test.numImages);
-  const S = config.imageSize;
+  const { config, dataset, images, model } = trainer;
   const src = dataset.test;
-  const params = sampleBatchViewParams(probeRng, augmentFromConfig(config), N, M, src.height, src.width);
-  const cpuPairs = config.hvpMode === 'random' ? randomPairs(probeRng, M, N) : config.hvpMode === 'off' ? new Int32Array(M) : null;
-  const [raw, losses, selected] = tf.tidy(() => {
-    const idx = tf.tensor1d(Int32Array.from({ length: M }, (_, i) => i), 'int32');
-    const views = renderViews(images.test, idx, params, S); // [N·M, S, S, 3] in [0, 1]
-    const pl = model.probePairLosses(normalizeViews(views, trainer.normalization), N); // [M, P], eval mode, no side effects
-    const sel = cpuPairs ? tf.tensor1d(cpuPairs, 'int32') : selectPairs(pl, config.hvpMode === 'easy' ? 'easy' : 'hard');
-    return [views.mul(255).round().clipByValue(0, 255), pl, sel] as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D];
-  });
-  const [viewData, lossData, selData] = await Promise.all([raw.data(), losses.data(), selected.data()]);
-  tf.dispose([raw, losses, selected]);
-  const P = numPairs(N);
-  const pairs = pairList(N);
-  const ious = pairIous(params, N, M);
-  const px = S * S * 3;
-  const imagesOut: ProbeImage[] = [];
-  for (let m = 0; m < M; m++) {
-    const views = new Uint8Array(N * px);
-    for (let k = 0; k < N; k++) views.set(viewData.subarray((k * M + m) * px, (k * M + m + 1) * px), k * px);
-    const srcPx = src.height * src.width * 3;
-    imagesOut.push({
-      imageIdx: m,
-      label: src.labels ? src.labels[m]! : -1,
-      className: src.labels ? (dataset.classNames[src.labels[m]!] ?? '') : '',
-      source: src.images.slice(m * srcPx, (m + 1) * srcPx),
-      sourceSize: src.height,
-      params: Array.from({ length: N }, (_, k) => params[k * M + m]!),
-      views,
-      viewSize: S,
-      pairLosses: Array.from(lossData.subarray(m * P, (m + 1) * P)),
-      selectedPair: pairs[selData[m]!]!,
-      pairIous: Array.from(ious.subarray(m * P, (m + 1) * P)),
-    });
-  }
-  return { step: trainer.step, numViews: N, images: imagesOut };
+  const M = Math.min(config.numProbeImages, src.numImages);
+  const counts = sampledCropCounts(config, model.kind);
+  const { numGlobals: G, numLocals: L } = counts;
+  const S = config.imageSize;
+  const Sl = config.localSize;
+  const globalParams = sampleBatchViewParams(probeRng, augmentFromConfig(config), G, M, src.height, src.width);
+  const localParams = L > 0 ? sampleBatchViewParams(probeRng, localAugment(config), L, M, src.height, src.width) : [];
+  const candidates = probeCandidateTable(config, model.kind, counts, probeRng);
+  const C = candidates.numCombos;
+  const cpuChoice = config.hvpMode === 'random' ? Int32Array.from({ length: M }, () => probeRng.int(C)) : config.hvpMode === 'off' ? new Int32Array(M) : null;
+  const mode = config.hvpMode === 'easy' ? 'easy' : 'hard';
+  const out = tf.tidy(() => {
+    const idx = tf.range(0, M, 1, 'int32') as tf.Tensor1D;
+    const globals = renderViews(images.test, idx, globalParams, S); // [G·M, S, S, 3] in [0, 1]
+    const locals = L > 0 ? renderViews(images.test, idx, localParams, Sl) : (tf.zeros([0, Sl, Sl, 3]) as tf.Tensor4D); // [L·M, Sl, Sl, 3]
+    const candT = tf.tensor2d(candidates.table, [C, 2 + candidates.numLocalsPerCombo], 'int32'); // [C, 2 + l]
+    const norm = (t: tf.Tensor4D) => (t.shape[0] > 0 ? normalizeViews(t, trainer.normalization) : t);
+    const { scores, terms } = model.probeCandidates(norm(globals), norm(locals), counts, candT); // [M, C], [M, G, G + L] | null
+    const sel = cpuChoice ? tf.tensor1d(cpuChoice, 'int32') : selectCandidates(scores, mode); // [M]
+    const u8 = (t: tf.Tensor4D) => t.mul(255).round().clipByValue(0, 255);
+    return [u8(globals), u8(locals), scores, sel, terms ?? tf.zeros([0])];
+  }) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor];
+  const [gData, lData, scoreData, selData, termData] = await Promise.all(out.map((t) => t.data()));
+  tf.dispose(out);
+  const batch: ScoredBatch = {
+    kind: model.kind, split: src, classNames: dataset.classNames, imageIdx: Int32Array.from({ length: M }, (_, m) => m), numImages: M, counts,
+    globalParams, localParams, globalViews: gData as Float32Array, localViews: lData as Float32Array, viewSize: S, localSize: Sl,
+    candidates, isPerImage: false, scores: scoreData as Float32Array, terms: model.kind === 'pair' ? null : (termData as Float32Array), selected: selData!, mode,
+  };
+  return { step: trainer.step, numViews: G, images: Array.from({ length: M }, (_, m) => candidateImage(batch, m)) };
 }

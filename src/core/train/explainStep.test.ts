@@ -7,7 +7,7 @@ import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerSteps';
 import { readExplanation } from './explainStep';
-import { pairList } from './pairs';
+import { pairList } from '../hvp/pairs';
 import { createRunLoop, ExplainRefusedError, type RunEvent } from './runLoop';
 import { createTrainer } from './trainer';
 

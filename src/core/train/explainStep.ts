@@ -1,30 +1,36 @@
 /**
  * "Explain the next step" (teaching mode): what one HVP step did, stage by stage, read from an
  * explained step (Trainer.trainStepExplained), which IS the run's next training step — same batch,
- * views, selection and update — so an explained run stays identical to one that is not.
- *   1. views      — the sampled crop boxes of the first K images and their rendered views;
- *   2. selection  — the selection forward's per-sample loss of every pair, [M, P] (per image a row);
- *   3. choice     — the pair each image keeps (hard = highest loss), with its IoU;
- *   4. update     — the chosen pairs' loss just before and just after the optimizer step.
- * Stage 4 measures both losses with BatchNorm in eval mode (method.probePairLosses): that changes no
- * state (no running-stat update, no generator draw), and both numbers use the same mode, so their
- * difference is the update alone. The step's own training loss (BN in training mode) is given too.
- * DINO / iBOT select combinations of global and local views instead of pairs: multiCropExplain.ts.
+ * views, selection and update — so an explained run stays identical to one that is not. The same
+ * reader for every method:
+ *   1. views      — the first K images' crop boxes and rendered views (DINO / iBOT: globals and locals);
+ *   2. scores     — per image the score of every candidate the step considered: the selection
+ *                   forward's on selection steps, otherwise the eval-mode score before the update
+ *                   (a fixed DINO / iBOT combination: only the image's own); DINO / iBOT also the
+ *                   eval-mode terms matrix G × (G + L) (teacher global vs student view);
+ *   3. choice     — the candidate each image trains on, with its IoU;
+ *   4. update     — that candidate's eval-mode score just before and just after the optimizer step.
+ * Stage 4 uses eval mode (method.probeCandidates): no state changes (no running-stat update, no
+ * generator draw), and both numbers use the same mode, so their difference is the update alone.
+ * The step's own training loss (BN in training mode) is given too. Each shown image is the
+ * gallery's record (eval/candidateRecord.ts), so the UI draws it with the gallery's cards.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
-import { pairIous } from '../data/iou';
-import type { ViewParams } from '../data/types';
-import { readMultiCropExplanation } from './multiCropExplain';
-import { numPairs, pairList } from './pairs';
-import type { ExplainedImage, StepExplanation } from './stepExplanation';
+import { candidateImage, type ScoredBatch } from '../eval/candidateRecord';
+import type { StepExplanation } from './stepExplanation';
 import type { ExplainedPending, Trainer } from './trainer';
 
-function ruleOf(trainer: Trainer, isSelection: boolean): string {
-  const { hvpMode, hvpEvery } = trainer.config;
-  if (isSelection) return hvpMode === 'easy' ? 'easiest pair (lowest loss) per image' : 'hardest pair (highest loss) per image';
-  if (hvpMode === 'random') return 'a random pair per image (hvpMode random: no selection)';
-  if (hvpMode === 'off') return 'views 1 and 2 (hvpMode off: plain SimSiam-style training)';
-  return `views 1 and 2 (selection runs every ${hvpEvery} steps; this step has none)`;
+/** How each image's candidate was chosen this step, in words. */
+function ruleOf(trainer: Trainer, isSelection: boolean, numLocals: number): string {
+  const { hvpMode, hvpEvery, method } = trainer.config;
+  const isPair = trainer.model.kind === 'pair';
+  const what = isPair ? 'pair' : 'combination';
+  const score = isPair ? 'loss' : 'score';
+  if (isSelection) return hvpMode === 'easy' ? `easiest ${what} (lowest ${score}) per image` : `hardest ${what} (highest ${score}) per image`;
+  if (hvpMode === 'random') return `a random ${what} per image (hvpMode random: no selection)`;
+  const identity = isPair ? 'views 1 and 2' : `globals g1, g2${numLocals > 0 ? ` and locals l1…l${numLocals}` : ''}`;
+  if (hvpMode === 'off') return `${identity} (hvpMode off: plain ${isPair ? 'SimSiam-style' : method} training)`;
+  return `${identity} (selection runs every ${hvpEvery} steps; this step has none)`;
 }
 
 /**
@@ -34,64 +40,41 @@ function ruleOf(trainer: Trainer, isSelection: boolean): string {
 export async function readExplanation(trainer: Trainer, ex: ExplainedPending): Promise<StepExplanation> {
   const { pending: p, shown } = ex;
   if (!shown) throw new Error('readExplanation needs a step queued by trainStepExplained, not trainStep.');
-  if (p.multiCrop || shown.multiCrop) return readMultiCropExplanation(trainer, ex);
-  const N = shown.numRendered;
-  const M = p.numImages;
-  const K = shown.imageIdx.length;
-  const P = numPairs(N);
   try {
-    const [lossV, selV, viewV, beforeV, afterV, selLossV] = await Promise.all([
+    const [lossV, selV, gV, lV, termV, beforeV, afterV, selScoreV] = await Promise.all([
       p.tensors.loss.data(),
-      p.cpuPairs ? Promise.resolve(p.cpuPairs) : p.tensors.selected.data(),
-      shown.views.data(),
+      p.cpuChosen ? Promise.resolve(p.cpuChosen) : p.tensors.selected!.data(),
+      shown.globals.data(),
+      shown.locals.data(),
+      shown.terms ? shown.terms.data() : Promise.resolve(null),
       shown.evalBefore.data(),
       shown.evalAfter.data(),
-      p.tensors.pairLosses ? p.tensors.pairLosses.data() : Promise.resolve(null),
+      p.tensors.scores ? p.tensors.scores.data() : Promise.resolve(null),
     ]);
-    const src = trainer.dataset.train;
-    const S = trainer.config.imageSize;
-    const px = S * S * 3;
-    const srcPx = src.height * src.width * 3;
-    const pairs = pairList(N);
-    // Params of the rendered views only (view-major over the whole batch).
-    const params: ViewParams[] = p.params.slice(0, N * M);
-    const ious = pairIous(params, N, M);
-    const chosen = (vals: ArrayLike<number>, m: number) => vals[m * P + selV[m]!]!;
-    const images: ExplainedImage[] = [];
-    for (let m = 0; m < K; m++) {
-      const i = shown.imageIdx[m]!;
-      const views = new Uint8Array(N * px);
-      for (let k = 0; k < N; k++) views.set((viewV as Float32Array).subarray((k * K + m) * px, (k * K + m + 1) * px), k * px);
-      const label = src.labels ? src.labels[i]! : -1;
-      images.push({
-        imageIdx: i,
-        label,
-        className: label >= 0 ? (trainer.dataset.classNames[label] ?? '') : '',
-        source: src.images.slice(i * srcPx, (i + 1) * srcPx),
-        sourceSize: src.height,
-        params: Array.from({ length: N }, (_, k) => params[k * M + m]!),
-        views,
-        viewSize: S,
-        // Stage 2 shows the selection forward's losses; without one, the eval-mode losses before the update.
-        pairLosses: Array.from((selLossV ?? beforeV).subarray(m * P, (m + 1) * P)),
-        selectedPair: pairs[selV[m]!]!,
-        pairIous: Array.from(ious.subarray(m * P, (m + 1) * P)),
-        lossBefore: chosen(beforeV, m),
-        lossAfter: chosen(afterV, m),
-      });
-    }
+    const { config, dataset } = trainer;
+    const M = p.numImages;
+    const C = p.candidates.numCombos;
+    const chosenScore = (vals: ArrayLike<number>, m: number) => vals[m * C + selV[m]!]!;
+    const batch: ScoredBatch = {
+      kind: trainer.model.kind, split: dataset.train, classNames: dataset.classNames, imageIdx: shown.imageIdx, numImages: M, counts: p.rendered,
+      globalParams: p.params, localParams: p.localParams, globalViews: gV as Float32Array, localViews: lV as Float32Array, viewSize: config.imageSize, localSize: config.localSize,
+      candidates: p.candidates, isPerImage: p.isPerImage,
+      // Stage 2 shows the selection forward's scores; without one, the eval-mode scores before the update.
+      scores: (selScoreV ?? beforeV) as Float32Array, terms: termV as Float32Array | null, selected: selV, mode: config.hvpMode === 'easy' ? 'easy' : 'hard',
+    };
+    const images = Array.from(shown.imageIdx, (_, m) => ({ ...candidateImage(batch, m), lossBefore: chosenScore(beforeV, m), lossAfter: chosenScore(afterV, m) }));
     let sumB = 0;
     let sumA = 0;
     for (let m = 0; m < M; m++) {
-      sumB += chosen(beforeV, m);
-      sumA += chosen(afterV, m);
+      sumB += chosenScore(beforeV, m);
+      sumA += chosenScore(afterV, m);
     }
     return {
       step: p.step,
-      numViews: N,
+      numViews: p.rendered.numGlobals,
       numImagesInBatch: M,
       isSelectionStep: p.isSelectionStep,
-      selectionRule: ruleOf(trainer, p.isSelectionStep),
+      selectionRule: ruleOf(trainer, p.isSelectionStep, p.candidates.numLocalsPerCombo),
       images,
       trainingLoss: lossV[0]!,
       meanLossBefore: sumB / M,
@@ -99,8 +82,10 @@ export async function readExplanation(trainer: Trainer, ex: ExplainedPending): P
       learningRate: p.learningRate,
     };
   } finally {
-    shown.views.dispose();
+    shown.globals.dispose();
+    shown.locals.dispose();
     shown.evalBefore.dispose();
     shown.evalAfter.dispose();
+    shown.terms?.dispose();
   }
 }

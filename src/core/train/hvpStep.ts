@@ -1,63 +1,80 @@
 /**
- * One HVP training step on the device (Hard View Pretraining, arXiv 2310.03940, Alg. 1), for any
- * PairMethod (methods/pairMethod.ts):
- *   1. selection forward of all N·M views without a tape (BN in training mode, as the authors);
- *   2. the method's per-sample loss of every pair; per image keep the highest (hard) or lowest
- *      (easy), ties to the earlier pair (SimSiam: the pair op core/ops/pairSelect, a WGSL kernel on
- *      WebGPU);
- *   3. gather the two views of each image's pair, take one ordinary training step of the method on
- *      them, then the method's after-step updates (BN running stats, EMA target).
- * No GPU→CPU read happens here: the loss and selections come back as tensors.
+ * One HVP training step on the device (Hard View Pretraining, arXiv 2310.03940, Alg. 1), the same
+ * for every method (methods/hvpMethod.ts):
+ *   1. selection steps: the method scores every candidate of every image in one forward without a
+ *      tape (scores [M, C]; SimSiam, SimCLR and BYOL through the pair op core/ops/pairSelect, a
+ *      WGSL kernel on WebGPU) and each image keeps its highest (hard) / lowest (easy) candidate,
+ *      the earlier one on ties (hvp/selection.ts); other steps use a choice fixed on the CPU
+ *      (hvp/candidates.ts: random, or views 0 and 1);
+ *   2. the chosen globals and locals of every image are gathered on the device (no GPU → CPU read);
+ *   3. the method's training loss under tf.variableGrads over the parameters not frozen this step,
+ *      the optimizer update with the step's weight decay, then the method's afterStep.
  * Must not import: DOM, gpu/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { PairMethod } from '../methods/pairMethod';
+import type { CandidatePlan } from '../hvp/candidates';
+import { gatherChosenViews } from '../hvp/selection';
+import type { CropCounts, HvpMethod, StepProgress } from '../hvp/hvpMethod';
 import type { Optimizer } from './optimizer';
-import { gatherPairViews } from './selection';
 
-/** How the pair of each image is chosen in this step. */
-export type PairPlan =
-  | { kind: 'select'; mode: 'hard' | 'easy' }
-  | { kind: 'fixed'; pairIdx: Int32Array };
+/** The normalised views of a step, view-major: globals [G·M, Sg, Sg, 3], locals [L·M, Sl, Sl, 3]. */
+export interface StepViews {
+  globals: tf.Tensor4D;
+  locals: tf.Tensor4D;
+  counts: CropCounts;
+}
 
-/** Device tensors a step leaves behind for (throttled) metric reads. The caller disposes them. */
+/** Device tensors a step leaves for (throttled) metric reads. The caller disposes them. */
 export interface StepTensors {
-  /** Training loss on the selected pairs. */
+  /** Training loss on the chosen views. */
   loss: tf.Scalar;
-  /** Per-sample pair losses [M, P] of the selection forward, or null when none ran. */
-  pairLosses: tf.Tensor2D | null;
-  /** Selected pair index per image, int32 [M]. */
-  selected: tf.Tensor1D;
+  /** Per-sample score of every candidate [M, C] of the selection forward, or null when none ran. */
+  scores: tf.Tensor2D | null;
+  /** Index of each image's selected candidate, int32 [M]; null when the choice was fixed on the CPU. */
+  selected: tf.Tensor1D | null;
+}
+
+/** Rows of a fixed choice: image m's chosen candidate row, int32 [M·(2 + l)]. */
+function chosenRows(plan: Extract<CandidatePlan, { kind: 'fixed' }>): Int32Array {
+  const { table, numLocalsPerCombo } = plan.candidates;
+  const width = 2 + numLocalsPerCombo;
+  const out = new Int32Array(plan.chosenIdx.length * width);
+  plan.chosenIdx.forEach((c, m) => out.set(table.subarray(c * width, (c + 1) * width), m * width));
+  return out;
 }
 
 /**
  * Runs selection (if planned) and one optimizer step.
- * NOTE: does not dispose `views`; mutates the method's parameters, buffers and the optimizer state.
- * @param views normalised views [N·M, S, S, 3], view-major (v = k·M + m)
+ * NOTE: does not dispose the views; mutates the method's parameters, buffers and the optimizer state.
  */
-export function hvpTrainStep(method: PairMethod, optimizer: Optimizer, views: tf.Tensor4D, numViews: number, plan: PairPlan, lr: number, progress: { step: number; totalSteps: number }): StepTensors {
-  let pairLosses: tf.Tensor2D | null = null;
-  let selected: tf.Tensor1D;
-  method.beginStep?.(progress.step - 1); // progress.step counts this step; stochastic layers are seeded by its 0-based index
+export function hvpTrainStep(method: HvpMethod, optimizer: Optimizer, views: StepViews, plan: CandidatePlan, lr: number, progress: StepProgress): StepTensors {
+  const { globals, locals, counts } = views;
+  const M = globals.shape[0] / counts.numGlobals;
+  const width = 2 + plan.candidates.numLocalsPerCombo;
+  method.beginStep(progress.step - 1); // progress.step counts this step; stochastic layers are seeded by its 0-based index
+  let scores: tf.Tensor2D | null = null;
+  let selected: tf.Tensor1D | null = null;
+  let chosen: tf.Tensor2D;
   if (plan.kind === 'select') {
-    ({ pairLosses, selected } = method.selectPairs(views, numViews, plan.mode));
+    const candidates = tf.tensor2d(plan.candidates.table, [plan.candidates.numCombos, width], 'int32'); // [C, 2 + l]
+    ({ scores, selected } = method.scoreCandidates(globals, locals, counts, candidates, plan.mode));
+    chosen = tf.gather(candidates, selected) as tf.Tensor2D; // [M, 2 + l]
+    candidates.dispose();
   } else {
-    selected = tf.tensor1d(plan.pairIdx, 'int32');
+    chosen = tf.tensor2d(chosenRows(plan), [M, width], 'int32');
   }
-
-  const [x1, x2] = gatherPairViews(views, selected, numViews); // [M, S, S, 3] each
-  const varList = [...method.params.values()];
-  const { value, grads } = tf.variableGrads(() => method.trainingLoss(x1, x2), varList);
-  x1.dispose();
-  x2.dispose();
-
+  const [g, l] = gatherChosenViews(globals, locals, chosen, counts); // [2·M, Sg, Sg, 3], [l·M, Sl, Sl, 3]
+  const { weightDecay, frozen } = method.stepOptimization(progress);
+  const trained = [...method.params].filter(([name]) => !frozen.has(name));
+  const { value, grads } = tf.variableGrads(() => method.trainingLoss(g, l, chosen, progress), trained.map(([, v]) => v));
+  tf.dispose([g, l, chosen]);
   const byName = new Map<string, tf.Tensor>();
-  for (const [name, v] of method.params) {
-    const g = grads[v.name];
-    if (!g) throw new Error(`No gradient for parameter "${name}"`);
-    byName.set(name, g);
+  for (const [name, v] of trained) {
+    const grad = grads[v.name];
+    if (!grad) throw new Error(`No gradient for parameter "${name}"`);
+    byName.set(name, grad);
   }
-  optimizer.apply(method.params, byName, lr);
+  optimizer.apply(method.params, byName, lr, weightDecay);
   method.afterStep(progress);
-  return { loss: value, pairLosses, selected };
+  return { loss: value, scores, selected };
 }

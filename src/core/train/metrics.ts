@@ -3,7 +3,7 @@
  * Must not import: tfjs, DOM.
  */
 import type { ViewParams } from '../data/types';
-import type { PairStats } from './pairStats';
+import type { PairStats } from '../hvp/pairStats';
 
 /** Metrics of one logged training step. */
 export interface StepMetrics {

@@ -59,8 +59,8 @@ describe('trainer', () => {
       const t = createTrainer(c, builtinDatasetFor(c));
       for (let s = 0; s < 3; s++) {
         const p = t.trainStep();
-        const losses = await p.tensors.pairLosses!.array(); // [M, P]
-        const sel = Array.from(await p.tensors.selected.data());
+        const losses = await p.tensors.scores!.array(); // [M, P]
+        const sel = Array.from(await p.tensors.selected!.data());
         losses.forEach((row, m) => {
           const target = mode === 'hard' ? Math.max(...row) : Math.min(...row);
           expect(row[sel[m]!]).toBe(target);

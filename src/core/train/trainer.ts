@@ -11,69 +11,61 @@ import type { RunConfig } from '../config/runConfig';
 import { CIFAR10_NORMALIZATION, cleanNormalization, type Normalization } from '../data/normalization';
 import type { Dataset, ViewParams } from '../data/types';
 import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '../data/viewParams';
+import { planCandidates } from '../hvp/candidates';
+import type { ComboTable } from '../hvp/combinations';
+import { checkMultiCropConfig, localAugment, sampledCropCounts } from '../hvp/stepViews';
 import { createMethod } from '../methods/createMethod';
-import { isMultiCropMethod, type MultiCropMethod } from '../methods/multiCropMethod';
-import type { PairMethod } from '../methods/pairMethod';
+import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
 import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
-import { hvpTrainStep, type PairPlan, type StepTensors } from './hvpStep';
+import { hvpTrainStep, type StepTensors } from './hvpStep';
 import type { StepMetrics } from './metrics';
-import { checkMultiCropConfig, localAugment, multiCropStepTelemetry, queueMultiCropStep, type MultiCropPending } from './multiCropTrainer';
 import type { Optimizer } from './optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from './optimizerSpec';
-import { computePairStats } from './pairStats';
 import { cosineWithWarmup } from './schedules';
-import { randomPairs } from './selection';
-import { randomPairIou, summarizeIou } from './telemetry';
+import { stepTelemetry } from '../hvp/stepTelemetry';
 import type { TrainerSnapshot } from './trainerState';
 
 /** A step whose device work is queued; its tensors are read (or released) later. */
 export interface PendingStep {
+  /** 0-based index of the step (steps completed before it). */
   step: number;
   tensors: StepTensors;
-  /** View parameters of all sampled views (N·M, view-major). */
+  /** View parameters of all sampled globals (G·M, view-major). */
   params: ViewParams[];
-  numViews: number;
+  /** View parameters of all sampled locals (L·M, view-major); empty for the pair methods. */
+  localParams: ViewParams[];
+  /** Views sampled per image (all kept for telemetry) and those rendered (the candidates index these). */
+  sampled: CropCounts;
+  rendered: CropCounts;
   numImages: number;
   isSelectionStep: boolean;
-  /** Pair indices chosen on the CPU (random or fixed pairs), or null when the GPU selected them. */
-  cpuPairs: Int32Array | null;
+  /** The candidates `tensors.selected` / `cpuChosen` index (hvp/candidates.ts). */
+  candidates: ComboTable;
+  /** Whether `candidates` holds one row per image (row m is image m's) rather than one table for all. */
+  isPerImage: boolean;
+  /** Per-image candidate index fixed on the CPU (random, or views 0 and 1), or null when the device selected. */
+  cpuChosen: Int32Array | null;
   learningRate: number;
-  /**
-   * Multi-crop methods (DINO, iBOT) only: the step's locals and combination table. Then `params`
-   * and `numViews` are the sampled GLOBAL views, `tensors.pairLosses` the candidate combinations'
-   * scores [M, C] and `tensors.selected` / `cpuPairs` index `multiCrop.combos` (multiCropTrainer.ts).
-   */
-  multiCrop?: MultiCropPending;
 }
 
-/** An explained step whose device work is queued (Trainer.trainStepExplained); read by explainStep.ts and multiCropExplain.ts. */
+/** An explained step whose device work is queued (Trainer.trainStepExplained); read by explainStep.ts. */
 export interface ExplainedPending {
   pending: PendingStep;
   /** What the explanation shows; null for a plain trainStep. The reader disposes the tensors. */
   shown: {
     /** Dataset indices of the shown images (the batch's first K). */
     imageIdx: Int32Array;
-    /** Views rendered this step: numViews on selection/random steps, 2 otherwise. */
-    numRendered: number;
-    /** Rendered views of the shown images, 0..255, [V·K, S, S, 3] view-major. */
-    views: tf.Tensor4D;
-    /** Eval-mode per-sample pair losses of the whole batch before / after the update, [M, P]. */
+    /** Rendered globals / locals of the shown images, 0..255, [Gr·K, Sg, Sg, 3] / [Lr·K, Sl, Sl, 3] view-major. */
+    globals: tf.Tensor4D;
+    locals: tf.Tensor4D;
+    /** Eval-mode scores of the step's candidates for the whole batch before / after the update, [M, C]. */
     evalBefore: tf.Tensor2D;
     evalAfter: tf.Tensor2D;
-    /**
-     * Multi-crop methods (DINO, iBOT) only (multiCropExplain.ts): then `views` are the shown images'
-     * rendered GLOBALS, numRendered their count, and evalBefore / evalAfter the eval-mode scores of
-     * the step's combinations (PendingStep.multiCrop.combos), [M, C].
-     */
-    multiCrop?: {
-      /** Rendered locals of the shown images, 0..255, [Lr·K, Sl, Sl, 3] view-major. */
-      locals: tf.Tensor4D;
-      /** Eval-mode loss terms of the whole batch before the update, [M, Gr, Gr + Lr]. */
-      terms: tf.Tensor3D;
-    };
+    /** DINO / iBOT: eval-mode loss terms of the whole batch before the update, [M, Gr, Gr + Lr]; else null. */
+    terms: tf.Tensor3D | null;
   } | null;
 }
 
@@ -87,8 +79,8 @@ export interface DeviceImages {
 export interface Trainer {
   readonly config: RunConfig;
   readonly dataset: Dataset;
-  /** The SSL method: its model, losses and state (a pair method, or a multi-crop one: DINO, iBOT). */
-  readonly model: PairMethod | MultiCropMethod;
+  /** The SSL method: its model, losses and state. */
+  readonly model: HvpMethod;
   readonly images: DeviceImages;
   /**
    * Per-channel statistics every normalised view of this run uses (training views, kNN and probe
@@ -103,7 +95,7 @@ export interface Trainer {
   /**
    * Queues the next training step exactly as trainStep (same batch, views, selection, update, streams)
    * and also keeps what "Explain the next step" shows (explainStep.ts): the first `numShown` images'
-   * rendered views and the eval-mode pair losses of all views before and after the update.
+   * rendered views and the eval-mode scores of the step's candidates before and after the update.
    */
   trainStepExplained(numShown: number): ExplainedPending;
   /** sync point: awaits the step's scalar reads. NOTE: disposes the step's tensors. */
@@ -119,7 +111,7 @@ export interface Trainer {
 }
 
 /** Assigns saved weights and buffers to `model` after checking every name and shape. */
-function restoreModel(model: PairMethod | MultiCropMethod, saved: ReadonlyMap<string, HostTensor>): void {
+function restoreModel(model: HvpMethod, saved: ReadonlyMap<string, HostTensor>): void {
   const vars = new Map([...model.params, ...model.buffers]);
   checkStateShapes('model', new Map([...vars].map(([k, v]) => [k, v.shape])), saved);
   for (const [k, v] of vars) tf.tidy(() => v.assign(fromHost(saved.get(k)!)));
@@ -168,63 +160,72 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
   const viewRng: Rng = resume ? rngFromState(resume.progress.viewRng) : createRng(deriveSeed(config.seed, 'views'));
   const selectRng: Rng = resume ? rngFromState(resume.progress.selectRng) : createRng(deriveSeed(config.seed, 'select'));
   const aug: AugmentOptions = augmentFromConfig(config);
-  const augLocal: AugmentOptions | null = isMultiCropMethod(model) ? localAugment(config) : null;
-  const numViews = config.hvpMode === 'off' ? 2 : config.numViews;
+  const augLocal: AugmentOptions = localAugment(config);
+  const sampled = sampledCropCounts(config, model.kind);
   let step = resume ? resume.progress.step : 0;
   const normalization = cleanNormalization(resume ? resume.normalization ?? CIFAR10_NORMALIZATION : dataset.normalization);
 
-  /** Which pairs this step uses; 'select' needs the extra forward of all views. */
-  function planStep(s: number, M: number): { plan: PairPlan; renderViews: number } {
-    const mode = config.hvpMode;
-    if ((mode === 'hard' || mode === 'easy') && s % config.hvpEvery === 0) return { plan: { kind: 'select', mode }, renderViews: numViews };
-    if (mode === 'random') return { plan: { kind: 'fixed', pairIdx: randomPairs(selectRng, M, numViews) }, renderViews: numViews };
-    // mode off, or a non-selection step of hvpEvery > 1: views 0 and 1 are already a random pair.
-    return { plan: { kind: 'fixed', pairIdx: new Int32Array(M) }, renderViews: 2 };
-  }
-
-  /** trainStep's work; with numShown > 0 also what an explained step shows (trainStepExplained). */
+  /**
+   * trainStep's work; with numShown > 0 also what an explained step shows (trainStepExplained):
+   * eval-mode scores of the step's own candidates (no state change, no draws) just before and just
+   * after the update, and the first K images' rendered views.
+   */
   function queueStep(numShown: number): ExplainedPending {
     const lr = cosineWithWarmup(step, config.learningRate, config.totalSteps, config.warmupSteps);
     const idx = sampler.nextBatch();
     const M = idx.length;
-    if (isMultiCropMethod(model)) {
-      const { shown: mc, ...q } = queueMultiCropStep({ config, method: model, optimizer, images: images.train, normalization, viewRng, selectRng }, idx, step, lr, aug, augLocal!, numShown);
-      const pending: PendingStep = { step, learningRate: lr, ...q };
-      step += 1;
-      if (!mc) return { pending, shown: null };
-      const shown = { imageIdx: idx.slice(0, Math.min(numShown, M)), numRendered: q.multiCrop.rendered.numGlobals, views: mc.globals, evalBefore: mc.evalBefore, evalAfter: mc.evalAfter };
-      return { pending, shown: { ...shown, multiCrop: { locals: mc.locals, terms: mc.terms } } };
-    }
-    const method = model;
-    const params = sampleBatchViewParams(viewRng, aug, numViews, M, dataset.train.height, dataset.train.width);
-    const { plan, renderViews: numRendered } = planStep(step, M);
+    const { height: H, width: W } = dataset.train;
+    // Draw order: the G·M globals (view-major), then the L·M locals, from the view stream.
+    const params = sampleBatchViewParams(viewRng, aug, sampled.numGlobals, M, H, W);
+    const localParams = sampled.numLocals > 0 ? sampleBatchViewParams(viewRng, augLocal, sampled.numLocals, M, H, W) : [];
+    const { plan, rendered } = planCandidates(config, model.kind, step, M, sampled, selectRng);
+    const { candidates } = plan;
     const K = Math.min(numShown, M);
+    const S = config.imageSize;
+    const Sl = config.localSize;
     const out = tf.tidy(() => {
       const idxT = tf.tensor1d(idx, 'int32');
-      const views = renderViews(images.train, idxT, params.slice(0, numRendered * M), config.imageSize, { normalization }); // [V, S, S, 3]
-      // Explained steps only: eval-mode pair losses (no state change, no draws) around the update.
-      const evalBefore = K > 0 ? method.probePairLosses(views, numRendered) : null; // [M, P]
-      const stepT = hvpTrainStep(method, optimizer, views, numRendered, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
-      if (K === 0) return { stepT } as unknown as tf.TensorContainerObject;
-      const evalAfter = method.probePairLosses(views, numRendered); // [M, P]
-      const shownParams = Array.from({ length: numRendered * K }, (_, v) => params[Math.floor(v / K) * M + (v % K)]!);
-      const shownViews = renderViews(images.train, idxT.slice(0, K), shownParams, config.imageSize).mul(255).round().clipByValue(0, 255); // [V·K, S, S, 3] view-major
-      return { stepT, evalBefore, evalAfter, shownViews } as unknown as tf.TensorContainerObject;
-    }) as unknown as { stepT: StepTensors; evalBefore?: tf.Tensor2D; evalAfter?: tf.Tensor2D; shownViews?: tf.Tensor4D };
-    const tensors = out.stepT;
+      const globals = renderViews(images.train, idxT, params.slice(0, rendered.numGlobals * M), S, { normalization }); // [G·M, S, S, 3]
+      const locals = rendered.numLocals > 0
+        ? renderViews(images.train, idxT, localParams.slice(0, rendered.numLocals * M), Sl, { normalization }) // [L·M, Sl, Sl, 3]
+        : (tf.zeros([0, Sl, Sl, 3]) as tf.Tensor4D);
+      const candT = K > 0 ? tf.tensor2d(candidates.table, [candidates.numCombos, 2 + candidates.numLocalsPerCombo], 'int32') : null; // [C, 2 + l]
+      // Explained steps only: beginStep starts the step over (hvpTrainStep calls it again).
+      if (candT) model.beginStep(step);
+      const before = candT ? model.probeCandidates(globals, locals, rendered, candT) : null; // scores [M, C], terms [M, Gr, Gr + Lr] | null
+      const stepT = hvpTrainStep(model, optimizer, { globals, locals, counts: rendered }, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
+      if (!candT || !before) return { stepT } as unknown as tf.TensorContainerObject;
+      const after = model.probeCandidates(globals, locals, rendered, candT).scores; // [M, C]
+      const shownOf = (all: ViewParams[], n: number, size: number) => {
+        const shownParams = Array.from({ length: n * K }, (_, v) => all[Math.floor(v / K) * M + (v % K)]!);
+        return renderViews(images.train, idxT.slice(0, K), shownParams, size).mul(255).round().clipByValue(0, 255); // [n·K, size, size, 3] view-major
+      };
+      const shown = {
+        imageIdx: idx.slice(0, K),
+        globals: shownOf(params, rendered.numGlobals, S),
+        locals: rendered.numLocals > 0 ? shownOf(localParams, rendered.numLocals, Sl) : tf.zeros([0, Sl, Sl, 3]),
+        evalBefore: before.scores,
+        evalAfter: after,
+        terms: before.terms,
+      };
+      return { stepT, shown } as unknown as tf.TensorContainerObject;
+    }) as unknown as { stepT: StepTensors; shown?: NonNullable<ExplainedPending['shown']> };
     const pending: PendingStep = {
       step,
-      tensors,
+      tensors: out.stepT,
       params,
-      numViews,
+      localParams,
+      sampled,
+      rendered,
       numImages: M,
       isSelectionStep: plan.kind === 'select',
-      cpuPairs: plan.kind === 'fixed' ? plan.pairIdx : null,
+      candidates,
+      isPerImage: plan.kind === 'fixed' && plan.isPerImage,
+      cpuChosen: plan.kind === 'fixed' ? plan.chosenIdx : null,
       learningRate: lr,
     };
     step += 1;
-    if (K === 0) return { pending, shown: null };
-    return { pending, shown: { imageIdx: idx.slice(0, K), numRendered, views: out.shownViews!, evalBefore: out.evalBefore!, evalAfter: out.evalAfter! } };
+    return { pending, shown: out.shown ?? null };
   }
 
   return {
@@ -243,29 +244,21 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       return queueStep(Math.max(1, numShown));
     },
     async readStepMetrics(p, elapsedMs, stepsSinceLog) {
-      const { loss, pairLosses, selected } = p.tensors;
+      const { loss, scores, selected } = p.tensors;
       // Both from the selection forward: the mean over all candidates and the chosen one's, per image.
-      const passLosses = pairLosses ? tf.tidy(() => tf.stack([
-        pairLosses.mean(),
-        // [M, P] masked by selected [M] (oneHot refuses a single candidate) → chosen [M] → mean
-        pairLosses.mul(tf.equal(tf.range(0, pairLosses.shape[1], 1, 'int32').expandDims(0), selected.expandDims(1)).cast('float32')).sum(1).mean(),
+      const passLosses = scores && selected ? tf.tidy(() => tf.stack([
+        scores.mean(),
+        // [M, C] masked by selected [M] (oneHot refuses a single candidate) → chosen [M] → mean
+        scores.mul(tf.equal(tf.range(0, scores.shape[1], 1, 'int32').expandDims(0), selected.expandDims(1)).cast('float32')).sum(1).mean(),
       ])) : null;
       const [lossV, selV, passV] = await Promise.all([
         loss.data(),
-        p.cpuPairs ? Promise.resolve(p.cpuPairs) : selected.data(),
+        p.cpuChosen ? Promise.resolve(p.cpuChosen) : selected!.data(),
         passLosses ? passLosses.data() : Promise.resolve(null),
       ]);
       passLosses?.dispose();
       this.releaseStep(p);
-      const H = dataset.train.height;
-      const W = dataset.train.width;
-      const telemetry = p.multiCrop
-        ? multiCropStepTelemetry(p.multiCrop, p.params, p.numImages, selV, config.seed, p.step + 1, H, W)
-        : {
-          ...summarizeIou(p.params, p.numViews, p.numImages, selV),
-          randomPairIou: randomPairIou(p.params, p.numViews, p.numImages, config.seed, p.step + 1),
-          pairStats: computePairStats(p.params, p.numViews, p.numImages, selV, H, W),
-        };
+      const telemetry = stepTelemetry(model.kind, p, selV, config.seed, dataset.train.height, dataset.train.width);
       const msPerStep = elapsedMs / Math.max(1, stepsSinceLog);
       return {
         step: p.step + 1, // steps completed after this one, as the run state counts
@@ -280,9 +273,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       };
     },
     releaseStep(p) {
-      p.tensors.loss.dispose();
-      p.tensors.pairLosses?.dispose();
-      p.tensors.selected.dispose();
+      tf.dispose([p.tensors.loss, ...(p.tensors.scores ? [p.tensors.scores] : []), ...(p.tensors.selected ? [p.tensors.selected] : [])]);
     },
     async snapshot() {
       // Generator and sampler states first: they are host values of the steps already queued.

@@ -88,11 +88,11 @@ describe('trainer with dino', () => {
     const c = dino({ hvpMode: 'hard', comboCap: 5 });
     const t = createTrainer(c, builtinDatasetFor(c));
     const p = t.trainStep();
-    const losses = (await p.tensors.pairLosses!.array()) as number[][];
+    const losses = (await p.tensors.scores!.array()) as number[][];
     expect(losses[0]).toHaveLength(5);
-    const sel = Array.from(await p.tensors.selected.data());
+    const sel = Array.from(await p.tensors.selected!.data());
     losses.forEach((row, m) => expect(sel[m]).toBe(row.indexOf(Math.max(...row))));
-    expect(p.multiCrop!.combos).toHaveLength(5 * 4);
+    expect(p.candidates.table).toHaveLength(5 * 4);
     t.releaseStep(p);
     t.dispose();
   });
@@ -214,7 +214,7 @@ describe('trainer with dino', () => {
     const t = createTrainer(c, builtinDatasetFor(c));
     const ex = t.trainStepExplained(2);
     expect(t.step).toBe(1);
-    expect(ex.shown?.multiCrop).toBeDefined();
+    expect(ex.shown?.terms).not.toBeNull();
     const e = await readExplanation(t, ex);
     t.releaseStep(ex.pending);
     t.dispose();

@@ -61,8 +61,8 @@ describe.each(['simclr', 'byol'] as const)('trainer with %s', (method) => {
     const t = createTrainer(c, builtinDatasetFor(c));
     for (let s = 0; s < 2; s++) {
       const p = t.trainStep();
-      const losses = await p.tensors.pairLosses!.array(); // [M, P]
-      const sel = Array.from(await p.tensors.selected.data());
+      const losses = await p.tensors.scores!.array(); // [M, P]
+      const sel = Array.from(await p.tensors.selected!.data());
       losses.forEach((row, m) => expect(sel[m]).toBe(row.indexOf(Math.max(...row))));
       t.releaseStep(p);
     }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import type { KnnMetrics, StepMetrics } from '../../core/train/metrics';
-import type { PairHistogram, PairStats } from '../../core/train/pairStats';
+import type { PairHistogram, PairStats } from '../../core/hvp/pairStats';
 import { csvField, flattenRecord, formatCsvNumber, metricsToCsv, toCsv } from './metricsCsv';
 import { buildMetricsDocument, metricsFileBase, metricsToJson, type MetricsExportInput } from './metricsJson';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import type { StepMetrics } from '../../core/train/metrics';
-import type { PairHistogram, PairStats } from '../../core/train/pairStats';
+import type { PairHistogram, PairStats } from '../../core/hvp/pairStats';
 import { createAppStore } from './appStore';
 import { appendPairStats, binnedMean, PAIR_STATS_WINDOW, sumHistograms, toHistogramRows, windowFromHistory } from './pairStatsWindow';
 import { toIouRows } from './selectors';

@@ -10,7 +10,7 @@
  */
 import type { RunConfig } from '../../core/config/runConfig';
 import type { StepMetrics } from '../../core/train/metrics';
-import type { PairHistogram, PairStatName, PairStats } from '../../core/train/pairStats';
+import type { PairHistogram, PairStatName, PairStats } from '../../core/hvp/pairStats';
 
 /** Number of logged steps the window keeps. */
 export const PAIR_STATS_WINDOW = 50;

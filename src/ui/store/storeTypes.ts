@@ -8,7 +8,7 @@
  */
 import type { RunConfig } from '../../core/config/runConfig';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../../core/train/metrics';
-import type { PairStats } from '../../core/train/pairStats';
+import type { PairStats } from '../../core/hvp/pairStats';
 import type { BackendInfo, FromWorker, RunState, ToWorker } from '../../worker/protocol';
 import type { CheckpointActions, CheckpointSlice } from './checkpointSlice';
 import type { DatasetActions, DatasetSlice } from './datasetSlice';

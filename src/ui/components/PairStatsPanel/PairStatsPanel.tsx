@@ -6,7 +6,7 @@
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
-import type { PairStatName } from '../../../core/train/pairStats';
+import type { PairStatName } from '../../../core/hvp/pairStats';
 import { PairedHistogram, type HistogramSide } from '../../charts/PairedHistogram/PairedHistogram';
 import { binnedMean, PAIR_STATS_WINDOW, sumHistograms, toHistogramRows } from '../../store/pairStatsWindow';
 import { selectShownConfig } from '../../store/selectors';
