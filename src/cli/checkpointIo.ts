@@ -1,36 +1,51 @@
 /**
- * Checkpoint files on disk: read + decode with one-line errors naming the file, check an output
- * path before any work is done (its directory exists, an existing file is only replaced with
- * --force), and write atomically (a temporary file in the same directory, then rename), so an
- * interrupted save never leaves a half-written checkpoint behind.
+ * Checkpoint files on disk: read in stages with one-line errors naming the file — regular files
+ * only, the 8-byte length and the header (bounded: safetensorsHeader.ts) first, the record checked
+ * next, and only then the tensors, each by a positioned read (so a lying header costs nothing and
+ * `info` reads the header alone); check an output path before any work is done (its directory
+ * exists, an existing file is only replaced with --force); write atomically (atomicWrite.ts).
  * Must not import: tfjs, gpu/, worker/, ui/.
  */
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { decodeCheckpoint, type LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
-import { CheckpointFormatError } from '../core/checkpoint/checkpointFormatError';
+import { checkpointHead, loadCheckpointTensors, type CheckpointHead, type LoadedCheckpoint } from '../core/checkpoint/checkpointReader';
+import { headerLengthOf, parseSafetensorsHeader } from '../core/checkpoint/safetensorsHeader';
+import { isUserError } from '../core/userError';
 import { CliError, UsageError } from './cliError';
+import { openRegularFile, readExactly, type OpenFile } from './regularFile';
 
-const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export { writeFileAtomic } from './atomicWrite';
 
-/** Reads and decodes a checkpoint. Throws CliError (exit 1) naming the file and what to do. */
-export function readCheckpoint(path: string): LoadedCheckpoint & { byteLength: number } {
-  let bytes: Uint8Array;
+/** Opens `path`, reads and checks its header and record, and hands both to `then`; closes the file. */
+function withHead<T>(path: string, then: (file: OpenFile, head: CheckpointHead) => T): T {
+  const file = openRegularFile(path, 'The checkpoint');
   try {
-    bytes = readFileSync(path);
+    const first8 = readExactly(file, 0, Math.min(8, file.size), path);
+    const headerLen = headerLengthOf(first8, file.size, path);
+    const prefix = readExactly(file, 0, 8 + headerLen, path);
+    const head = checkpointHead(parseSafetensorsHeader(prefix, path, file.size), path);
+    return then(file, head);
   } catch (e) {
-    const code = errnoOf(e);
-    if (code === 'ENOENT') throw new CliError(`The checkpoint ${path} does not exist.`, 'Check the path; checkpoints are the .safetensors files that `train`, `resume` or the browser\'s export write.');
-    if (code === 'EISDIR') throw new CliError(`${path} is a directory, not a checkpoint file.`, 'Name the .safetensors file inside it.');
-    throw new CliError(`The checkpoint ${path} cannot be read (${messageOf(e)}).`, 'Check the file permissions.');
-  }
-  try {
-    return { ...decodeCheckpoint(bytes, path), byteLength: bytes.byteLength };
-  } catch (e) {
-    if (e instanceof CheckpointFormatError) throw new CliError(e.message, '');
+    // A bad file's message already says what is wrong and what to do (checkpointFormatError.ts).
+    if (isUserError(e) && !(e instanceof CliError)) throw new CliError(e.message, e.hint);
     throw e;
+  } finally {
+    closeSync(file.fd);
   }
+}
+
+/** Reads and checks a checkpoint's header and record only (for `info`). Throws CliError naming the file. */
+export function readCheckpointHead(path: string): CheckpointHead & { byteLength: number } {
+  return withHead(path, (file, head) => ({ ...head, byteLength: file.size }));
+}
+
+/** Reads, checks and decodes a whole checkpoint. Throws CliError (exit 1) naming the file and what to do. */
+export function readCheckpoint(path: string): LoadedCheckpoint & { byteLength: number } {
+  return withHead(path, (file, head) => {
+    const dataStart = head.header.dataStart;
+    const loaded = loadCheckpointTensors(head, (e) => readExactly(file, dataStart + e.begin, e.end - e.begin, path), path);
+    return { ...loaded, byteLength: file.size };
+  });
 }
 
 /**
@@ -49,17 +64,4 @@ export function checkOutputFile(path: string, opts: { force: boolean; replaceabl
   if (statSync(path).isDirectory()) throw new UsageError(`--out ${path} is a directory.`, 'Name a file, e.g. run.safetensors.');
   const isReplaceable = opts.replaceable !== undefined && resolve(opts.replaceable) === resolve(path);
   if (!opts.force && !isReplaceable) throw new UsageError(`${path} exists already and would be overwritten.`, 'Pass --force to overwrite it, or choose another --out.');
-}
-
-/** Writes `bytes` to `path` atomically: a temporary sibling, then rename. Throws CliError naming the path. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const full = errnoOf(e) === 'ENOSPC' ? 'the disk is full' : messageOf(e);
-    throw new CliError(`Writing ${path} failed (${full}); the previous file, if any, is unchanged.`, 'Free disk space or choose another --out.');
-  }
 }

@@ -3,18 +3,19 @@
  * and epoch, the settings that differ from the defaults, the dataset fingerprint and the per-channel
  * normalisation the run uses (record.dataset.normalization; a record without it: CIFAR-10's, which
  * such runs were trained with), the last metrics, and which app version and backend wrote it.
+ * Reads the header and the run record only (checked like any checkpoint's), never the tensors.
  * Must not import: worker/, ui/, gpu/.
  */
 import type { LoadedCheckpoint } from '../../core/checkpoint/checkpointFile';
 import { CIFAR10_NORMALIZATION, describeNormalization } from '../../core/data/normalization';
 import type { ParsedArgs } from '../args';
 import { EXIT_OK } from '../cliError';
-import { readCheckpoint } from '../checkpointIo';
+import { readCheckpointHead } from '../checkpointIo';
 import { configDiff, describeBackbone } from '../describeConfig';
 import type { CliOutput } from '../output';
 
 /** The summary as label/value rows (text output) and a JSON object. */
-export function describeCheckpoint(path: string, byteLength: number, c: LoadedCheckpoint): { rows: [string, string][]; json: Record<string, unknown> } {
+export function describeCheckpoint(path: string, byteLength: number, c: Pick<LoadedCheckpoint, 'record' | 'notes'>): { rows: [string, string][]; json: Record<string, unknown> } {
   const { record, notes } = c;
   const cfg = record.config;
   const { step, sampler } = record.progress;
@@ -68,7 +69,7 @@ export function describeCheckpoint(path: string, byteLength: number, c: LoadedCh
 /** Runs `info`; returns the exit code. */
 export async function infoCommand(args: ParsedArgs, out: CliOutput): Promise<number> {
   const path = args.positionals[0]!;
-  const loaded = readCheckpoint(path);
+  const loaded = readCheckpointHead(path); // header and record only: no tensor is read
   const { rows, json } = describeCheckpoint(path, loaded.byteLength, loaded);
   const width = Math.max(...rows.map(([k]) => k.length));
   out.result(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'), json);
