@@ -4,6 +4,7 @@
  * injected image decoder (createImageBitmap in the browser, pure-JS decoders in Node).
  * Must not import: tfjs, DOM.
  */
+import { UserError } from '../../userError';
 import type { Normalization } from '../normalization';
 import type { ImageSet } from '../types';
 
@@ -68,13 +69,14 @@ export interface ImportResult {
   normalization?: Normalization;
 }
 
-/** An import that produced nothing usable; `message` names the file and the problem. */
-export class DatasetImportError extends Error {
+/** An import that produced nothing usable; `message` names the file and the problem. A UserError:
+ * shown as a message, never as a stack. */
+export class DatasetImportError extends UserError {
+  override name = 'DatasetImportError';
   constructor(
     message: string,
     readonly skipped: SkippedFile[] = [],
   ) {
     super(message);
-    this.name = 'DatasetImportError';
   }
 }
