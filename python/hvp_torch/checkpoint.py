@@ -4,9 +4,13 @@ The file holds the model's tensors under their state_dict names in PyTorch layou
 linear [out, in], `num_batches_tracked` int64 = steps done), the optimizer's under `optimizer.`
 (same layouts), and the record JSON in the metadata key `hvp.record`
 (src/core/checkpoint/checkpointFile.ts, record.ts). Loading is strict: a tensor the model lacks,
-or one it needs that the file lacks, is refused by name. Saving writes the same names, dtypes and
-shapes, `num_batches_tracked` = the step, and the record with `progress` and the `tensors` lists
-updated (every other field kept as read, `history` as the run loop left it).
+or one it needs that the file lacks, is refused by name; so is a tensor whose stored bytes do not
+match the record's CRC-32 (`tensorCrc32`, when the file has it), a non-finite weight or optimizer
+value, a negative BatchNorm running variance, or an integer dtype where floats belong. Saving
+writes the same names, dtypes and shapes, `num_batches_tracked` = the step, and the record with
+`progress`, the `tensors` lists and `tensorCrc32` (zlib.crc32 of each tensor's stored bytes, the
+same as the TypeScript writer's) updated (every other field kept as read, `history` as the run
+loop left it).
 
 API
   RunState: record (dict), config (dict), method (nn.Module with .net), optimizer (optim.Optimizer), step (int)
@@ -15,6 +19,7 @@ API
   CheckpointError     the message names the file, what is wrong and what to do
 """
 import json
+import zlib
 from dataclasses import dataclass
 
 import torch
@@ -22,9 +27,11 @@ import torch
 from .optim import Optimizer, OptimizerStateError
 from .multicrop_methods import make_multicrop_method
 from .pair_methods import make_pair_method
-from .safetensors_io import SafetensorsError, read_safetensors, write_safetensors
+from .safetensors_io import SafetensorsError, read_safetensors, tensor_bytes, write_safetensors
 
 RECORD_KEY = "hvp.record"
+CRC_KEY = "tensorCrc32"
+DAMAGED = "The file is damaged; copy or export it again, or resume from an earlier checkpoint of this run."
 OPTIMIZER_PREFIX = "optimizer."
 FORMAT = "hvp-playground/checkpoint"
 READABLE_VERSION = 1
@@ -54,7 +61,7 @@ def _record_of(path, metadata):
                               "Choose a checkpoint exported by HVP Playground, its CLI or hvp_torch (not a backbone export).")
     try:
         record = json.loads(raw)
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, RecursionError) as e:
         raise CheckpointError(f"{path}: the run record is not valid JSON ({e}).", "The file is damaged; export it again.")
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise CheckpointError(f"{path}: the record is not an HVP Playground run record.", "Choose a checkpoint exported by HVP Playground.")
@@ -77,12 +84,33 @@ def _check_supported(path, config):
                               "Continue this run in the browser or with the Node CLI (npm run cli -- resume).")
 
 
+def _check_tensors(path, record, tensors, crcs):
+    """Checksums (when the record has them), dtypes, finiteness and running variances, by tensor name."""
+    want = record.get(CRC_KEY)
+    if want is not None:
+        if not isinstance(want, dict) or set(want) != set(tensors) or not all(isinstance(v, int) for v in want.values()):
+            raise CheckpointError(f"{path}: the record's tensor checksums do not cover exactly the file's tensors.", DAMAGED)
+        for name in sorted(tensors):
+            if want[name] != crcs[name]:
+                raise CheckpointError(f"{path}: tensor {name} fails its checksum (CRC-32 {crcs[name]:#010x}, the record says {want[name]:#010x}).", DAMAGED)
+    for name, t in tensors.items():
+        is_count = name.endswith("num_batches_tracked") or (name.startswith(OPTIMIZER_PREFIX) and name.endswith(".step"))
+        if is_count != (not t.is_floating_point()):
+            raise CheckpointError(f"{path}: tensor {name} is stored as {t.dtype}, but it holds {'a count' if is_count else 'floating-point numbers'}.", DAMAGED)
+        if t.is_floating_point() and not torch.isfinite(t).all():
+            raise CheckpointError(f"{path}: tensor {name} holds NaN or infinite values.", DAMAGED)
+        if name.endswith(".running_var") and not name.startswith(OPTIMIZER_PREFIX) and (t < 0).any():
+            raise CheckpointError(f"{path}: BatchNorm running variance {name} holds a negative value.", DAMAGED)
+
+
 def load_run(path, device) -> RunState:
+    crcs = {}
     try:
-        tensors, metadata = read_safetensors(path)
+        tensors, metadata = read_safetensors(path, crcs)
     except SafetensorsError as e:
         raise CheckpointError(str(e), "Choose a .safetensors checkpoint exported by HVP Playground, its CLI or hvp_torch.")
     record = _record_of(path, metadata)
+    _check_tensors(path, record, tensors, crcs)
     config = record["config"]
     _check_supported(path, config)
     method = (make_multicrop_method(config) if config["method"] in MULTI_CROP_METHODS else make_pair_method(config)).to(device)
@@ -98,8 +126,6 @@ def load_run(path, device) -> RunState:
         if tuple(v.shape) != tuple(expected[k].shape):
             raise CheckpointError(f"{path}: tensor {k} has shape {list(v.shape)}, the run's settings make it {list(expected[k].shape)}.",
                                   "The file was edited or damaged; export it again from the run that made it.")
-        if v.is_floating_point() and not torch.isfinite(v).all():
-            raise CheckpointError(f"{path}: tensor {k} holds NaN or infinite values.", "Resume from an earlier checkpoint of this run.")
     method.net.load_state_dict({k: v.to(expected[k].dtype) for k, v in model_state.items()}, strict=True)
     method.train()
     params = {n: p for n, p in method.net.named_parameters() if p.requires_grad}
@@ -121,4 +147,5 @@ def save_run(path, run: RunState, record):
         tensors[OPTIMIZER_PREFIX + k] = v
     record = dict(record)
     record["tensors"] = {"model": sorted(k for k in state if not k.endswith("num_batches_tracked")), "optimizer": sorted(opt)}
+    record[CRC_KEY] = {k: zlib.crc32(tensor_bytes(v)) for k, v in sorted(tensors.items())}
     write_safetensors(path, tensors, {"format": "pt", RECORD_KEY: json.dumps(record, separators=(",", ":"), allow_nan=False)})
