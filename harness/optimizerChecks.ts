@@ -14,10 +14,10 @@
  * Must not import: worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Optimizer } from '../src/core/train/optimizer';
-import { createAdamw } from '../src/core/train/optimizers/adamw';
-import { createLars } from '../src/core/train/optimizers/lars';
-import { createSgd } from '../src/core/train/optimizers/sgd';
+import type { Optimizer } from '../src/core/optim/optimizer';
+import { createAdamw } from '../src/core/optim/optimizers/adamw';
+import { createLars } from '../src/core/optim/optimizers/lars';
+import { createSgd } from '../src/core/optim/optimizers/sgd';
 import { createFusedOptimizer, type FusedOptimizerKind, type FusedOptimizerOptions } from '../src/gpu/register';
 import { booleanCheck, compareTensors, type KernelCheck } from './compare';
 

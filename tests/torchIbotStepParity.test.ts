@@ -31,7 +31,7 @@ import type { HvpMethod } from '../src/core/hvp/hvpMethod';
 import { createRng, deriveSeed } from '../src/core/random';
 import type { HostTensor } from '../src/core/train/hostTensor';
 import type { StepMetrics } from '../src/core/train/metrics';
-import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
+import { createReferenceOptimizer } from '../src/core/optim/optimizerSpec';
 import { createTrainer, type Trainer } from '../src/core/train/trainer';
 import { builtinDatasetFor } from './helpers/builtinDatasetFor';
 import { cifar10TarGz } from './helpers/datasetFiles';

@@ -18,7 +18,7 @@ import { nodeImageDecoder } from '../src/core/data/formats/nodeImageDecoder';
 import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/random';
 import type { StepMetrics } from '../src/core/train/metrics';
-import { evaluateKnn } from '../src/core/train/evaluate';
+import { evaluateKnn } from '../src/core/eval/evaluate';
 import { createTrainer } from '../src/core/train/trainer';
 import type { TrainerSnapshot } from '../src/core/train/trainerState';
 import { buildRunDataset } from './helpers/runDatasetOf';

@@ -19,7 +19,7 @@ import type { RunConfig } from '../src/core/config/runConfig';
 import { fingerprintDataset } from '../src/core/data/fingerprint';
 import type { HvpMethod } from '../src/core/hvp/hvpMethod';
 import { createRng } from '../src/core/random';
-import { createReferenceOptimizer } from '../src/core/train/optimizerSpec';
+import { createReferenceOptimizer } from '../src/core/optim/optimizerSpec';
 import { createTrainer } from '../src/core/train/trainer';
 import { builtinDatasetFor } from './helpers/builtinDatasetFor';
 import { tinyConfig } from './helpers/tinyConfig';

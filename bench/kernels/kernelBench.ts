@@ -15,11 +15,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { Optimizer } from '../../src/core/train/optimizer';
+import type { Optimizer } from '../../src/core/optim/optimizer';
 import { conv2dFilterGrad } from '../../src/core/ops/conv2dFastGrad';
-import { createAdamw } from '../../src/core/train/optimizers/adamw';
-import { createLars } from '../../src/core/train/optimizers/lars';
-import { createSgd } from '../../src/core/train/optimizers/sgd';
+import { createAdamw } from '../../src/core/optim/optimizers/adamw';
+import { createLars } from '../../src/core/optim/optimizers/lars';
+import { createSgd } from '../../src/core/optim/optimizers/sgd';
 import { conv2dBackpropFilterWebGPU, stockConv2dBackpropFilter } from '../../src/gpu/kernels/conv2dBackpropFilter';
 import { createFusedOptimizer, registerGpuKernels } from '../../src/gpu/register';
 import { resnetConvGrads, resnetVariables, type ConvGradShape } from './shapes';

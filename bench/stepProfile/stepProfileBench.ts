@@ -18,7 +18,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { DEFAULT_CONFIG, type HvpMode, type RunConfig } from '../../src/core/config/runConfig';
 import { validateConfig } from '../../src/core/config/schema';
 import { generateBuiltinDataset } from '../../src/core/data/builtinDataset';
-import { createReferenceOptimizer } from '../../src/core/train/optimizerSpec';
+import { createReferenceOptimizer } from '../../src/core/optim/optimizerSpec';
 import { createTrainer, type TrainerOptions } from '../../src/core/train/trainer';
 import { createGpuTrainerOptions, registerGpuKernels } from '../../src/gpu/register';
 import { installKernelTracker, summarize, type KernelTracker, type TaggedKernel } from './kernelGroups';

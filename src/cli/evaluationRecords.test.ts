@@ -1,7 +1,7 @@
 // Evaluation records of a run's history: merged by step (kNN-only records of older checkpoints
 // included), the aligned table of `eval` and the `train` line, with collapse flagged.
 import { describe, expect, it } from 'vitest';
-import type { HealthMetrics } from '../core/train/evaluationMetrics';
+import type { HealthMetrics } from '../core/eval/evaluationMetrics';
 import { evaluationLine, evaluationRows, evaluationTable } from './evaluationRecords';
 
 const health = (over: Partial<HealthMetrics> = {}): HealthMetrics => ({ meanStd: 0.2, uniformStd: 0.25, effectiveRank: 5.25, maxRank: 16, dim: 16, numSamples: 16, collapse: null, ...over });

@@ -4,8 +4,8 @@
  * Pure functions of plain records.
  * Must not import: tfjs, worker/, ui/, gpu/.
  */
-import type { EvaluationRecord, HealthMetrics } from '../core/train/evaluationMetrics';
-import { evaluationsOf, type RunHistory } from '../core/train/runHistory';
+import type { EvaluationRecord, HealthMetrics } from '../core/eval/evaluationMetrics';
+import { evaluationsOf, type RunHistory } from '../core/run/runHistory';
 
 /** One evaluation point of a run's history. */
 export interface EvaluationRow {

@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { buildRunCheckpoint, nonFiniteTensors } from '../core/checkpoint/runRecord';
 import type { RunConfig } from '../core/config/runConfig';
-import { createRunLoop, type RunEvent } from '../core/train/runLoop';
+import { createRunLoop, type RunEvent } from '../core/run/runLoop';
 import type { BackendPreference } from './backend';
 import { CliError, errorLine, EXIT_INTERRUPTED, EXIT_OK } from './cliError';
 import { writeFileAtomic } from './checkpointIo';

@@ -12,10 +12,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { Optimizer } from '../core/train/optimizer';
-import type { AdamwOptions } from '../core/train/optimizers/adamw';
-import type { LarsOptions } from '../core/train/optimizers/lars';
-import type { SgdOptions } from '../core/train/optimizers/sgd';
+import type { Optimizer } from '../core/optim/optimizer';
+import type { AdamwOptions } from '../core/optim/optimizers/adamw';
+import type { LarsOptions } from '../core/optim/optimizers/lars';
+import type { SgdOptions } from '../core/optim/optimizers/sgd';
 import { checkOptimizerState, shapesOf, type GroupedState, type SlotShape } from '../core/ops/optimizerState';
 import { ADAMW_UPDATE, adamwUpdate } from './kernels/adamwUpdate';
 import { LARS_UPDATE, larsUpdate } from './kernels/larsUpdate';

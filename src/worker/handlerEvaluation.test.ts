@@ -10,7 +10,7 @@ import { encodeCheckpoint } from '../core/checkpoint/checkpointFile';
 import { fingerprintDataset } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
 import { createRng } from '../core/random';
-import { historyUpTo } from '../core/train/runHistory';
+import { historyUpTo } from '../core/run/runHistory';
 import { createTrainer, type Trainer } from '../core/train/trainer';
 import { APP_VERSION } from '../core/version';
 import { createHandler, type HandlerDeps } from './handler';

@@ -3,7 +3,7 @@
  * the run goes on, one probe at a time (owns that flag); a new session cancels it.
  * Must not import: ui/, DOM.
  */
-import { runOfflineProbe } from '../core/train/evaluateEmbeddings';
+import { runOfflineProbe } from '../core/eval/evaluateEmbeddings';
 import { nextMacrotask } from '../core/timing';
 import { OFFLINE_PROBE_STAGE } from './protocol';
 import { hintOf, type HandlerDeps, type Replies, type WorkerState } from './workerState';

@@ -6,11 +6,11 @@
  */
 import type { BackendName, RunConfig } from '../core/config/runConfig';
 import { describeValue, shortText } from '../core/config/valueText';
-import type { EvaluationEvent, OfflineProbeResult } from '../core/train/evaluationMetrics';
-import type { StepExplanation } from '../core/train/stepExplanation';
+import type { EvaluationEvent, OfflineProbeResult } from '../core/eval/evaluationMetrics';
+import type { StepExplanation } from '../core/explain/stepExplanation';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
-import type { RunHistory } from '../core/train/runHistory';
-import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../core/train/twinRecords';
+import type { RunHistory } from '../core/run/runHistory';
+import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../core/run/twinRecords';
 import type { AutosaveInfo } from './autosaveStore';
 
 export const PROTOCOL_VERSION = 4;

@@ -7,7 +7,7 @@
 import { backboneLayersModelFiles, buildRunCheckpoint, type BuiltCheckpoint } from '../core/checkpoint/runRecord';
 import type { RunConfig } from '../core/config/runConfig';
 import type { DatasetFingerprint } from '../core/data/fingerprint';
-import type { RunLoop } from '../core/train/runLoop';
+import type { RunLoop } from '../core/run/runLoop';
 import type { Trainer } from '../core/train/trainer';
 import type { AutosaveInfo } from './autosaveStore';
 import type { ExportedFile } from './protocol';

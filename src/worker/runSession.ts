@@ -9,7 +9,7 @@ import type { LoadedCheckpoint } from '../core/checkpoint/checkpointFile';
 import type { RunConfig } from '../core/config/runConfig';
 import { ConfigValueError } from '../core/config/configValueError';
 import { validateConfig } from '../core/config/schema';
-import { createRunLoop, type RunEvent } from '../core/train/runLoop';
+import { createRunLoop, type RunEvent } from '../core/run/runLoop';
 import type { Trainer } from '../core/train/trainer';
 import type { AutosaveService } from './autosaveService';
 import { serializeError, type BackendInfo } from './protocol';

@@ -16,9 +16,9 @@ import { validateConfig } from '../core/config/schema';
 import { TWIN_ARMS, twinConfigs, type TwinArm } from '../core/config/twinConfig';
 import type { Dataset } from '../core/data/types';
 import { nextMacrotask, nowMs } from '../core/timing';
-import { evaluateEmbeddings, type OnlineProbeHolder } from '../core/train/evaluateEmbeddings';
+import { evaluateEmbeddings, type OnlineProbeHolder } from '../core/eval/evaluateEmbeddings';
 import type { Trainer } from '../core/train/trainer';
-import type { TwinEvalRecord, TwinState, TwinStepRecord, TwinTiming } from '../core/train/twinRecords';
+import type { TwinEvalRecord, TwinState, TwinStepRecord, TwinTiming } from '../core/run/twinRecords';
 import { serializeError, type FromWorker } from './protocol';
 
 /** What the twin needs from the handler. */

@@ -10,7 +10,7 @@ import type { BackendName, RunConfig } from '../core/config/runConfig';
 import { isUserError } from '../core/userError';
 import type { DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
-import type { LoopState } from '../core/train/runLoop';
+import type { LoopState } from '../core/run/runLoop';
 import type { Trainer } from '../core/train/trainer';
 import type { TrainerSnapshot } from '../core/train/trainerState';
 import type { AutosaveStore } from './autosaveStore';

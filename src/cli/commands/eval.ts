@@ -5,7 +5,7 @@
  * temperature, bank size); the same evaluation the browser's kNN chart shows.
  * Must not import: worker/, ui/, gpu/.
  */
-import { evaluateKnn } from '../../core/train/evaluate';
+import { evaluateKnn } from '../../core/eval/evaluate';
 import { choiceOption, type ParsedArgs } from '../args';
 import { BACKEND_PREFERENCES } from '../backend';
 import { CliError, EXIT_OK } from '../cliError';

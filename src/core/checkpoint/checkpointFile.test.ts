@@ -10,7 +10,7 @@ import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerStep
 import { fingerprintDataset } from '../data/fingerprint';
 import { crc32 } from '../data/formats/crc32';
 import { createRng } from '../random';
-import { emptyHistory } from '../train/runHistory';
+import { emptyHistory } from '../run/runHistory';
 import { createTrainer, type Trainer } from '../train/trainer';
 import { APP_VERSION } from '../version';
 import { decodeCheckpoint, encodeCheckpoint, OPTIMIZER_PREFIX } from './checkpointFile';

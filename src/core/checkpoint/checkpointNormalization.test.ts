@@ -11,7 +11,7 @@ import { fingerprintDataset, fingerprintMismatch } from '../data/fingerprint';
 import { CIFAR10_NORMALIZATION, computeNormalization, type Normalization } from '../data/normalization';
 import type { Dataset } from '../data/types';
 import { createRng } from '../random';
-import { emptyHistory } from '../train/runHistory';
+import { emptyHistory } from '../run/runHistory';
 import { createTrainer } from '../train/trainer';
 import type { TrainerSnapshot } from '../train/trainerState';
 import { APP_VERSION } from '../version';

@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG, METHOD_NAMES, BACKBONE_NAMES, type RunConfig } from '..
 import { validateConfig } from '../config/schema';
 import type { DatasetFingerprint } from '../data/fingerprint';
 import type { RngState } from '../random';
-import type { RunHistory } from '../train/runHistory';
+import type { RunHistory } from '../run/runHistory';
 import type { TrainerProgress } from '../train/trainerState';
 import { CheckpointFormatError, fileProblem } from './checkpointFormatError';
 import { jsonShape } from './jsonShape';

@@ -10,7 +10,7 @@
  */
 import type { KnnMetrics, StepMetrics } from '../train/metrics';
 import type { PairHistogram } from '../hvp/pairStats';
-import { MAX_HISTORY_RECORDS, validEvaluations, type RunHistory } from '../train/runHistory';
+import { MAX_HISTORY_RECORDS, validEvaluations, type RunHistory } from '../run/runHistory';
 
 /** A validated history and what was dropped from it. */
 export interface CheckedHistory {
@@ -54,12 +54,14 @@ const isKnnMetrics = (k: unknown): k is KnnMetrics =>
   isObject(k) && isCount(k.step) && isFiniteNum(k.top1) && isCount(k.numBank) && isCount(k.numQueries);
 
 /**
- * Checks `raw` (record.history). Returns null when it is not a history at all (not an object, or
- * metrics / knn not lists, or longer than a run keeps), else the usable entries and notes.
+ * Checks `raw` (record.history). Returns null when it is not a history at all (not an object,
+ * metrics / knn not lists, or more step records than a run keeps), else the usable entries and notes.
  */
 export function checkHistory(raw: unknown): CheckedHistory | null {
   if (!isObject(raw) || !Array.isArray(raw.metrics) || !Array.isArray(raw.knn)) return null;
-  if (raw.metrics.length > MAX_HISTORY_RECORDS || raw.knn.length > MAX_HISTORY_RECORDS) return null;
+  // The run loop keeps at most MAX_HISTORY_RECORDS step records (kNN results are few and uncapped;
+  // the header limit bounds them).
+  if (raw.metrics.length > MAX_HISTORY_RECORDS) return null;
   const metrics = raw.metrics.filter(isStepMetrics);
   const knn = raw.knn.filter(isKnnMetrics);
   const notes: string[] = [];

@@ -8,7 +8,7 @@
 import type { RunConfig } from '../config/runConfig';
 import type { DatasetFingerprint } from '../data/fingerprint';
 import { CIFAR10_NORMALIZATION } from '../data/normalization';
-import type { RunLoop } from '../train/runLoop';
+import type { RunLoop } from '../run/runLoop';
 import type { Trainer } from '../train/trainer';
 import type { TrainerSnapshot } from '../train/trainerState';
 import { APP_VERSION } from '../version';

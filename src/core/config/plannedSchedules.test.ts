@@ -3,7 +3,7 @@
  * trainer computes at the same steps, per method.
  */
 import { describe, expect, it } from 'vitest';
-import { cosineMomentum, cosineWithWarmup, dinoWeightDecay, teacherTemperature } from '../train/schedules';
+import { cosineMomentum, cosineWithWarmup, dinoWeightDecay, teacherTemperature } from '../optim/schedules';
 import { MAX_SCHEDULE_POINTS, plannedSchedules, sampleSteps, scheduleValuesAt } from './plannedSchedules';
 import { DEFAULT_CONFIG, type RunConfig } from './runConfig';
 

@@ -11,7 +11,7 @@
  * update used the schedule value at 0-based index s − 1.
  * Must not import: tfjs, DOM, React.
  */
-import { cosineMomentum, cosineWithWarmup, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../train/schedules';
+import { cosineMomentum, cosineWithWarmup, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../optim/schedules';
 import type { MethodName, RunConfig } from './runConfig';
 
 /** Most sampled steps per schedule (the chart needs no more). */

@@ -6,17 +6,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { augmentFromConfig, sampleBatchViewParams } from '../data/viewParams';
-import { candidateImage, type ScoredBatch } from '../eval/candidateRecord';
-import { embedImages } from '../eval/embed';
-import { knnAccuracy } from '../eval/knn';
+import { candidateImage, type ScoredBatch } from './candidateRecord';
+import { embedImages } from './embed';
+import { knnAccuracy } from './knn';
 import { probeCandidateTable } from '../hvp/candidates';
 import { selectCandidates } from '../hvp/selection';
 import { localAugment, sampledCropCounts } from '../hvp/stepViews';
 import { renderViews } from '../ops/renderViewsOp';
 import { normalizeViews } from '../ops/renderViewsTf';
 import type { Rng } from '../random';
-import type { KnnMetrics, ProbeSnapshot } from './metrics';
-import type { Trainer } from './trainer';
+import type { KnnMetrics, ProbeSnapshot } from '../train/metrics';
+import type { Trainer } from '../train/trainer';
 
 /** Weighted kNN top-1 on the held-out split. sync point: awaits the accuracy. */
 export async function evaluateKnn(trainer: Trainer): Promise<KnnMetrics> {

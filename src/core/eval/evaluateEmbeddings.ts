@@ -12,15 +12,15 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { embedImages } from '../eval/embed';
-import { embeddingMoments, healthFromScatter } from '../eval/health';
-import { knnAccuracy } from '../eval/knn';
-import { LinearProbe } from '../eval/linearProbe';
-import { pcaProject } from '../eval/pca';
+import { embedImages } from './embed';
+import { embeddingMoments, healthFromScatter } from './health';
+import { knnAccuracy } from './knn';
+import { LinearProbe } from './linearProbe';
+import { pcaProject } from './pca';
 import type { Dataset } from '../data/types';
 import type { EvaluationEvent, LinearProbeMetrics, OfflineProbeResult, Thumbnails } from './evaluationMetrics';
-import type { KnnMetrics } from './metrics';
-import type { Trainer } from './trainer';
+import type { KnnMetrics } from '../train/metrics';
+import type { Trainer } from '../train/trainer';
 
 /** Adam steps of the online probe at each evaluation (warm-started). */
 export const ONLINE_PROBE_ITERATIONS = 40;

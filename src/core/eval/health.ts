@@ -11,7 +11,7 @@
  * Must not import: DOM, gpu/.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CollapseReason, HealthMetrics } from '../train/evaluationMetrics';
+import type { CollapseReason, HealthMetrics } from './evaluationMetrics';
 import { symmetricEigenvalues } from './spectrum';
 
 /** Collapsed when meanStd < STD_COLLAPSE_RATIO / √d. */

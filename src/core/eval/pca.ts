@@ -4,7 +4,7 @@
  * from the device (health.ts) so only [d, d] and the mapped rows are read back.
  * Must not import: tfjs, DOM.
  */
-import type { PcaMap } from '../train/evaluationMetrics';
+import type { PcaMap } from './evaluationMetrics';
 import { topEigenvectors } from './spectrum';
 
 /**

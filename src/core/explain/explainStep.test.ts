@@ -8,8 +8,8 @@ import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerSteps';
 import { readExplanation } from './explainStep';
 import { pairList } from '../hvp/pairs';
-import { createRunLoop, ExplainRefusedError, type RunEvent } from './runLoop';
-import { createTrainer } from './trainer';
+import { createRunLoop, ExplainRefusedError, type RunEvent } from '../run/runLoop';
+import { createTrainer } from '../train/trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

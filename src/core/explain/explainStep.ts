@@ -18,7 +18,7 @@
  */
 import { candidateImage, type ScoredBatch } from '../eval/candidateRecord';
 import type { StepExplanation } from './stepExplanation';
-import type { ExplainedPending, Trainer } from './trainer';
+import type { ExplainedPending, Trainer } from '../train/trainer';
 
 /** How each image's candidate was chosen this step, in words. */
 function ruleOf(trainer: Trainer, isSelection: boolean, numLocals: number): string {

@@ -10,7 +10,7 @@ import { expectSameValues, stepLosses } from '../../../tests/helpers/trainerStep
 import { selectEngine } from '../engine/selectEngine';
 import type { RunConfig } from '../config/runConfig';
 import { readExplanation } from './explainStep';
-import { createTrainer } from './trainer';
+import { createTrainer } from '../train/trainer';
 
 beforeAll(async () => {
   await selectEngine('wasm', { isStrict: true }); // several times faster than cpu; wasmParity.test.ts ties the engines

@@ -4,7 +4,7 @@
  * by the worker. Its own file so the two readers do not import each other.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
-import type { ProbeImage } from './metrics';
+import type { ProbeImage } from '../train/metrics';
 
 /** One shown image of an explained step. */
 export type ExplainedImage = ProbeImage & {

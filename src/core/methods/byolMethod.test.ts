@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pairTrainingLoss, probePairLossesOf, selectPairsOf } from '../../../tests/helpers/pairMethodCalls';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createByolModel } from '../models/byolModel';
-import { cosineMomentum } from '../train/schedules';
+import { cosineMomentum } from '../optim/schedules';
 import { byolPairLosses, byolTrainingLoss } from './byol';
 import { createByolMethod } from './byolMethod';
 

@@ -19,7 +19,7 @@ import { createByolModel } from '../models/byolModel';
 import { keepStats } from '../models/bnRegistry';
 import type { BnStat } from '../models/layers';
 import { pairSelect } from '../ops/pairSelect';
-import { cosineMomentum } from '../train/schedules';
+import { cosineMomentum } from '../optim/schedules';
 import { byolFromNegCosine, byolPairLosses, byolTrainingLoss } from './byol';
 import type { HvpMethod } from '../hvp/hvpMethod';
 import { checkPairCandidates, modelFields, pairFields, pairHalves, viewMajor } from './methodParts';

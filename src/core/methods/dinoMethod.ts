@@ -22,7 +22,7 @@ import type { RunConfig } from '../config/runConfig';
 import { keepStats } from '../models/bnRegistry';
 import { createDinoModel } from '../models/dinoModel';
 import type { BnStat } from '../models/layers';
-import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../train/schedules';
+import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../optim/schedules';
 import { selectCandidates } from '../hvp/selection';
 import { comboWeights, dinoComboLosses, dinoLoss, dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
 import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';

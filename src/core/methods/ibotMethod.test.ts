@@ -12,8 +12,8 @@ import { fromTorchStateDict, toTorchStateDict } from '../checkpoint/torchStateDi
 import { DEFAULT_CONFIG, type RunConfig } from '../config/runConfig';
 import { crossFieldIssues } from '../config/schema';
 import { createIbotModel, IBOT_CENTER2_NAME, IBOT_CENTER_NAME } from '../models/ibotModel';
-import { createAdamw } from '../train/optimizers/adamw';
-import { cosineMomentum, dinoWeightDecay } from '../train/schedules';
+import { createAdamw } from '../optim/optimizers/adamw';
+import { cosineMomentum, dinoWeightDecay } from '../optim/schedules';
 import { createMethod } from './createMethod';
 import { createIbotMethod } from './ibotMethod';
 import { ibotMasks } from './ibotMasks';

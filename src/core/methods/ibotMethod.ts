@@ -27,7 +27,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
 import { createIbotModel } from '../models/ibotModel';
-import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../train/schedules';
+import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../optim/schedules';
 import { selectCandidates } from '../hvp/selection';
 import { dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
 import { ibotComboLosses, ibotComboWeights, ibotLossFromTerms, ibotPatchTerms, ibotTerms, updatePatchCenter } from './ibot';

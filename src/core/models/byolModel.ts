@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
-import { emaUpdate, type EmaPair } from '../train/ema';
+import { emaUpdate, type EmaPair } from '../optim/ema';
 import { createBackbone, type Backbone, type BackboneConfig } from './backbone';
 import { createBnRegistry, tidyWithStats } from './bnRegistry';
 import type { BnStat } from './layers';

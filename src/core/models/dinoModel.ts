@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
-import { emaUpdate, type EmaPair } from '../train/ema';
+import { emaUpdate, type EmaPair } from '../optim/ema';
 import { createBackbone, type Backbone, type BackboneConfig } from './backbone';
 import { createBnRegistry, tidyWithStats } from './bnRegistry';
 import { createDinoHead, type DinoHead } from './dinoHead';

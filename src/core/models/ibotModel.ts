@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/runConfig';
 import { createRng } from '../random';
-import { emaUpdate, type EmaPair } from '../train/ema';
+import { emaUpdate, type EmaPair } from '../optim/ema';
 import { forwardNoiseSeed } from './backbone';
 import { createIbotHead, type IbotHead } from './ibotHead';
 import { createParamStore, type ParamStore } from './paramStore';

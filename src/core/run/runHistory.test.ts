@@ -8,10 +8,10 @@ import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
-import type { EvaluationRecord } from './evaluationMetrics';
+import type { EvaluationRecord } from '../eval/evaluationMetrics';
 import { emptyHistory, evaluationsOf, historyUpTo, PAIR_STATS_KEPT, pushEvaluation, pushMetrics, validEvaluations, type RunHistory } from './runHistory';
-import type { StepMetrics } from './metrics';
-import { createTrainer } from './trainer';
+import type { StepMetrics } from '../train/metrics';
+import { createTrainer } from '../train/trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

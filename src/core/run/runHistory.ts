@@ -4,8 +4,8 @@
  * Plain data, JSON-serializable.
  * Must not import: tfjs, DOM.
  */
-import type { EvaluationRecord } from './evaluationMetrics';
-import type { KnnMetrics, StepMetrics } from './metrics';
+import type { EvaluationRecord } from '../eval/evaluationMetrics';
+import type { KnnMetrics, StepMetrics } from '../train/metrics';
 
 export interface RunHistory {
   metrics: StepMetrics[];

@@ -6,14 +6,14 @@
  */
 import { createRng, deriveSeed, rngFromState, type RngState } from '../random';
 import { nextMacrotask, nowMs } from '../timing';
-import { captureProbe } from './evaluate';
-import { readExplanation } from './explainStep';
-import type { StepExplanation } from './stepExplanation';
-import { evaluateEmbeddings, type OnlineProbeHolder } from './evaluateEmbeddings';
-import type { EvaluationEvent } from './evaluationMetrics';
-import type { KnnMetrics, ProbeSnapshot, StepMetrics } from './metrics';
+import { captureProbe } from '../eval/evaluate';
+import { readExplanation } from '../explain/explainStep';
+import type { StepExplanation } from '../explain/stepExplanation';
+import { evaluateEmbeddings, type OnlineProbeHolder } from '../eval/evaluateEmbeddings';
+import type { EvaluationEvent } from '../eval/evaluationMetrics';
+import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../train/metrics';
 import { emptyHistory, pushEvaluation, pushMetrics, type RunHistory } from './runHistory';
-import type { PendingStep, Trainer } from './trainer';
+import type { PendingStep, Trainer } from '../train/trainer';
 
 /** States the loop moves through. */
 export type LoopState = 'running' | 'paused' | 'stopped' | 'done' | 'failed';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createRunLoop, type RunEvent } from './runLoop';
-import { createTrainer } from './trainer';
+import { createTrainer } from '../train/trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CandidatePlan } from '../hvp/candidates';
 import { gatherChosenViews } from '../hvp/selection';
 import type { CropCounts, HvpMethod, StepProgress } from '../hvp/hvpMethod';
-import type { Optimizer } from './optimizer';
+import type { Optimizer } from '../optim/optimizer';
 
 /** The normalised views of a step, view-major: globals [G·M, Sg, Sg, 3], locals [L·M, Sl, Sl, 3]. */
 export interface StepViews {

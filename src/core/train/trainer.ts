@@ -22,9 +22,9 @@ import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
 import { hvpTrainStep, type StepTensors } from './hvpStep';
 import type { StepMetrics } from './metrics';
-import type { Optimizer } from './optimizer';
-import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from './optimizerSpec';
-import { cosineWithWarmup } from './schedules';
+import type { Optimizer } from '../optim/optimizer';
+import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from '../optim/optimizerSpec';
+import { cosineWithWarmup } from '../optim/schedules';
 import { stepTelemetry } from '../hvp/stepTelemetry';
 import type { TrainerSnapshot } from './trainerState';
 

@@ -15,9 +15,9 @@ import type { RunConfig } from '../config/runConfig';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
-import { captureProbe, evaluateKnn } from './evaluate';
-import { readExplanation } from './explainStep';
-import { emptyHistory } from './runHistory';
+import { captureProbe, evaluateKnn } from '../eval/evaluate';
+import { readExplanation } from '../explain/explainStep';
+import { emptyHistory } from '../run/runHistory';
 import { createTrainer, type Trainer } from './trainer';
 
 // On the wasm engine, which runs these tiny models several times faster than the tfjs CPU backend; the

@@ -12,7 +12,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpointFile
 import type { RunConfig } from '../config/runConfig';
 import { crossFieldIssues } from '../config/schema';
 import { createRng } from '../random';
-import { captureProbe } from './evaluate';
+import { captureProbe } from '../eval/evaluate';
 import type { StepMetrics } from './metrics';
 import { createTrainer } from './trainer';
 

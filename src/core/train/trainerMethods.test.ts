@@ -12,7 +12,7 @@ import type { RunConfig } from '../config/runConfig';
 import { fingerprintDataset } from '../data/fingerprint';
 import { createRng } from '../random';
 import { APP_VERSION } from '../version';
-import { emptyHistory } from './runHistory';
+import { emptyHistory } from '../run/runHistory';
 import { createTrainer } from './trainer';
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import type { Dataset } from '../data/types';
 import { normalizeViewsReference, renderViewsReference } from '../ops/renderViews';
 import { RENDER_VIEWS_KERNEL, type RenderViewsAttrs } from '../ops/renderViewsOp';
 import { createRng } from '../random';
-import { captureProbe, evaluateKnn } from './evaluate';
+import { captureProbe, evaluateKnn } from '../eval/evaluate';
 import { createTrainer } from './trainer';
 
 // Records the statistics the probe's tfjs normalisation (renderViewsTf.normalizeViews) is called with.

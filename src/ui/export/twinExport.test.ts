@@ -2,7 +2,7 @@
 // config, both modes, the summary and the records; the file name.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
-import type { TwinStepRow } from '../../core/train/twinRecords';
+import type { TwinStepRow } from '../../core/run/twinRecords';
 import { TWIN_CSV_COLUMNS, twinFileBase, twinToCsv, twinToJson } from './twinExport';
 
 const row = (step: number, lossOn: number): TwinStepRow => ({

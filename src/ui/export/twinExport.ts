@@ -6,7 +6,7 @@
  */
 import type { RunConfig } from '../../core/config/runConfig';
 import { TWIN_ARMS, twinOnMode } from '../../core/config/twinConfig';
-import type { TwinEvalRow, TwinStepRow } from '../../core/train/twinRecords';
+import type { TwinEvalRow, TwinStepRow } from '../../core/run/twinRecords';
 import { toCsv } from './metricsCsv';
 
 /** Format tag and version of the exported JSON document. */

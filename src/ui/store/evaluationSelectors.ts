@@ -3,7 +3,7 @@
  * latest records, the collapse verdict in words, and the PCA map scaled into a drawing box.
  * Must not import: React, zustand, recharts, tfjs.
  */
-import type { CollapseReason, EvaluationRecord, HealthMetrics, PcaMap } from '../../core/train/evaluationMetrics';
+import type { CollapseReason, EvaluationRecord, HealthMetrics, PcaMap } from '../../core/eval/evaluationMetrics';
 import type { KnnMetrics } from '../../core/train/metrics';
 
 /** Collapsed when std·√d is below this (mirrors core/eval/health.ts STD_COLLAPSE_RATIO). */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import * as coreHealth from '../../core/eval/health';
-import type { EvaluationEvent, HealthMetrics } from '../../core/train/evaluationMetrics';
+import type { EvaluationEvent, HealthMetrics } from '../../core/eval/evaluationMetrics';
 import { WORKER_CRASH_ERROR_NAME } from '../../worker/client';
 import { createAppStore } from './appStore';
 import { collapseText, layoutPcaPoints, MIN_EFFECTIVE_RANK, selectLatestProbe, STD_COLLAPSE_RATIO, toHealthRows, toProbeRows } from './evaluationSelectors';

@@ -4,7 +4,7 @@
  * and its result. `reduceEvaluationMessage` is the only place worker messages change it.
  * Must not import: React, zustand, recharts, tfjs.
  */
-import type { EvaluationRecord, OfflineProbeResult, PcaMap, Thumbnails } from '../../core/train/evaluationMetrics';
+import type { EvaluationRecord, OfflineProbeResult, PcaMap, Thumbnails } from '../../core/eval/evaluationMetrics';
 import { WORKER_CRASH_ERROR_NAME } from '../../worker/client';
 import type { FromWorker } from '../../worker/protocol';
 import { appendCapped, emptyHistory, type CappedHistory } from './history';

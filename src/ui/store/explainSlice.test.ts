@@ -2,8 +2,8 @@
 // the "Explain the next step" availability (paused only), and a new run or loaded checkpoint clearing it.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
-import type { StepExplanation } from '../../core/train/stepExplanation';
-import { emptyHistory } from '../../core/train/runHistory';
+import type { StepExplanation } from '../../core/explain/stepExplanation';
+import { emptyHistory } from '../../core/run/runHistory';
 import { createAppStore } from './appStore';
 import { selectControls } from './selectors';
 

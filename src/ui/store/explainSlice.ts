@@ -4,7 +4,7 @@
  * messages change it; a new run or a loaded checkpoint clears it.
  * Must not import: React, zustand, recharts, tfjs.
  */
-import type { StepExplanation } from '../../core/train/stepExplanation';
+import type { StepExplanation } from '../../core/explain/stepExplanation';
 import type { FromWorker } from '../../worker/protocol';
 
 export interface ExplainSlice {

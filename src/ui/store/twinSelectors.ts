@@ -6,7 +6,7 @@
  */
 import { crossFieldIssues } from '../../core/config/schema';
 import { TWIN_ARMS, type TwinArm } from '../../core/config/twinConfig';
-import type { TwinEvalRow, TwinStepRow } from '../../core/train/twinRecords';
+import type { TwinEvalRow, TwinStepRow } from '../../core/run/twinRecords';
 import { selectDatasetBlockedReason } from './datasetSelectors';
 import type { CappedHistory } from './history';
 import type { AppState } from './storeTypes';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../core/config/runConfig';
 import type { StepMetrics } from '../../core/train/metrics';
-import type { TwinStepRow } from '../../core/train/twinRecords';
+import type { TwinStepRow } from '../../core/run/twinRecords';
 import type { FromWorker } from '../../worker/protocol';
 import { createAppStore } from './appStore';
 import { selectCanEditConfig, selectControls } from './selectors';

@@ -7,7 +7,7 @@
  * Must not import: React, zustand, recharts, tfjs.
  */
 import type { RunConfig } from '../../core/config/runConfig';
-import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../../core/train/twinRecords';
+import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../../core/run/twinRecords';
 import type { FromWorker } from '../../worker/protocol';
 import { WORKER_CRASH_ERROR_NAME } from '../../worker/client';
 import { appendCapped, emptyHistory, type CappedHistory } from './history';

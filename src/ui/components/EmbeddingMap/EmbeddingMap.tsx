@@ -5,7 +5,7 @@
  * Must not import: zustand, recharts, tfjs.
  */
 import { useMemo } from 'react';
-import type { Thumbnails } from '../../../core/train/evaluationMetrics';
+import type { Thumbnails } from '../../../core/eval/evaluationMetrics';
 import { classColor, layoutPcaPoints } from '../../store/evaluationSelectors';
 import { knnScheduleText, selectShownConfig } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';

@@ -8,7 +8,7 @@
  * Must not import: zustand, recharts, tfjs.
  */
 import { useEffect, useRef } from 'react';
-import type { ExplainedImage, StepExplanation } from '../../../core/train/stepExplanation';
+import type { ExplainedImage, StepExplanation } from '../../../core/explain/stepExplanation';
 import { useAppStore } from '../../store/useAppStore';
 import { viewPairIdx } from '../../store/viewPairs';
 import { viewName } from '../Gallery/galleryMath';

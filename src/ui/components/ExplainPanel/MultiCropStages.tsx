@@ -7,7 +7,7 @@
  * before and just after the update.
  * Must not import: zustand, recharts, tfjs.
  */
-import type { StepExplanation } from '../../../core/train/stepExplanation';
+import type { StepExplanation } from '../../../core/explain/stepExplanation';
 import { useAppStore } from '../../store/useAppStore';
 import { selectShownConfig } from '../../store/selectors';
 import { MultiCropCard } from '../MultiCropGallery/MultiCropCard';
