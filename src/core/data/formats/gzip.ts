@@ -1,19 +1,19 @@
 /**
- * gunzip of one gzip member (RFC 1952) with fflate's inflate, plus the checks fflate leaves out:
- * the header is parsed here, and the output length and CRC-32 are compared with the trailer, so a
- * truncated download or a flipped bit is reported instead of yielding silently wrong bytes.
+ * gunzip (RFC 1952) with fflate's streaming Gunzip, plus the checks fflate leaves out: the header
+ * is parsed here; every member of a multi-member file (as `cat a.gz b.gz` or pigz make) is
+ * unpacked and the output is their concatenation, as gzip -d gives; each member's length and
+ * CRC-32 are compared with its trailer, so a truncated download or a flipped bit is reported
+ * instead of yielding silently wrong bytes. Inflating stops as soon as the output passes the
+ * import's unpacking budget (unpackBudget.ts), and a trailer that already declares more is refused
+ * before any work.
  * Must not import: tfjs, DOM.
  */
-import { inflateSync } from 'fflate';
 import { crc32 } from './crc32';
-import { CUT_OFF, FileFormatError } from './formatError';
+import { CUT_OFF, errorMessage, FileFormatError } from './formatError';
+import { gunzipCapped, OutputCapError } from './inflateBounded';
+import { MAX_DEFLATE_RATIO } from './limits';
 import { formatBytes } from './paths';
-
-/** Largest unpacked size accepted from one archive (1 GiB): far above CIFAR (185 MB), below browser allocation limits. */
-export const MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
-
-/** Deflate cannot expand data by more than this ratio (258-byte matches of 2 bits); used to spot bad trailers. */
-const MAX_DEFLATE_RATIO = 1032;
+import { bytesLeft, createUnpackBudget, overBudgetError, type UnpackBudget } from './unpackBudget';
 
 /** True when the bytes start with the gzip magic 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -48,38 +48,50 @@ function deflateStart(bytes: Uint8Array, path: string): number {
 }
 
 /**
- * Unpacks one gzip file. Throws FileFormatError naming `path` when the data is not gzip, ends early,
- * is corrupt (CRC or length mismatch) or unpacks to more than MAX_UNPACKED_BYTES.
+ * Unpacks a gzip file (all its members). Throws FileFormatError naming `path` when the data is not
+ * gzip, ends early, is corrupt (a member's CRC or length mismatch) or unpacks past `budget`
+ * (charged with what was inflated). Without a budget, one for this file alone is used.
  */
-export function gunzip(bytes: Uint8Array, path: string): Uint8Array {
+export function gunzip(bytes: Uint8Array, path: string, budget: UnpackBudget = createUnpackBudget(bytes.length)): Uint8Array {
   const start = deflateStart(bytes, path);
-  const end = bytes.length - 8;
-  const deflated = bytes.subarray(start, end);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const storedCrc = view.getUint32(end, true);
-  const storedSize = view.getUint32(end + 4, true);
-  // A trailer that no deflate stream of this length can produce means the file was cut (the last
-  // 8 bytes are then compressed data) or corrupted; inflate without trusting it to find out which.
-  const isPlausible = storedSize >= deflated.length * 0.99 - 64 && storedSize <= deflated.length * MAX_DEFLATE_RATIO + 1024;
-  if (isPlausible && storedSize > MAX_UNPACKED_BYTES) {
-    throw new FileFormatError(path, `unpacks to ${formatBytes(storedSize)}, more than the ${formatBytes(MAX_UNPACKED_BYTES)} the importer handles; import a smaller part of the data`);
-  }
-  let out: Uint8Array;
+  // The last member's size is a lower bound of the whole output (mod 2^32), so a trailer over the
+  // budget is refused before any work when it is plausible for this much compressed data.
+  const lastSize = view.getUint32(bytes.length - 4, true);
+  const isPlausible = lastSize <= (bytes.length - start) * MAX_DEFLATE_RATIO + 1024;
+  const left = bytesLeft(budget);
+  if (isPlausible && lastSize > left) throw overBudgetError(path, budget, `says it unpacks to ${formatBytes(lastSize)}, more than`);
+  let unpacked;
   try {
-    out = isPlausible ? inflateSync(deflated, { out: new Uint8Array(storedSize) }) : inflateSync(deflated);
+    unpacked = gunzipCapped(bytes, left, isPlausible ? lastSize : 0);
   } catch (e) {
+    if (e instanceof OutputCapError) {
+      const error = overBudgetError(path, budget, 'unpacks to more than');
+      budget.usedBytes += e.producedBytes;
+      throw error;
+    }
     const code = (e as { code?: number }).code;
     if (code === 0) throw new FileFormatError(path, `${CUT_OFF} (the gzip data ends early)`);
-    throw new FileFormatError(path, `is damaged: its compressed data cannot be unpacked; download it again (${e instanceof Error ? e.message : String(e)})`);
+    if (code === 6) throw new FileFormatError(path, `is damaged or cut off: bytes after its compressed data are neither its 8-byte trailer nor another gzip member; download it again (${errorMessage(e)})`);
+    throw new FileFormatError(path, `is damaged: its compressed data cannot be unpacked; download it again (${errorMessage(e)})`);
   }
-  if (out.length > MAX_UNPACKED_BYTES) {
-    throw new FileFormatError(path, `unpacks to more than the ${formatBytes(MAX_UNPACKED_BYTES)} the importer handles; import a smaller part of the data`);
-  }
-  if (out.length !== storedSize) {
-    throw new FileFormatError(path, `is damaged or cut off: it does not unpack to the size it records; download it again (it unpacked to ${out.length} bytes but its trailer says ${storedSize})`);
-  }
-  if (crc32(out) !== storedCrc) {
-    throw new FileFormatError(path, 'is damaged: its unpacked data fails the file\'s own check; download it again (CRC-32 mismatch)');
-  }
+  const { out, inputStarts, outputStarts } = unpacked;
+  budget.usedBytes += out.length;
+  for (let m = 0; m < inputStarts.length; m++) checkTrailer(bytes, view, out, path, m, inputStarts, outputStarts);
   return out;
+}
+
+/** Compares member `m`'s output with the trailer (CRC-32, then size mod 2^32) that ends the member. */
+function checkTrailer(bytes: Uint8Array, view: DataView, out: Uint8Array, path: string, m: number, inputStarts: number[], outputStarts: number[]): void {
+  const isLast = m === inputStarts.length - 1;
+  const trailerAt = (isLast ? bytes.length : inputStarts[m + 1]!) - 8;
+  const data = out.subarray(outputStarts[m]!, isLast ? out.length : outputStarts[m + 1]!);
+  const which = inputStarts.length > 1 ? `member ${m + 1} of ${inputStarts.length}: ` : '';
+  const storedSize = view.getUint32(trailerAt + 4, true);
+  if (data.length % 2 ** 32 !== storedSize) {
+    throw new FileFormatError(path, `is damaged or cut off: it does not unpack to the size it records; download it again (${which}it unpacked to ${data.length} bytes but its trailer says ${storedSize})`);
+  }
+  if (crc32(data) !== view.getUint32(trailerAt, true)) {
+    throw new FileFormatError(path, `is damaged: its unpacked data fails the file's own check; download it again (${which}CRC-32 mismatch)`);
+  }
 }

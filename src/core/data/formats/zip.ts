@@ -1,15 +1,20 @@
 /**
- * zip reader on fflate's unzipSync: lists the central directory first, then extracts the files
- * worth extracting. Folder entries and OS junk (__MACOSX/, "._x", .DS_Store) are dropped silently;
- * entries compressed with methods other than store/deflate are skipped with a reason; a corrupt entry
- * is skipped on its own instead of failing the whole archive.
+ * zip reader: lists the central directory first (zipDirectory.ts), refuses an archive whose
+ * declared sizes pass the import's unpacking budget before inflating anything, then extracts the
+ * files worth extracting one by one and checks each against its own declaration: a deflated
+ * member may not inflate past its declared size (inflating stops there), and its length and CRC-32
+ * must match the directory. Folder entries and OS junk (__MACOSX/, "._x", .DS_Store) are dropped
+ * silently; encrypted entries, methods other than store/deflate and corrupt entries are skipped
+ * with a reason, each on its own, instead of failing the whole archive.
  * Must not import: tfjs, DOM.
  */
-import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { errorMessage, FileFormatError } from './formatError';
-import { MAX_UNPACKED_BYTES } from './gzip';
+import { crc32 } from './crc32';
+import { errorMessage } from './formatError';
+import { inflateCapped, OutputCapError } from './inflateBounded';
 import { formatBytes, isJunkPath, normalizePath } from './paths';
 import type { InputFile, SkippedFile } from './types';
+import { bytesLeft, createUnpackBudget, overBudgetError, type UnpackBudget } from './unpackBudget';
+import { readZipDirectory, type ZipEntry } from './zipDirectory';
 
 /** Files of a zip archive. */
 export interface ZipContents {
@@ -24,86 +29,82 @@ export function isZip(bytes: Uint8Array): boolean {
 
 const METHOD_NAMES: Record<number, string> = { 9: 'Deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'Zstandard', 95: 'XZ', 98: 'PPMd', 99: 'AES encryption' };
 
-/**
- * Reads the files of a zip archive. `archivePath` names the archive in messages.
- * Throws FileFormatError when the archive itself is unreadable (not a zip, truncated, too large).
- */
-export function readZip(bytes: Uint8Array, archivePath: string): ZipContents {
-  const entries: UnzipFileInfo[] = [];
-  try {
-    unzipSync(bytes, {
-      filter: (info) => {
-        entries.push(info);
-        return false;
-      },
-    });
-  } catch (e) {
-    throw new FileFormatError(archivePath, `is not a readable zip archive: it is cut off, damaged or another kind of file; create or download it again (${errorMessage(e)})`);
-  }
-  const skipped: SkippedFile[] = [];
-  const wanted = new Set<string>();
+/** The entries worth extracting; the others are dropped (folders, junk) or skipped with a reason. */
+function selectEntries(entries: ZipEntry[], archivePath: string, skipped: SkippedFile[]): ZipEntry[] {
+  const wanted: ZipEntry[] = [];
   const seen = new Set<string>();
-  let totalBytes = 0;
-  for (const info of entries) {
-    const path = normalizePath(info.name);
-    if (info.name.endsWith('/') || path === '' || isJunkPath(path)) continue;
+  for (const entry of entries) {
+    const path = normalizePath(entry.name);
+    if (entry.name.endsWith('/') || path === '' || isJunkPath(path)) continue;
     if (seen.has(path)) {
       skipped.push({ path, reason: `appears twice in ${archivePath}; only the first copy is used` });
       continue;
     }
     seen.add(path);
-    if (info.compression !== 0 && info.compression !== 8) {
-      const method = METHOD_NAMES[info.compression] ?? `method ${info.compression}`;
+    if (entry.method !== 0 && entry.method !== 8) {
+      const method = METHOD_NAMES[entry.method] ?? `method ${entry.method}`;
       skipped.push({ path, reason: `is compressed with ${method} in ${archivePath}, which cannot be unpacked here; re-create the zip with ordinary (deflate) compression` });
-      continue;
+    } else if (entry.flags & 1) {
+      skipped.push({ path, reason: `is encrypted in ${archivePath}, which cannot be unpacked here; re-create the zip without a password` });
+    } else {
+      wanted.push(entry);
     }
-    totalBytes += info.originalSize;
-    wanted.add(info.name);
   }
-  if (totalBytes > MAX_UNPACKED_BYTES) {
-    throw new FileFormatError(archivePath, `unpacks to ${formatBytes(totalBytes)}, more than the ${formatBytes(MAX_UNPACKED_BYTES)} the importer handles; import a smaller part of the data`);
-  }
-  let extracted: Record<string, Uint8Array>;
-  try {
-    const taken = new Set<string>(); // the first entry of a duplicated name only
-    extracted = unzipSync(bytes, {
-      filter: (info) => {
-        if (!wanted.has(info.name) || taken.has(info.name)) return false;
-        taken.add(info.name);
-        return true;
-      },
-    });
-  } catch {
-    extracted = extractOneByOne(bytes, entries, archivePath, skipped);
-  }
-  const files: InputFile[] = Object.entries(extracted).map(([name, data]) => ({ path: normalizePath(name), bytes: data }));
-  return { files, skipped };
+  return wanted;
 }
 
-/** Slow path after a corrupt entry: extracts each wanted entry on its own so one bad entry costs only itself. */
-function extractOneByOne(bytes: Uint8Array, entries: UnzipFileInfo[], archivePath: string, skipped: SkippedFile[]): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  const done = new Set<string>();
-  for (const info of entries) {
-    const path = normalizePath(info.name);
-    if (info.name.endsWith('/') || path === '' || isJunkPath(path) || done.has(path)) continue;
-    if (info.compression !== 0 && info.compression !== 8) continue;
-    done.add(path);
-    let isFirst = true;
+/** A member that fails its own checks: `message` is its skip reason. */
+class MemberError extends Error {}
+
+/** One member's bytes, checked against its directory entry; throws MemberError with the skip reason. */
+function extract(bytes: Uint8Array, entry: ZipEntry, archivePath: string, budget: UnpackBudget): Uint8Array {
+  const corrupt = (what: string, detail: string): MemberError => new MemberError(`is corrupt inside ${archivePath}: ${what}; re-create the zip or download it again (${detail})`);
+  const end = entry.dataStart + entry.compressedSize;
+  if (end > bytes.length) throw corrupt('its data runs past the end of the archive', `${entry.compressedSize} compressed bytes declared at byte ${entry.dataStart} of ${bytes.length}`);
+  const packed = bytes.subarray(entry.dataStart, end);
+  let data: Uint8Array;
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size) throw corrupt('its stored size disagrees with its size', `stored ${entry.compressedSize} bytes, size ${entry.size}`);
+    data = packed;
+  } else {
     try {
-      Object.assign(
-        out,
-        unzipSync(bytes, {
-          filter: (f) => {
-            const match = f.name === info.name && isFirst;
-            if (match) isFirst = false;
-            return match;
-          },
-        }),
-      );
+      // one byte over the declaration is enough to know it lies
+      data = inflateCapped(packed, Math.min(entry.size + 1, bytesLeft(budget)), entry.size);
     } catch (e) {
-      skipped.push({ path, reason: `is corrupt inside ${archivePath} (${errorMessage(e)}); re-create the zip` });
+      if (!(e instanceof OutputCapError)) throw corrupt('its compressed data cannot be unpacked', errorMessage(e));
+      const error = e.producedBytes > entry.size
+        ? corrupt('it unpacks to more bytes than the zip records for it', `more than the ${entry.size} bytes declared`)
+        : overBudgetError(archivePath, budget, `holds "${entry.name}", which unpacks to more than`);
+      budget.usedBytes += e.producedBytes;
+      throw error;
+    }
+    budget.usedBytes += data.length;
+  }
+  if (data.length !== entry.size) throw corrupt('it unpacks to fewer bytes than the zip records for it', `${data.length} of the ${entry.size} bytes declared`);
+  if (crc32(data) !== entry.crc) throw corrupt("its unpacked bytes fail the zip's own check", 'CRC-32 mismatch');
+  return data;
+}
+
+/**
+ * Reads the files of a zip archive. `archivePath` names the archive in messages; `budget` is the
+ * import's unpacking budget (charged with what is inflated; without one, one for this archive
+ * alone). Throws FileFormatError when the archive itself is unreadable or declares more than the
+ * budget; a member that fails its own checks is skipped with the reason.
+ */
+export function readZip(bytes: Uint8Array, archivePath: string, budget: UnpackBudget = createUnpackBudget(bytes.length)): ZipContents {
+  const skipped: SkippedFile[] = [];
+  const wanted = selectEntries(readZipDirectory(bytes, archivePath), archivePath, skipped);
+  const declared = wanted.reduce((a, e) => a + (e.method === 8 ? e.size : 0), 0);
+  if (declared > bytesLeft(budget)) throw overBudgetError(archivePath, budget, `says it unpacks to ${formatBytes(declared)}, more than`);
+  const files: InputFile[] = [];
+  for (const entry of wanted) {
+    const path = normalizePath(entry.name);
+    try {
+      files.push({ path, bytes: extract(bytes, entry, archivePath, budget) });
+    } catch (e) {
+      if (!(e instanceof MemberError)) throw e;
+      skipped.push({ path, reason: e.message });
     }
   }
-  return out;
+  return { files, skipped };
 }

@@ -1,0 +1,38 @@
+/**
+ * The unpacking budget of one import, shared by every gunzip and zip member in it (nested archives
+ * included), and the one message for running out of it. Created by importFiles from the size of
+ * the files given (limits.ts: unpackBudgetFor); every inflate is capped at what is left and charges
+ * what it produced, kept or not, so the budget bounds both memory and inflate time.
+ * Must not import: tfjs, DOM.
+ */
+import { FileFormatError } from './formatError';
+import { MAX_UNPACKED_BYTES, UNPACK_FLOOR_BYTES, UNPACK_RATIO, unpackBudgetFor } from './limits';
+import { formatBytes } from './paths';
+
+/** What one import may still unpack. NOTE: mutated by every inflate of the import. */
+export interface UnpackBudget {
+  /** Bytes the whole import may unpack. */
+  readonly totalBytes: number;
+  /** Bytes inflated so far (kept or discarded). */
+  usedBytes: number;
+}
+
+/** A fresh budget for an import of `inputBytes` bytes of files. */
+export function createUnpackBudget(inputBytes: number): UnpackBudget {
+  return { totalBytes: unpackBudgetFor(inputBytes), usedBytes: 0 };
+}
+
+/** Bytes the import may still unpack. */
+export const bytesLeft = (budget: UnpackBudget): number => Math.max(0, budget.totalBytes - budget.usedBytes);
+
+/**
+ * The error for `path` unpacking past the budget; `what` says how that was found ("unpacks to more
+ * than", or "says it unpacks to 5 GB, more than").
+ */
+export function overBudgetError(path: string, budget: UnpackBudget, what: string): FileFormatError {
+  const rule = `${UNPACK_RATIO}× the size of the files given, at least ${formatBytes(UNPACK_FLOOR_BYTES)}, at most ${formatBytes(MAX_UNPACKED_BYTES)}`;
+  return new FileFormatError(
+    path,
+    `${what} the ${formatBytes(budget.totalBytes)} this import may unpack (${rule}): it is a compression bomb, or data that compresses unusually well; unpack it yourself and import the files it holds, or import a smaller part of the data (${formatBytes(budget.usedBytes)} unpacked before it)`,
+  );
+}
