@@ -29,7 +29,7 @@ import type { Dataset } from '../src/core/data/types';
 import { ibotMasks } from '../src/core/methods/ibotMasks';
 import type { HvpMethod } from '../src/core/hvp/hvpMethod';
 import { createRng, deriveSeed } from '../src/core/random';
-import type { HostTensor } from '../src/core/train/hostTensor';
+import type { HostTensor } from '../src/core/state/hostTensor';
 import type { StepMetrics } from '../src/core/train/metrics';
 import { createReferenceOptimizer } from '../src/core/optim/optimizerSpec';
 import { createTrainer, type Trainer } from '../src/core/train/trainer';

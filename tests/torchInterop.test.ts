@@ -16,7 +16,7 @@ import { encodeSafetensors } from '../src/core/checkpoint/safetensors';
 import { torchvisionBackboneState } from '../src/core/checkpoint/torchStateDict';
 import { createRng } from '../src/core/random';
 import type { RunConfig } from '../src/core/config/runConfig';
-import type { HostTensor } from '../src/core/train/hostTensor';
+import type { HostTensor } from '../src/core/state/hostTensor';
 import { createSimSiamModel } from '../src/core/models/simsiamModel';
 import { perturbBatchNorms, readModelState } from './helpers/modelState';
 import { tinyConfig } from './helpers/tinyConfig';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../src/core/config/runConfig';
-import { centerDistance, pairCenterDistances, pairIous } from '../src/core/data/iou';
+import { centerDistance, pairCenterDistances, pairIous } from '../src/core/hvp/iou';
 import type { ViewParams } from '../src/core/data/types';
 import { augmentFromConfig, sampleBatchViewParams } from '../src/core/data/viewParams';
 import { renderViewsReference } from '../src/core/ops/renderViews';

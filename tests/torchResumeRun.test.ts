@@ -20,7 +20,7 @@ import { createRng } from '../src/core/random';
 import type { StepMetrics } from '../src/core/train/metrics';
 import { evaluateKnn } from '../src/core/eval/evaluate';
 import { createTrainer } from '../src/core/train/trainer';
-import type { TrainerSnapshot } from '../src/core/train/trainerState';
+import type { TrainerSnapshot } from '../src/core/state/trainerState';
 import { buildRunDataset } from './helpers/runDatasetOf';
 import { cifar10TarGz } from './helpers/datasetFiles';
 import { tinyConfig } from './helpers/tinyConfig';

@@ -13,7 +13,7 @@ import { storedDatasetId, storedDatasetRef, type RunConfig } from '../core/confi
 import { generateBuiltinDataset } from '../core/data/builtinDataset';
 import { fingerprintDataset, fingerprintMismatch, type DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
-import { StateMismatchError } from '../core/train/hostTensor';
+import { StateMismatchError } from '../core/state/hostTensor';
 import { createTrainer, type Trainer } from '../core/train/trainer';
 import { describeBackend, initCliBackend, type BackendPreference, type CliBackend } from './backend';
 import { CliError, UsageError } from './cliError';

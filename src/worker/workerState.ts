@@ -12,7 +12,7 @@ import type { DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
 import type { LoopState } from '../core/run/runLoop';
 import type { Trainer } from '../core/train/trainer';
-import type { TrainerSnapshot } from '../core/train/trainerState';
+import type { TrainerSnapshot } from '../core/state/trainerState';
 import type { AutosaveStore } from './autosaveStore';
 import { serializeError, type BackendInfo, type FromWorker } from './protocol';
 import type { FoundDataset } from './runDataset';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PendingStep, Trainer } from '../../src/core/train/trainer';
-import type { HostTensor } from '../../src/core/train/hostTensor';
+import type { HostTensor } from '../../src/core/state/hostTensor';
 import type { StepMetrics } from '../../src/core/train/metrics';
 
 /** What one training step must reproduce exactly. */

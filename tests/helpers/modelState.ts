@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SimSiamModel } from '../../src/core/models/simsiamModel';
 import { createRng } from '../../src/core/random';
-import { toHost, type HostTensor } from '../../src/core/train/hostTensor';
+import { toHost, type HostTensor } from '../../src/core/state/hostTensor';
 
 /** Every param and buffer of `model` on the host, by name. sync point: awaits data(). */
 export async function readModelState(model: Pick<SimSiamModel, 'params' | 'buffers'>): Promise<Map<string, HostTensor>> {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { HostTensor } from '../../src/core/train/hostTensor';
+import type { HostTensor } from '../../src/core/state/hostTensor';
 
 /** The folder `-m hvp_torch` runs from. */
 export const PY_DIR = join(import.meta.dirname, '..', '..', 'python');

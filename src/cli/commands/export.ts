@@ -17,7 +17,7 @@ import { encodeSafetensors } from '../../core/checkpoint/safetensors';
 import { BACKBONE_PREFIX, toTorchStateDict } from '../../core/checkpoint/torchStateDict';
 import { isResNet } from '../../core/config/runConfig';
 import { CIFAR10_NORMALIZATION } from '../../core/data/normalization';
-import { StateMismatchError } from '../../core/train/hostTensor';
+import { StateMismatchError } from '../../core/state/hostTensor';
 import { APP_VERSION } from '../../core/version';
 import { choiceOption, hasFlag, requiredOption, type ParsedArgs } from '../args';
 import { CliError, EXIT_OK, UsageError } from '../cliError';

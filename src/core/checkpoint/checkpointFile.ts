@@ -17,7 +17,7 @@
  */
 import { cleanNormalization } from '../data/normalization';
 import { crc32 } from '../data/formats/crc32';
-import type { TrainerSnapshot } from '../train/trainerState';
+import type { TrainerSnapshot } from '../state/trainerState';
 import { checkpointHead, loadCheckpointTensors, type LoadedCheckpoint } from './checkpointReader';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, RECORD_METADATA_KEY, type CheckpointRecord } from './record';
 import { encodeSafetensors, littleEndianBytes, type EncodeProgress, type SafetensorsTensor } from './safetensors';

@@ -13,7 +13,7 @@ import type { Dataset } from '../data/types';
 import { createRng } from '../random';
 import { emptyHistory } from '../run/runHistory';
 import { createTrainer } from '../train/trainer';
-import type { TrainerSnapshot } from '../train/trainerState';
+import type { TrainerSnapshot } from '../state/trainerState';
 import { APP_VERSION } from '../version';
 import { CheckpointFormatError } from './checkpointFormatError';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpointFile';

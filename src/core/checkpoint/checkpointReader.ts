@@ -8,8 +8,8 @@
  * Must not import: tfjs, DOM.
  */
 import { CIFAR10_NORMALIZATION } from '../data/normalization';
-import type { HostTensor } from '../train/hostTensor';
-import type { TrainerSnapshot } from '../train/trainerState';
+import type { HostTensor } from '../state/hostTensor';
+import type { TrainerSnapshot } from '../state/trainerState';
 import { CheckpointFormatError } from './checkpointFormatError';
 import { parseRecordJson, RECORD_METADATA_KEY, type CheckpointRecord } from './record';
 import { decodeTensorBytes, type DecodedTensor } from './safetensors';

@@ -24,7 +24,7 @@ import { isResNet, RESNET_NAMES, type RunConfig } from '../config/runConfig';
 import type { Normalization } from '../data/normalization';
 import { BN_EPS } from '../models/layers';
 import { RESNET_LAYOUTS } from '../models/resnetCifar';
-import { sameShape, shapeText, StateMismatchError, type HostTensor } from '../train/hostTensor';
+import { sameShape, shapeText, StateMismatchError, type HostTensor } from '../state/hostTensor';
 import { BACKBONE_PREFIX } from './torchStateDict';
 
 /** What the exporter returns: write `modelJson` as model.json and `weightData` under `weightsFileName`. */

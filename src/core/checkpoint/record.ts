@@ -12,7 +12,7 @@ import { validateConfig } from '../config/schema';
 import type { DatasetFingerprint } from '../data/fingerprint';
 import type { RngState } from '../random';
 import type { RunHistory } from '../run/runHistory';
-import type { TrainerProgress } from '../train/trainerState';
+import type { TrainerProgress } from '../state/trainerState';
 import { CheckpointFormatError, fileProblem } from './checkpointFormatError';
 import { jsonShape } from './jsonShape';
 import { checkCrcMap, checkDataset, checkProgress, checkTensorLists, isObject, isRngState, recordDamaged } from './recordFields';

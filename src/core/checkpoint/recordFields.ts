@@ -10,7 +10,7 @@
 import type { DatasetFingerprint } from '../data/fingerprint';
 import { normalizationProblem, type Normalization } from '../data/normalization';
 import type { RngState } from '../random';
-import type { TrainerProgress } from '../train/trainerState';
+import type { TrainerProgress } from '../state/trainerState';
 import { CheckpointFormatError } from './checkpointFormatError';
 import { MAX_TENSORS } from './safetensorsHeader';
 

@@ -10,7 +10,7 @@ import type { DatasetFingerprint } from '../data/fingerprint';
 import { CIFAR10_NORMALIZATION } from '../data/normalization';
 import type { RunLoop } from '../run/runLoop';
 import type { Trainer } from '../train/trainer';
-import type { TrainerSnapshot } from '../train/trainerState';
+import type { TrainerSnapshot } from '../state/trainerState';
 import { APP_VERSION } from '../version';
 import { checkpointFileName, encodeCheckpoint } from './checkpointFile';
 import { exportBackboneLayersModel } from './layersModelExport';

@@ -9,7 +9,7 @@
  * is), so the same rule also serves tensors shaped like them, e.g. optimizer momentum buffers. The tensor name is used in messages only.
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
-import type { HostTensor } from '../train/hostTensor';
+import type { HostTensor } from '../state/hostTensor';
 
 /** A row-major typed array with its shape. */
 export interface Strided<T extends Float32Array | Int32Array> {

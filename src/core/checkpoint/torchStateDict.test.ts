@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
-import type { HostTensor } from '../train/hostTensor';
+import type { HostTensor } from '../state/hostTensor';
 import { readModelState } from '../../../tests/helpers/modelState';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { fromTorchStateDict, toTorchStateDict, torchvisionBackboneState } from './torchStateDict';

@@ -7,7 +7,7 @@
  * missing keys. The result is ready for encodeSafetensors; python/load_checkpoint.py reads it.
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
  */
-import type { HostTensor } from '../train/hostTensor';
+import type { HostTensor } from '../state/hostTensor';
 import { CheckpointFormatError } from './checkpointFormatError';
 import type { DecodedTensor, SafetensorsTensor } from './safetensors';
 import { fromTorchLayout, toTorchLayout } from './torchLayout';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelState } from '../../../tests/helpers/modelState';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
 import { createSimSiamModel, type SimSiamModel } from '../models/simsiamModel';
-import type { HostTensor } from '../train/hostTensor';
+import type { HostTensor } from '../state/hostTensor';
 import { CIFAR10_NORMALIZATION } from '../data/normalization';
 import { exportBackboneLayersModel, UnsupportedExportError } from './layersModelExport';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';

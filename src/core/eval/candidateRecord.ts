@@ -8,7 +8,7 @@
  * pairs once each, exactly the pair's score.
  * Must not import: tfjs, DOM.
  */
-import { pairIous } from '../data/iou';
+import { pairIous } from '../hvp/iou';
 import type { Dataset, ViewParams } from '../data/types';
 import type { ComboTable } from '../hvp/combinations';
 import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';

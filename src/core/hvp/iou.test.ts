@@ -1,6 +1,6 @@
 // Tests of crop-box IoU and centre distance on hand-computed boxes, and the [M, P] pair layout.
 import { describe, expect, it } from 'vitest';
-import { pairIndex } from '../hvp/pairs';
+import { pairIndex } from './pairs';
 import { boxIou, centerDistance, pairCenterDistances, pairIous, type CropBox } from './iou';
 
 const box = (top: number, left: number, height: number, width: number): CropBox => ({ top, left, height, width });

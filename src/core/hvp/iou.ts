@@ -9,8 +9,8 @@
  * colour operations do not change a box.
  * Must not import: tfjs, DOM, anything outside core.
  */
-import { numPairs, pairList } from '../hvp/pairs';
-import type { ViewParams } from './types';
+import { numPairs, pairList } from './pairs';
+import type { ViewParams } from '../data/types';
 
 /** The crop-box fields of ViewParams, all a box function needs. */
 export type CropBox = Pick<ViewParams, 'top' | 'left' | 'height' | 'width'>;

@@ -14,7 +14,7 @@
  * Without HVP (G = 2) the only candidate pair is (0, 1).
  * Must not import: tfjs, DOM.
  */
-import { boxIou } from '../data/iou';
+import { boxIou } from './iou';
 import type { ViewParams } from '../data/types';
 import { createRng, deriveSeed } from '../random';
 import { candidateGlobalPairs } from './combinations';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ViewParams } from '../data/types';
 import { binEdges, binIndex, computePairStats, cropScale, jitterDistance, PAIR_STAT_BINS } from './pairStats';
-import { centerDistance } from '../data/iou';
+import { centerDistance } from './iou';
 
 /** A view with a crop box and jitter factors; everything else off. */
 function view(top: number, left: number, height: number, width: number, jitter: [number, number, number, number] = [1, 1, 1, 0]): ViewParams {

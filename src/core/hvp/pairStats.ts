@@ -14,7 +14,7 @@
  * over a rolling window.
  * Must not import: tfjs, DOM.
  */
-import { centerDistance, type CropBox } from '../data/iou';
+import { centerDistance, type CropBox } from './iou';
 import type { ViewParams } from '../data/types';
 import { numPairs, pairList } from './pairs';
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinDatasetFor } from '../../../tests/helpers/builtinDatasetFor';
 import { tinyConfig } from '../../../tests/helpers/tinyConfig';
-import { pairIous } from '../data/iou';
+import { pairIous } from './iou';
 import type { ViewParams } from '../data/types';
 import { createRng, deriveSeed } from '../random';
 import { randomPairIou, randomPairStream } from './telemetry';

@@ -5,7 +5,7 @@
  * baseline drawn from a side stream (randomPairIou).
  * Must not import: tfjs, DOM.
  */
-import { pairIous } from '../data/iou';
+import { pairIous } from './iou';
 import type { ViewParams } from '../data/types';
 import { createRng, deriveSeed } from '../random';
 import { numPairs } from './pairs';

@@ -6,8 +6,8 @@
  * so a bad checkpoint leaves the optimizer untouched. Plain data only.
  * Must not import: tfjs runtime, DOM.
  */
-import { StateMismatchError } from '../checkpoint/stateMismatchError';
-import type { HostTensor } from '../train/hostTensor';
+import { StateMismatchError } from '../state/stateMismatchError';
+import type { HostTensor } from '../state/hostTensor';
 
 /** A slot of per-parameter state: 'param' = same shape as the parameter, 'scalar' = shape []. */
 export type SlotShape = 'param' | 'scalar';

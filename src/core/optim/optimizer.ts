@@ -5,7 +5,7 @@
  * Must not import: DOM, gpu/.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { HostTensor } from '../train/hostTensor';
+import type { HostTensor } from '../state/hostTensor';
 
 /** An optimizer over named variables. */
 export interface Optimizer {

@@ -5,7 +5,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { StateMismatchError } from '../checkpoint/stateMismatchError';
+import { StateMismatchError } from './stateMismatchError';
 
 export { StateMismatchError };
 

@@ -6,7 +6,7 @@
  */
 import type { Normalization } from '../data/normalization';
 import type { RngState } from '../random';
-import type { BatchSamplerState } from './batchSampler';
+import type { BatchSamplerState } from '../train/batchSampler';
 import type { HostTensor } from './hostTensor';
 
 /** Host-side counters and generator states. */

@@ -19,14 +19,14 @@ import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
 import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
-import { checkStateShapes, fromHost, toHost, type HostTensor } from './hostTensor';
+import { checkStateShapes, fromHost, toHost, type HostTensor } from '../state/hostTensor';
 import { hvpTrainStep, type StepTensors } from './hvpStep';
 import type { StepMetrics } from './metrics';
 import type { Optimizer } from '../optim/optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from '../optim/optimizerSpec';
 import { cosineWithWarmup } from '../optim/schedules';
 import { stepTelemetry } from '../hvp/stepTelemetry';
-import type { TrainerSnapshot } from './trainerState';
+import type { TrainerSnapshot } from '../state/trainerState';
 
 /** A step whose device work is queued; its tensors are read (or released) later. */
 export interface PendingStep {

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptimizerState, shapesOf } from '../../ops/optimizerState';
-import { fromHost } from '../../train/hostTensor';
+import { fromHost } from '../../state/hostTensor';
 import type { Optimizer } from '../optimizer';
 
 /** Options of AdamW. Defaults are torch.optim.AdamW's. */

@@ -3,7 +3,7 @@
 // optimizer as it was. Node, tfjs CPU backend.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { toHost, type HostTensor } from '../../train/hostTensor';
+import { toHost, type HostTensor } from '../../state/hostTensor';
 import type { Optimizer } from '../optimizer';
 import { createAdamw } from './adamw';
 import { createLars } from './lars';

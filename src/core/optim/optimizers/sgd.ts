@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptimizerState, shapesOf } from '../../ops/optimizerState';
-import { fromHost, type HostTensor } from '../../train/hostTensor';
+import { fromHost, type HostTensor } from '../../state/hostTensor';
 import type { Optimizer } from '../optimizer';
 
 /** Options of SGD. */
