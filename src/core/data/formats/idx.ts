@@ -7,7 +7,10 @@
  * 0x00000801, [n]. Image files pair with label files of the same name stem
  * ("train-images-idx3-ubyte" ↔ "train-labels-idx1-ubyte", "t10k-…" ↔ "t10k-…"); t10k / test files
  * are the source's test set. Gray becomes R = G = B. Class names: Fashion-MNIST's when "fashion"
- * appears in a path or the archive name, else the digits.
+ * appears in a path or the archive name, else the digits. Labels are class numbers: the classes are
+ * 0 to the largest label, so a labels file that would leave most of them empty (a label of 255 in
+ * digits) is refused, and images whose labels file is unusable are skipped, never imported
+ * unlabelled.
  * Must not import: tfjs, DOM.
  */
 import { DIGIT_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES } from './classNames';
@@ -69,9 +72,45 @@ function parseIdx(file: InputFile): IdxFile | SkippedFile {
     return fail(`is damaged: it holds more than its header announces; download it again (${detail}; it has ${actual - expected} extra bytes)`);
   }
   if (numDims === 3 && (dims[1] === 0 || dims[2] === 0)) return fail(`holds images without pixels, so there is nothing to import (its header says ${dims[1]}×${dims[2]} pixels)`);
+  if (numDims === 1) {
+    const problem = labelValuesProblem(b.subarray(headerBytes));
+    if (problem) return fail(problem);
+  }
   const stem = baseName(file.path).toLowerCase().replace(/\.gz$/, '');
-  const key = [...dirParts(file.path), stem.replace(/images|labels|idx\d|ubyte/g, '').replace(/[-_.]+/g, '-').replace(/^-|-$/g, '')].join('/');
-  return { file, kind: numDims === 3 ? 'images' : 'labels', dims, headerBytes, key, isTest: /t10k|test/.test(stem) };
+  return { file, kind: numDims === 3 ? 'images' : 'labels', dims, headerBytes, key: idxKey(file.path), isTest: /t10k|test/.test(stem) };
+}
+
+/** The part an IDX file belongs to: its folder and name stem without images/labels/idx words. */
+function idxKey(path: string): string {
+  const stem = baseName(path).toLowerCase().replace(/\.gz$/, '');
+  return [...dirParts(path), stem.replace(/images|labels|idx\d|ubyte/g, '').replace(/[-_.]+/g, '-').replace(/^-|-$/g, '')].join('/');
+}
+
+/** True when a file that failed to parse was meant as labels (1 dimension, or named so). */
+const isLabelsLike = (file: InputFile): boolean => file.bytes[3] === 1 || /labels|idx1/i.test(baseName(file.path));
+
+/** The largest label of a real IDX dataset (EMNIST ByClass: 62 classes). */
+const MAX_KNOWN_LABEL = 61;
+
+/**
+ * Why label values cannot be class numbers, or null. The classes are 0 … the largest label. The
+ * file is refused when more of them would be empty than used, if either the file holds at least
+ * one label per class (so a real set, or a sample of one, would show most classes) or the largest
+ * label is past MAX_KNOWN_LABEL (no real IDX set has that many classes). A small sample of a real
+ * set (labels 3 and 7 only) stays accepted.
+ */
+export function labelValuesProblem(labels: Uint8Array): string | null {
+  if (labels.length === 0) return null;
+  const seen = new Uint8Array(256);
+  for (const v of labels) seen[v] = 1;
+  let maxLabel = 0;
+  for (let v = 0; v < 256; v++) if (seen[v]) maxLabel = v;
+  const used = seen.reduce((a, x) => a + x, 0);
+  const empty = maxLabel + 1 - used;
+  if (empty <= used || (labels.length <= maxLabel && maxLabel <= MAX_KNOWN_LABEL)) return null;
+  const values = Array.from({ length: 256 }, (_, v) => v).filter((v) => seen[v]);
+  const shown = values.length > 12 ? `${values.slice(0, 12).join(', ')}, …` : values.join(', ');
+  return `has labels up to ${maxLabel} but only ${used} different values (${shown}), so ${empty} of the ${maxLabel + 1} classes 0–${maxLabel} would have no images: it is damaged or its labels are not class numbers; download it again, or number the classes 0, 1, 2, … (the classes are 0 to the largest label; a label file that leaves most of them empty does not hold class numbers)`;
 }
 
 interface Pair {
@@ -79,8 +118,11 @@ interface Pair {
   labels: IdxFile | null;
 }
 
-/** Matches image files with label files by name stem; unmatched or inconsistent files are skipped. */
-function pairFiles(parsed: IdxFile[], skipped: SkippedFile[], warnings: string[]): Pair[] {
+/**
+ * Matches image files with label files by name stem; unmatched or inconsistent files are skipped.
+ * `brokenLabels` maps the key of each unusable labels file to its path: its images are skipped.
+ */
+function pairFiles(parsed: IdxFile[], brokenLabels: Map<string, string>, skipped: SkippedFile[], warnings: string[]): Pair[] {
   const images = new Map<string, IdxFile>();
   const labels = new Map<string, IdxFile>();
   for (const f of parsed) {
@@ -89,11 +131,16 @@ function pairFiles(parsed: IdxFile[], skipped: SkippedFile[], warnings: string[]
     if (other) skipped.push({ path: f.file.path, reason: `is a second IDX ${f.kind} file for the same part as ${other.file.path}; only the first is used` });
     else map.set(f.key, f);
   }
-  const hasAnyLabels = [...images.keys()].some((k) => labels.has(k));
+  const hasAnyLabels = [...images.keys()].some((k) => labels.has(k) || brokenLabels.has(k));
   const pairs: Pair[] = [];
   for (const [key, img] of images) {
     const lab = labels.get(key) ?? null;
     labels.delete(key);
+    const broken = brokenLabels.get(key);
+    if (!lab && broken !== undefined) {
+      skipped.push({ path: img.file.path, reason: `is not imported: its labels file ${broken} cannot be used (see the reason given for it); download that file again, or leave it out to import these images unlabelled` });
+      continue;
+    }
     if (!lab && hasAnyLabels) {
       skipped.push({ path: img.file.path, reason: 'has no matching IDX labels file (e.g. train-images-idx3-ubyte needs train-labels-idx1-ubyte next to it)' });
       continue;
@@ -120,12 +167,16 @@ export function importIdx(files: InputFile[], opts: FormatImportOptions, sourceN
   const skipped: SkippedFile[] = [];
   const warnings: string[] = [];
   const parsed: IdxFile[] = [];
+  const brokenLabels = new Map<string, string>();
   for (const file of files) {
     const p = parseIdx(file);
-    if ('reason' in p) skipped.push(p);
-    else parsed.push(p);
+    if (!('reason' in p)) parsed.push(p);
+    else {
+      skipped.push(p);
+      if (isLabelsLike(file)) brokenLabels.set(idxKey(file.path), file.path);
+    }
   }
-  const pairs = pairFiles(parsed, skipped, warnings);
+  const pairs = pairFiles(parsed, brokenLabels, skipped, warnings);
   const isLabelled = pairs.some((p) => p.labels !== null);
   const quotas = splitBudget(
     pairs.map((p) => p.images.dims[0]!),

@@ -8,34 +8,37 @@
  * when all images share a folder two or more levels deep ("pets/cats/…", as a folder pick of
  * "pets" holding only "cats" gives), that last folder is the one class (with a warning).
  * Files are recognised by magic bytes, never by extension alone; width and height are read from
- * the header first, so oversized images are skipped before a decoder allocates them. Images are
+ * the header first, so oversized or impossible images are skipped before a decoder allocates them
+ * (imageBudget.ts), and decoding stops at the import's decoding budget in pixels. Images are
  * decoded one at a time through the injected decoder and resized straight into the output.
  * Must not import: tfjs, DOM.
  */
 import { errorMessage, FileFormatError } from './formatError';
-import { isDecodable, readImageDims, sniffImageType, type DecodableImageType } from './imageSniff';
+import { imageHeaderProblem, overDecodeBudget } from './imageBudget';
+import { isDecodable, readImageDims, sniffImageType, type DecodableImageType, type ImageDims } from './imageSniff';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './limits';
 import { allocateImages, trimTo, type FormatImport, type FormatImportOptions } from './outputSet';
 import { dirParts, extensionOf, isJunkPath, naturalCompare, normalizePath } from './paths';
 import { resizeToSquareRgb } from './resize';
 import type { ImageDecoder, InputFile, SkippedFile } from './types';
 
-/** Largest accepted side in pixels. */
-export const MAX_IMAGE_SIDE = 8192;
-/** Largest accepted pixel count (40 megapixels: 160 MB as RGBA). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
-
 const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'jpe', 'jfif', 'webp']);
 const ARCHIVE_EXTENSIONS = new Set(['zip', 'gz', 'tgz', 'tar']);
 
-interface Candidate {
+/** A file that passed screening: its type and header size. */
+interface Screened {
   file: InputFile;
   type: DecodableImageType;
+  dims: ImageDims;
+}
+
+interface Candidate extends Screened {
   /** Class folder, or null at the root. */
   classFolder: string | null;
 }
 
-/** Why a file cannot be an input image, or its type when it can. */
-function screen(file: InputFile): DecodableImageType | string {
+/** Why a file cannot be an input image, or its type and header size when it can. */
+function screen(file: InputFile): { type: DecodableImageType; dims: ImageDims } | string {
   if (file.bytes.length === 0) return 'is empty (0 bytes)';
   const type = sniffImageType(file.bytes);
   const ext = extensionOf(file.path);
@@ -47,15 +50,11 @@ function screen(file: InputFile): DecodableImageType | string {
   }
   const dims = readImageDims(file.bytes, type);
   if (dims === null) return type === 'png' ? 'is a truncated PNG: its header ends before the image size' : type;
-  if (dims.width === 0 || dims.height === 0) return `is corrupt: its header says ${dims.width}×${dims.height} pixels`;
-  if (dims.width > MAX_IMAGE_SIDE || dims.height > MAX_IMAGE_SIDE || dims.width * dims.height > MAX_IMAGE_PIXELS) {
-    return `is ${dims.width}×${dims.height} pixels, over the limit of ${MAX_IMAGE_SIDE} px a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels (kept to bound memory): shrink it first`;
-  }
-  return type;
+  return imageHeaderProblem(file.bytes, type, dims) ?? { type, dims };
 }
 
 /** Class folder of every image (see the file header), plus the root's name; drops root images when classes exist. */
-function assignClasses(files: { file: InputFile; type: DecodableImageType }[], skipped: SkippedFile[], warnings: string[]): { candidates: Candidate[]; rootName: string | null } {
+function assignClasses(files: Screened[], skipped: SkippedFile[], warnings: string[]): { candidates: Candidate[]; rootName: string | null } {
   if (files.length === 0) return { candidates: [], rootName: null };
   const dirs = files.map((f) => dirParts(f.file.path));
   let common = dirs[0] ?? [];
@@ -111,11 +110,11 @@ function selectWithinBudget(byClass: Candidate[][], budget: number | undefined, 
  * Imports image files, labelled by class folder. Unusable files land in `skipped` with a reason;
  * the result may hold zero images (importFiles turns that into a DatasetImportError).
  */
-export async function importImageFolder(files: InputFile[], opts: FormatImportOptions & { decodeImage: ImageDecoder }): Promise<FormatImport> {
+export async function importImageFolder(files: InputFile[], opts: FormatImportOptions & { decodeImage: ImageDecoder; maxPixels?: number }): Promise<FormatImport> {
   const skipped: SkippedFile[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
-  const images0: { file: InputFile; type: DecodableImageType }[] = [];
+  const images0: Screened[] = [];
   for (const raw of files) {
     const file = { path: normalizePath(raw.path), bytes: raw.bytes };
     if (isJunkPath(file.path)) continue;
@@ -125,8 +124,8 @@ export async function importImageFolder(files: InputFile[], opts: FormatImportOp
     }
     seen.add(file.path);
     const verdict = screen(file);
-    if (verdict === 'png' || verdict === 'jpeg' || verdict === 'webp') images0.push({ file, type: verdict });
-    else skipped.push({ path: file.path, reason: verdict });
+    if (typeof verdict === 'string') skipped.push({ path: file.path, reason: verdict });
+    else images0.push({ file, ...verdict });
   }
   const { candidates, rootName } = assignClasses(images0, skipped, warnings);
   const isLabelled = candidates.some((c) => c.classFolder !== null);
@@ -140,9 +139,15 @@ export async function importImageFolder(files: InputFile[], opts: FormatImportOp
   const labels = isLabelled ? new Int32Array(selected.length) : null;
   const classIdx = new Map(classNames.map((n, i) => [n, i]));
   let n = 0;
+  let usedPixels = 0;
   for (let i = 0; i < selected.length; i++) {
-    const { file, classFolder } = selected[i]!;
+    const { file, classFolder, dims } = selected[i]!;
     opts.progress(`Decoding images (${i + 1}/${selected.length})`, i / selected.length);
+    if (opts.maxPixels !== undefined && usedPixels + dims.width * dims.height > opts.maxPixels) {
+      skipped.push({ path: file.path, reason: overDecodeBudget(opts.maxPixels, usedPixels, dims) });
+      continue;
+    }
+    usedPixels += dims.width * dims.height;
     let pixels;
     try {
       pixels = await opts.decodeImage(file.bytes, file.path);
@@ -157,7 +162,7 @@ export async function importImageFolder(files: InputFile[], opts: FormatImportOp
       continue;
     }
     if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
-      skipped.push({ path: file.path, reason: `is ${width}×${height} pixels, over the limit of ${MAX_IMAGE_SIDE} px a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels: shrink it first` });
+      skipped.push({ path: file.path, reason: `is ${width}×${height} pixels, over the limit of ${MAX_IMAGE_SIDE} px a side and ${MAX_IMAGE_PIXELS} pixels: shrink it first` });
       continue;
     }
     resizeToSquareRgb(data, width, height, 4, size, images, n * size * size * 3);

@@ -8,6 +8,9 @@
  * DatasetImportError naming the files and their problems. The result carries the set's
  * normalisation statistics (../normalization.ts: published for CIFAR/MNIST/Fashion, else computed).
  *
+ * Budgets (limits.ts), checked against declared sizes before work and again while working: one
+ * unpacking budget for every archive of the import, nested ones included, and one decoding budget
+ * in pixels for every image it decodes, both in proportion to the size of the files given.
  * Memory: archives are unpacked to one buffer each (tar members are views into it); each importer
  * counts its images first and allocates the uint8 output once; encoded images are decoded one at a
  * time, so at most one full-size decoded image exists beside the output.
@@ -18,11 +21,13 @@ import { expandArchives } from './archives';
 import { importCifar, isCifarFile } from './cifar';
 import { importIdx, isIdxBytes, isIdxName } from './idx';
 import { importImageFolder } from './imageFolder';
+import { decodeBudgetFor } from './limits';
 import { sniffImageType } from './imageSniff';
 import { checkMaxImages, type FormatImport } from './outputSet';
 import { baseName, isJunkPath, normalizePath, stripArchiveExtension } from './paths';
 import { createImportProgress } from './progress';
 import { DatasetImportError, type ImportOptions, type ImportResult, type InputFile, type SkippedFile } from './types';
+import { createUnpackBudget } from './unpackBudget';
 
 /** Largest accepted output image side. */
 export const MAX_IMPORT_SIZE = 1024;
@@ -82,12 +87,14 @@ export async function importFiles(files: InputFile[], opts: ImportOptions): Prom
   if (files.length === 0) throw nothingUsable(files, []);
   const progress = createImportProgress(opts.onProgress);
   const unpack = progress.phase(0, 0.15);
-  const totalBytes = files.reduce((a, f) => a + f.bytes.length, 0) || 1;
+  const inputBytes = files.reduce((a, f) => a + f.bytes.length, 0);
+  const totalBytes = inputBytes || 1;
+  const budget = createUnpackBudget(inputBytes);
   let doneBytes = 0;
   const unpacked: InputFile[] = [];
   const skipped: SkippedFile[] = [];
   for (const f of files) {
-    const ex = expandArchives([f], (path) => unpack(`Unpacking ${baseName(path)}`, doneBytes / totalBytes));
+    const ex = expandArchives([f], (path) => unpack(`Unpacking ${baseName(path)}`, doneBytes / totalBytes), budget);
     unpacked.push(...ex.files);
     skipped.push(...ex.skipped);
     doneBytes += f.bytes.length;
@@ -110,7 +117,7 @@ export async function importFiles(files: InputFile[], opts: ImportOptions): Prom
       imported = importIdx(usable.filter(isIdx), importOpts, inputName);
     } else {
       ignored = [];
-      imported = await importImageFolder(usable, { ...importOpts, decodeImage: opts.decodeImage });
+      imported = await importImageFolder(usable, { ...importOpts, decodeImage: opts.decodeImage, maxPixels: decodeBudgetFor(inputBytes) });
     }
     triedSkipped.push(...imported.skipped);
     if (imported.set.numImages > 0) {
