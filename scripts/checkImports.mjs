@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Enforces the layer dependency rules of STYLE.md on src/ (core, gpu, worker, ui, cli):
-// which layer may import which, and which layers may import tfjs, zustand and recharts.
+// which layer may import which, which folder of core/ may import which (CORE_GROUPS), and which
+// layers may import tfjs, zustand and recharts.
 // Also finds import circles: files of src/ that import each other, directly or through others
 // (the strongly connected components of the file import graph, Tarjan's algorithm).
 // Prints every violation as file:line and every circle as its file list, and exits 1 if there are any.
@@ -19,9 +20,44 @@ const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'src');
 const layerOf = (file) => relative(src, file).split(/[\\/]/)[0];
 
+/**
+ * Inside core/, folders by idea from the bottom up; a file may import (values) from its own folder
+ * and from folders of a lower group only. Type-only imports are free (the circle check still sees
+ * them). Files directly in core/ (random, env, timing, version, userError) are the bottom.
+ *   state      — what a run's state is made of: host tensors, snapshots, their mismatch error
+ *   data       — datasets, view parameters, importers
+ *   hvp        — views → candidates → scores → selection, telemetry (the paper's algorithm)
+ *   ops        — tfjs ops with their own kernels (view rendering, the pair op, BN, conv grads)
+ *   optim      — optimizers, schedules, EMA
+ *   config     — the run config, its schema, presets and planned schedules
+ *   engine, models — backend choice; networks
+ *   methods    — the SSL methods behind the one HvpMethod contract
+ *   train      — the trainer and the HVP step
+ *   eval, explain, run — evaluation and records; the explain reader; the run loop and history
+ *   checkpoint — files of a run (records, safetensors, exports)
+ */
+const CORE_GROUPS = [['(top)'], ['state', 'data'], ['hvp'], ['ops'], ['optim'], ['config'], ['engine', 'models'], ['methods'], ['train'], ['eval'], ['explain'], ['run'], ['checkpoint']];
+const coreFolderOf = (file) => {
+  const parts = relative(join(src, 'core'), file).split(/[\\/]/);
+  return parts.length > 1 ? parts[0] : '(top)';
+};
+const coreRank = (folder) => CORE_GROUPS.findIndex((g) => g.includes(folder));
+
+/** A value import between folders of core/ that goes up or sideways (CORE_GROUPS), or null. */
+function checkCoreFolders(fromFile, target) {
+  const a = coreFolderOf(fromFile);
+  const b = coreFolderOf(target);
+  if (a === b) return null;
+  const [ra, rb] = [coreRank(a), coreRank(b)];
+  if (ra < 0) return `core/${a}/ is not in CORE_GROUPS (scripts/checkImports.mjs): add it where it belongs`;
+  if (rb < 0 || rb >= ra) return `core/${a}/ must not import core/${b}/ (lower folders only, see CORE_GROUPS)`;
+  return null;
+}
+
 /** (fromLayer, resolvedTarget, isTypeOnly) -> error string | null */
 function checkRelative(from, fromFile, target, isTypeOnly) {
   const to = layerOf(target);
+  if (from === 'core' && to === 'core' && !isTypeOnly) return checkCoreFolders(fromFile, target);
   if (!['core', 'gpu', 'worker', 'ui', 'cli'].includes(to) || to === from || isTypeOnly) return null;
   const rel = relative(src, target).replace(/\\/g, '/');
   const allowed = {

@@ -37,9 +37,9 @@
  * Must not import: gpu/, worker/, ui/, DOM or worker globals.
  */
 import * as tf from '@tensorflow/tfjs';
-import { simsiamPairLosses } from '../methods/simsiam';
 import { numPairs, pairList } from '../hvp/pairs';
 import { selectCandidates } from '../hvp/selection';
+import { negCosinePairLosses } from './negCosine';
 
 /** Kernel name of the op; gpu/ registers its WGSL implementation under this name. */
 export const PAIR_SELECT = 'HvpPairSelect';
@@ -159,7 +159,7 @@ function ntXentMatrix(g: tf.Tensor2D, pos: tf.Tensor2D, numViews: number, numIma
 }
 
 /**
- * The op composed of plain tfjs ops (any backend): SimSiam's `simsiamPairLosses` for 'negCosine',
+ * The op composed of plain tfjs ops (any backend): `negCosinePairLosses` (SimSiam's pair loss, ops/negCosine.ts) for 'negCosine',
  * softmax / log_softmax + a batched matmul for 'crossEntropy', block log-sum-exps of the logits for
  * 'ntXentLogits' (a supplies the denominators, b the positives), then `selectCandidates`.
  * a, b: [N·M, D] view-major → {pairLosses [M, P], selected int32 [M]}.
@@ -172,7 +172,7 @@ export function pairSelectReference(a: tf.Tensor2D, b: tf.Tensor2D, attrs: PairS
     const b3 = tf.reshape(b, [numViews, numImages, dim]) as tf.Tensor3D; // [N, M, D]
     const pairLosses =
       attrs.score === 'negCosine'
-        ? simsiamPairLosses(a3, b3)
+        ? negCosinePairLosses(a3, b3)
         : symmetricPairLosses(
             attrs.score === 'crossEntropy' ? crossEntropyMatrix(a3, b3) : ntXentMatrix(a, b, numViews, numImages),
           );
