@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../core/checkpoint/checkpointFile';
-import { RECORD_METADATA_KEY } from '../core/checkpoint/record';
+import { RECORD_CRC_METADATA_KEY, RECORD_METADATA_KEY } from '../core/checkpoint/record';
+import { crc32 } from '../core/data/formats/crc32';
 import { isUserError } from '../core/userError';
 import { removeStaleTemps } from './atomicWrite';
 import { readCheckpoint, readCheckpointHead, writeFileAtomic } from './checkpointIo';
@@ -74,6 +75,7 @@ describe('reading checkpoint files', () => {
     const record = JSON.parse(header.__metadata__[RECORD_METADATA_KEY]);
     record.history.metrics.push({ step: 4, loss: null }, { step: 5, loss: { toFixed: 1 } });
     header.__metadata__[RECORD_METADATA_KEY] = JSON.stringify(record);
+    header.__metadata__[RECORD_CRC_METADATA_KEY] = String(crc32(new TextEncoder().encode(header.__metadata__[RECORD_METADATA_KEY])));
     const json = new TextEncoder().encode(JSON.stringify(header));
     const out = new Uint8Array(8 + json.length + GOOD.length - 8 - len);
     new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);

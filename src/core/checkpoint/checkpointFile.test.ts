@@ -14,7 +14,7 @@ import { emptyHistory } from '../run/runHistory';
 import { createTrainer, type Trainer } from '../train/trainer';
 import { APP_VERSION } from '../version';
 import { decodeCheckpoint, encodeCheckpoint, OPTIMIZER_PREFIX } from './checkpointFile';
-import { RECORD_METADATA_KEY } from './record';
+import { RECORD_CRC_METADATA_KEY, RECORD_METADATA_KEY } from './record';
 import { decodeSafetensors, encodeSafetensors, littleEndianBytes, type SafetensorsTensor } from './safetensors';
 
 beforeAll(async () => {
@@ -39,7 +39,8 @@ function rewrite(bytes: Uint8Array, edit: (tensors: Map<string, SafetensorsTenso
   for (const [k, t] of tensors) out.set(k, t.storedDtype === 'I64' ? { dtype: 'I64', shape: t.shape, data: BigInt64Array.from(t.data as Int32Array, (x) => BigInt(x)) } : ({ dtype: t.dtype, shape: t.shape, data: t.data.slice() } as SafetensorsTensor));
   edit(out, record);
   if (record.tensorCrc32) record.tensorCrc32 = Object.fromEntries([...out].map(([k, t]) => [k, crc32(littleEndianBytes(t))]));
-  return encodeSafetensors(out, { ...metadata, [RECORD_METADATA_KEY]: JSON.stringify(record) });
+  const json = JSON.stringify(record);
+  return encodeSafetensors(out, { ...metadata, [RECORD_METADATA_KEY]: json, [RECORD_CRC_METADATA_KEY]: String(crc32(new TextEncoder().encode(json))) });
 }
 
 let saved: Uint8Array;

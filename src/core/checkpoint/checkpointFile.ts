@@ -5,7 +5,7 @@
  *                                     linears), `<bn>.num_batches_tracked` (I64) as torch keeps them;
  *                                     `backbone.*` minus the prefix is a torchvision ResNet state dict.
  *   optimizer.<param>.<slot>          optimizer state in the same layouts (e.g. `….momentum`).
- *   metadata  format = "pt", hvp.record = CheckpointRecord JSON (record.ts).
+ *   metadata  format = "pt", hvp.record = CheckpointRecord JSON (record.ts), hvp.recordCrc32 = its CRC-32.
  *
  *   record.tensorCrc32                CRC-32 of every tensor's stored bytes (tensorChecks.ts).
  *
@@ -19,12 +19,13 @@ import { cleanNormalization } from '../data/normalization';
 import { crc32 } from '../data/formats/crc32';
 import type { TrainerSnapshot } from '../state/trainerState';
 import { checkpointHead, loadCheckpointTensors, type LoadedCheckpoint } from './checkpointReader';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, RECORD_METADATA_KEY, type CheckpointRecord } from './record';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, RECORD_CRC_METADATA_KEY, RECORD_METADATA_KEY, type CheckpointRecord } from './record';
 import { encodeSafetensors, littleEndianBytes, type EncodeProgress, type SafetensorsTensor } from './safetensors';
 import { parseSafetensorsHeader } from './safetensorsHeader';
 import { OPTIMIZER_PREFIX } from './tensorChecks';
 import { toTorchLayout } from './torchLayout';
 import { hostToSafetensor, toTorchStateDict } from './torchStateDict';
+import { utf8Encode } from './utf8';
 
 export { OPTIMIZER_PREFIX } from './tensorChecks';
 export type { LoadedCheckpoint } from './checkpointReader';
@@ -46,7 +47,9 @@ export function encodeCheckpoint(input: RecordInput, snapshot: TrainerSnapshot, 
     tensors: { model: [...snapshot.model.keys()].sort(), optimizer: [...snapshot.optimizer.keys()].sort() },
     tensorCrc32: Object.fromEntries([...tensors].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, t]) => [name, crc32(littleEndianBytes(t))])),
   };
-  return encodeSafetensors(tensors, { format: 'pt', [RECORD_METADATA_KEY]: JSON.stringify(record) }, onProgress);
+  const json = JSON.stringify(record);
+  const metadata = { format: 'pt', [RECORD_METADATA_KEY]: json, [RECORD_CRC_METADATA_KEY]: String(crc32(utf8Encode(json))) };
+  return encodeSafetensors(tensors, metadata, onProgress);
 }
 
 /** Decodes and validates checkpoint bytes (the whole file); `source` (the file name) appears in every message. */

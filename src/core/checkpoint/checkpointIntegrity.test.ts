@@ -1,6 +1,6 @@
 // Untrusted checkpoints (issue 16): crafted from a real fixture, each bad file gets a
 // CheckpointFormatError (a UserError) that names the file and the tensor or field — a flipped
-// byte (checksum), NaN / Inf, a negative running variance, integer dtypes, unlisted tensors, record
+// byte in a tensor or in the record (checksums), NaN / Inf, a negative running variance, integer dtypes, unlisted tensors, record
 // values out of range (step 1e308, position 1e9, epoch past the step), optimizer slots named
 // `__proto__` / `constructor`, a 5,000-deep field, malformed metric history, a huge declared header
 // and too many tensor entries. Older files without checksums load with a note. No tfjs: < 1 s.
@@ -10,7 +10,7 @@ import { crc32 } from '../data/formats/crc32';
 import { isUserError } from '../userError';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpointFile';
 import { CheckpointFormatError } from './checkpointFormatError';
-import { RECORD_METADATA_KEY } from './record';
+import { RECORD_CRC_METADATA_KEY, RECORD_METADATA_KEY } from './record';
 import { MAX_HEADER_BYTES, MAX_TENSORS } from './safetensorsHeader';
 import { NO_CHECKSUM_NOTE } from './tensorChecks';
 
@@ -39,12 +39,15 @@ function split(bytes: Uint8Array): Parts {
   return { header, record, data: bytes.slice(8 + len) };
 }
 
-/** Writes parts back; `refreshCrc` recomputes the record's checksums (an editor who knows the format). */
+/** Writes parts back with the record's own checksum recomputed; `refreshCrc` recomputes the tensor
+ * checksums too (an editor who knows the format, so the checks after them are what a test reaches). */
 function join(p: Parts, refreshCrc = false): Uint8Array {
   if (refreshCrc && p.record.tensorCrc32) {
     for (const [name, e] of Object.entries<any>(p.header)) if (name !== '__metadata__') p.record.tensorCrc32[name] = crc32(p.data.subarray(e.data_offsets[0], e.data_offsets[1]));
   }
-  const json = new TextEncoder().encode(JSON.stringify({ ...p.header, __metadata__: { ...p.header.__metadata__, [RECORD_METADATA_KEY]: JSON.stringify(p.record) } }));
+  const recordJson = JSON.stringify(p.record);
+  const meta = { ...p.header.__metadata__, [RECORD_METADATA_KEY]: recordJson, [RECORD_CRC_METADATA_KEY]: String(crc32(new TextEncoder().encode(recordJson))) };
+  const json = new TextEncoder().encode(JSON.stringify({ ...p.header, __metadata__: meta }));
   const out = new Uint8Array(8 + json.length + p.data.length);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
@@ -89,6 +92,14 @@ describe('checksums', () => {
       q.data[p.header[name].data_offsets[0] + 1]! ^= 0x04;
       expect(errorOf(join(q))).toMatch(new RegExp(`^x\\.safetensors is damaged: some of its stored numbers changed.*tensor "${name.replace(/\./g, '\\.')}" fails its checksum`));
     }
+  });
+
+  it('a changed digit in the run record (a setting, the step) fails the record checksum', () => {
+    const bytes = GOOD.slice();
+    const text = new TextDecoder().decode(bytes);
+    const at = text.indexOf('\\"learningRate\\":') + '\\"learningRate\\":'.length + 2; // a digit of the value
+    bytes[at]! ^= 0x01;
+    expect(errorOf(bytes)).toMatch(/^x\.safetensors is damaged: some of its stored numbers changed.*the run record fails its checksum/);
   });
 
   it('a record whose checksums do not cover the file is refused', () => {
@@ -146,6 +157,7 @@ describe('record fields', () => {
     const p = split(GOOD);
     const json = JSON.stringify({ ...p.record, history: { ...p.record.history, deep: 0 } }).replace('"deep":0', `"deep":${'['.repeat(5000)}${']'.repeat(5000)}`);
     p.header.__metadata__[RECORD_METADATA_KEY] = json;
+    p.header.__metadata__[RECORD_CRC_METADATA_KEY] = String(crc32(new TextEncoder().encode(json)));
     const text = JSON.stringify(p.header);
     const bytes = new Uint8Array([...new Uint8Array(new BigUint64Array([BigInt(text.length)]).buffer), ...new TextEncoder().encode(text), ...p.data]);
     expect(errorOf(bytes)).toMatch(/the run record nests deeper than 16 levels/);

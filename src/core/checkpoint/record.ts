@@ -23,6 +23,8 @@ export const CHECKPOINT_FORMAT = 'hvp-playground/checkpoint';
 export const CHECKPOINT_VERSION = 1;
 /** safetensors metadata key of the record JSON. */
 export const RECORD_METADATA_KEY = 'hvp.record';
+/** safetensors metadata key of the CRC-32 (decimal) of the record JSON's UTF-8 bytes; absent in older files. */
+export const RECORD_CRC_METADATA_KEY = 'hvp.recordCrc32';
 
 export interface CheckpointRecord {
   format: typeof CHECKPOINT_FORMAT;
