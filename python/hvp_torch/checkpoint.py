@@ -9,7 +9,8 @@ match the record's CRC-32 (`tensorCrc32`, when the file has it), a non-finite we
 value, a negative BatchNorm running variance, or an integer dtype where floats belong. Saving
 writes the same names, dtypes and shapes, `num_batches_tracked` = the step, and the record with
 `progress`, the `tensors` lists and `tensorCrc32` (zlib.crc32 of each tensor's stored bytes, the
-same as the TypeScript writer's) updated (every other field kept as read, `history` as the run
+same as the TypeScript writer's) updated, and the record's own CRC-32 in the metadata key
+`hvp.recordCrc32` (checked on load when present) (every other field kept as read, `history` as the run
 loop left it).
 
 API
@@ -30,6 +31,7 @@ from .pair_methods import make_pair_method
 from .safetensors_io import SafetensorsError, read_safetensors, tensor_bytes, write_safetensors
 
 RECORD_KEY = "hvp.record"
+RECORD_CRC_KEY = "hvp.recordCrc32"
 CRC_KEY = "tensorCrc32"
 DAMAGED = "The file is damaged; copy or export it again, or resume from an earlier checkpoint of this run."
 OPTIMIZER_PREFIX = "optimizer."
@@ -59,6 +61,9 @@ def _record_of(path, metadata):
     if raw is None:
         raise CheckpointError(f"{path} is a safetensors file but not an HVP Playground checkpoint (no \"{RECORD_KEY}\" record).",
                               "Choose a checkpoint exported by HVP Playground, its CLI or hvp_torch (not a backbone export).")
+    crc = metadata.get(RECORD_CRC_KEY)
+    if crc is not None and crc != str(zlib.crc32(raw.encode("utf-8"))):
+        raise CheckpointError(f"{path}: the run record fails its checksum ({RECORD_CRC_KEY}).", DAMAGED)
     try:
         record = json.loads(raw)
     except (json.JSONDecodeError, RecursionError) as e:
@@ -148,4 +153,5 @@ def save_run(path, run: RunState, record):
     record = dict(record)
     record["tensors"] = {"model": sorted(k for k in state if not k.endswith("num_batches_tracked")), "optimizer": sorted(opt)}
     record[CRC_KEY] = {k: zlib.crc32(tensor_bytes(v)) for k, v in sorted(tensors.items())}
-    write_safetensors(path, tensors, {"format": "pt", RECORD_KEY: json.dumps(record, separators=(",", ":"), allow_nan=False)})
+    text = json.dumps(record, separators=(",", ":"), allow_nan=False)
+    write_safetensors(path, tensors, {"format": "pt", RECORD_KEY: text, RECORD_CRC_KEY: str(zlib.crc32(text.encode("utf-8")))})
