@@ -29,5 +29,5 @@ export function probePairLossesOf(method: HvpMethod, views: tf.Tensor4D, numView
 export function pairTrainingLoss(method: HvpMethod, x1: tf.Tensor4D, x2: tf.Tensor4D): tf.Scalar {
   const M = x1.shape[0];
   const chosen = tf.tensor2d(Array.from({ length: M }, () => [0, 1]), [M, 2], 'int32');
-  return method.trainingLoss(tf.concat([x1, x2]), noLocals(x1), chosen, { step: 1, totalSteps: 1 });
+  return method.trainingLoss(tf.concat([x1, x2]), noLocals(x1), chosen, { stepIdx: 0, totalSteps: 1 });
 }

@@ -33,7 +33,7 @@ describe('planned schedules match the multi-crop methods', () => {
         const frozenSteps = 32 / 8; // 1 epoch of ⌊32 / 8⌋ steps
         expect(plannedSchedules(config).series.find((s) => s.key === 'learningRate')!.description).toContain(`frozen for the first ${frozenSteps} steps`);
         for (let step = 1; step <= config.totalSteps; step++) {
-          const opt = method.stepOptimization({ step, totalSteps: config.totalSteps });
+          const opt = method.stepOptimization({ stepIdx: step - 1, totalSteps: config.totalSteps }); // the schedule counts completed steps
           expect(scheduleValuesAt(config, step).weightDecay).toBe(opt.weightDecay);
           expect(opt.frozen.size > 0).toBe(step <= frozenSteps);
         }

@@ -20,10 +20,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { MethodName } from '../config/runConfig';
 
-/** Schedule position of the step just taken (for momentum and weight-decay schedules). */
+/** Schedule position of the step being taken (for momentum and weight-decay schedules). */
 export interface StepProgress {
-  /** Steps completed including this one (the 0-based index of the step is step − 1). */
-  step: number;
+  /** 0-based index of the step (the steps completed before it), as everywhere in core. */
+  stepIdx: number;
   totalSteps: number;
 }
 

@@ -68,9 +68,9 @@ describe('BYOL method', () => {
     for (const v of params) v.assign(tf.sub(v, tf.mul(grads[v.name]!, 0.5)));
     const targetBefore = values(method.buffers);
     const online = values(method.params);
-    const step = 6, totalSteps = 10; // the step just taken has 0-based index 5 = K/2
-    method.afterStep({ step, totalSteps });
-    const tau = cosineMomentum(step - 1, 0.9, totalSteps);
+    const stepIdx = 5, totalSteps = 10; // the step just taken has 0-based index 5 = K/2
+    method.afterStep({ stepIdx, totalSteps });
+    const tau = cosineMomentum(stepIdx, 0.9, totalSteps);
     expect(tau).toBeCloseTo(0.95, 12);
     const after = values(method.buffers);
     for (const name of ['target.backbone.conv1.weight', 'target.projector.3.bias', 'target.backbone.layer1.0.bn1.weight']) {

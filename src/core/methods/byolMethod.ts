@@ -64,10 +64,10 @@ export function createByolMethod(config: RunConfig, seed: number): HvpMethod {
       trainStats = keepStats([...o1.bnStats, ...o2.bnStats, ...t1.bnStats, ...t2.bnStats]);
       return byolTrainingLoss(o1.p, t1.z, o2.p, t2.z); // stop-gradient on the targets inside
     },
-    afterStep({ step, totalSteps }) {
+    afterStep({ stepIdx, totalSteps }) {
       model.updateRunningStats(trainStats);
       trainStats = [];
-      model.updateTarget(cosineMomentum(step - 1, baseMomentum, totalSteps));
+      model.updateTarget(cosineMomentum(stepIdx, baseMomentum, totalSteps));
     },
     dispose: () => model.dispose(),
   };

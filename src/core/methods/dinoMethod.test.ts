@@ -70,8 +70,8 @@ describe('DINO method', () => {
     const t = twin.teacher(g2, true); // BN batch statistics, as the training forward
     const expected = Array.from(await tf.mul(tf.mean(t.out, 0), 0.3).data());
     m.beginStep(0);
-    const { value, grads } = tf.variableGrads(() => m.trainingLoss(g2, l2, chosen, { step: 1, totalSteps: 20 }), [...m.params.values()]);
-    m.afterStep({ step: 1, totalSteps: 20 });
+    const { value, grads } = tf.variableGrads(() => m.trainingLoss(g2, l2, chosen, { stepIdx: 0, totalSteps: 20 }), [...m.params.values()]);
+    m.afterStep({ stepIdx: 0, totalSteps: 20 });
     const center = Array.from(await m.buffers.get('center')!.data());
     center.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
     tf.dispose([globals, locals, g2, l2, chosen, t.out, value, ...Object.values(grads), ...t.bnStats.flatMap((s) => [s.mean, s.variance])]);
@@ -81,13 +81,13 @@ describe('DINO method', () => {
 
   it('steps follow the weight-decay schedule and freeze the last layer for the first epoch', () => {
     const m = createDinoMethod(config, 3);
-    const first = m.stepOptimization({ step: 1, totalSteps: 20 });
+    const first = m.stepOptimization({ stepIdx: 0, totalSteps: 20 });
     expect(first.weightDecay).toBeCloseTo(0.04, 12);
     expect([...first.frozen]).toEqual(['head.last_layer.weight_v']);
-    expect([...m.stepOptimization({ step: 4, totalSteps: 20 }).frozen]).toEqual(['head.last_layer.weight_v']); // 32 / 8 = 4 steps per epoch
-    const fifth = m.stepOptimization({ step: 5, totalSteps: 20 });
+    expect([...m.stepOptimization({ stepIdx: 3, totalSteps: 20 }).frozen]).toEqual(['head.last_layer.weight_v']); // 32 / 8 = 4 steps per epoch
+    const fifth = m.stepOptimization({ stepIdx: 4, totalSteps: 20 });
     expect(fifth.frozen.size).toBe(0);
-    expect(m.stepOptimization({ step: 21, totalSteps: 20 }).weightDecay).toBeCloseTo(0.4, 12);
+    expect(m.stepOptimization({ stepIdx: 20, totalSteps: 20 }).weightDecay).toBeCloseTo(0.4, 12);
     m.dispose();
   });
 });

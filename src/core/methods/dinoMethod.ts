@@ -63,10 +63,10 @@ export function createDinoMethod(config: RunConfig, seed: number): HvpMethod {
       stepIdx = s;
       model.beginStep(s);
     },
-    stepOptimization({ step, totalSteps }) {
+    stepOptimization({ stepIdx, totalSteps }) {
       return {
-        weightDecay: dinoWeightDecay(step - 1, config.weightDecay, config.weightDecayEnd, totalSteps),
-        frozen: step - 1 < frozenSteps ? frozenSet : noneFrozen,
+        weightDecay: dinoWeightDecay(stepIdx, config.weightDecay, config.weightDecayEnd, totalSteps),
+        frozen: stepIdx < frozenSteps ? frozenSet : noneFrozen,
       };
     },
     scoreCandidates(globals, locals, counts, combos, mode) {
@@ -97,7 +97,7 @@ export function createDinoMethod(config: RunConfig, seed: number): HvpMethod {
       const s = sl ? (tf.concat([sg.out, sl.out]) as tf.Tensor2D) : sg.out; // [(2 + l)·M, K]
       return dinoLoss(t.out, s, model.center, teacherTempNow(), config.studentTemp);
     },
-    afterStep({ step, totalSteps }) {
+    afterStep({ stepIdx, totalSteps }) {
       model.updateRunningStats(trainStats);
       trainStats = [];
       if (batchTeacher) {
@@ -105,7 +105,7 @@ export function createDinoMethod(config: RunConfig, seed: number): HvpMethod {
         batchTeacher.dispose();
         batchTeacher = null;
       }
-      model.updateTeacher(cosineMomentum(step - 1, baseMomentum, totalSteps));
+      model.updateTeacher(cosineMomentum(stepIdx, baseMomentum, totalSteps));
     },
     dispose() {
       batchTeacher?.dispose();

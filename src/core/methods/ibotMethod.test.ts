@@ -116,7 +116,7 @@ describe('ibotMethod', () => {
     const chosen = sel.map((c) => COMBOS[c]!);
     const g2 = gatherChosen(globals, chosen, [0, 1]);
     const l2 = gatherChosen(locals, chosen, [2, 3]);
-    const loss = method.trainingLoss(g2, l2, tf.tensor2d(chosen, [M, 4], 'int32'), { step: 3, totalSteps: 10 }).dataSync()[0]!;
+    const loss = method.trainingLoss(g2, l2, tf.tensor2d(chosen, [M, 4], 'int32'), { stepIdx: 2, totalSteps: 10 }).dataSync()[0]!;
     expect(loss).toBeCloseTo(losses.reduce((s, row, m) => s + row[sel[m]!]! / M, 0), 4);
 
     // Expected centers from the teacher outputs of the chosen globals (teacher = initial weights).
@@ -130,7 +130,7 @@ describe('ibotMethod', () => {
     w.assign(tf.add(w, 0.5));
     const teacherBefore = method.buffers.get('teacher.head.mlp.0.weight')!.dataSync().slice();
     const student = w.dataSync();
-    method.afterStep({ step: 3, totalSteps: 10 });
+    method.afterStep({ stepIdx: 2, totalSteps: 10 });
     const tau = cosineMomentum(2, CFG.emaMomentum, 10);
     const teacherAfter = method.buffers.get('teacher.head.mlp.0.weight')!.dataSync();
     for (let i = 0; i < teacherAfter.length; i += 37) expect(teacherAfter[i]).toBeCloseTo(teacherBefore[i]! + (1 - tau) * (student[i]! - teacherBefore[i]!), 6);
@@ -149,12 +149,12 @@ describe('ibotMethod', () => {
   it('sets the step: cosine weight decay, both last layers frozen for the first epoch, no decay on biases and norms', () => {
     const method = make();
     const epoch = CFG.numTrainImages / CFG.batchSize; // 8 steps
-    const first = method.stepOptimization({ step: 1, totalSteps: 10 });
+    const first = method.stepOptimization({ stepIdx: 0, totalSteps: 10 });
     expect(first.weightDecay).toBeCloseTo(dinoWeightDecay(0, 0.04, 0.4, 10), 10);
     expect([...first.frozen].sort()).toEqual(['head.last_layer.weight_v', 'head.last_layer2.weight_v']);
-    expect(method.stepOptimization({ step: epoch, totalSteps: 10 }).frozen.size).toBe(2);
-    expect(method.stepOptimization({ step: epoch + 1, totalSteps: 10 }).frozen.size).toBe(0);
-    expect(method.stepOptimization({ step: 10, totalSteps: 10 }).weightDecay).toBeGreaterThan(first.weightDecay!);
+    expect(method.stepOptimization({ stepIdx: epoch - 1, totalSteps: 10 }).frozen.size).toBe(2);
+    expect(method.stepOptimization({ stepIdx: epoch, totalSteps: 10 }).frozen.size).toBe(0);
+    expect(method.stepOptimization({ stepIdx: 9, totalSteps: 10 }).weightDecay).toBeGreaterThan(first.weightDecay!);
     expect(method.isNoDecay('head.mlp.0.bias')).toBe(true);
     expect(method.isNoDecay('backbone.blocks.0.norm1.weight')).toBe(true);
     expect(method.isNoDecay('head.mlp.0.weight')).toBe(false);
@@ -185,7 +185,7 @@ describe('ibotMethod', () => {
       const chosen = selected.arraySync().map((c) => COMBOS[c]!);
       const g2 = gatherChosen(globals, chosen, [0, 1]);
       const l2 = gatherChosen(locals, chosen, [2, 3]);
-      const progress = { step: s + 1, totalSteps: 10 };
+      const progress = { stepIdx: s, totalSteps: 10 };
       const { value, grads } = tf.variableGrads(() => method.trainingLoss(g2, l2, tf.tensor2d(chosen, [M, 4], 'int32'), progress));
       out.push(value.dataSync()[0]!);
       for (const [name, g] of Object.entries(grads)) {
@@ -253,7 +253,7 @@ describe('ibotMethod', () => {
     const byName = new Map([...method.params].map(([n, v]) => [v.name, n]));
     for (let s = 0; s < 30; s++) {
       method.beginStep(s);
-      const progress = { step: s + 1, totalSteps: 30 };
+      const progress = { stepIdx: s, totalSteps: 30 };
       const { value, grads } = tf.variableGrads(() => method.trainingLoss(globals, locals, chosen, progress));
       losses.push(value.dataSync()[0]!);
       opt.apply(method.params, new Map(Object.entries(grads).map(([n, g]) => [byName.get(n)!, g])), 3e-3, 0);

@@ -96,10 +96,10 @@ export function createIbotMethod(config: RunConfig, seed: number): HvpMethod {
       model.beginStep(s);
       stepIdx = s;
     },
-    stepOptimization({ step, totalSteps }) {
+    stepOptimization({ stepIdx, totalSteps }) {
       return {
-        weightDecay: dinoWeightDecay(step - 1, config.weightDecay, config.weightDecayEnd, totalSteps),
-        frozen: step - 1 < frozenSteps ? frozenSet : noneFrozen,
+        weightDecay: dinoWeightDecay(stepIdx, config.weightDecay, config.weightDecayEnd, totalSteps),
+        frozen: stepIdx < frozenSteps ? frozenSet : noneFrozen,
       };
     },
     scoreCandidates(globals, locals, counts, combos, mode) {
@@ -135,14 +135,14 @@ export function createIbotMethod(config: RunConfig, seed: number): HvpMethod {
       batchTeacher = { cls: tf.keep(f.teacherCls), patches: tf.keep(f.teacherPatches) };
       return ibotLossFromTerms(f.terms, config.patchLossWeight);
     },
-    afterStep({ step, totalSteps }) {
+    afterStep({ stepIdx, totalSteps }) {
       if (batchTeacher) {
         updateCenter(model.center, batchTeacher.cls, config.centerMomentum);
         updatePatchCenter(model.center2, batchTeacher.patches, config.centerMomentum);
         tf.dispose([batchTeacher.cls, batchTeacher.patches]);
         batchTeacher = null;
       }
-      model.updateTeacher(cosineMomentum(step - 1, baseMomentum, totalSteps));
+      model.updateTeacher(cosineMomentum(stepIdx, baseMomentum, totalSteps));
     },
     dispose() {
       if (batchTeacher) tf.dispose([batchTeacher.cls, batchTeacher.patches]);

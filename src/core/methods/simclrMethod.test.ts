@@ -70,7 +70,7 @@ describe('SimCLR method', () => {
       const g = grads[v.name]!;
       expect(g.dataSync().every(Number.isFinite), name).toBe(true);
     }
-    method.afterStep({ step: 1, totalSteps: 10 });
+    method.afterStep({ stepIdx: 0, totalSteps: 10 });
     ref.updateRunningStats(out.bnStats);
     const got = values(method.buffers);
     for (const [k, v] of ref.buffers) Array.from(v.dataSync()).forEach((x0, i) => expect(got.get(k)![i], k).toBeCloseTo(x0, 5));

@@ -51,7 +51,7 @@ export function hvpTrainStep(method: HvpMethod, optimizer: Optimizer, views: Ste
   const { globals, locals, counts } = views;
   const M = globals.shape[0] / counts.numGlobals;
   const width = 2 + plan.candidates.numLocalsPerCombo;
-  method.beginStep(progress.step - 1); // progress.step counts this step; stochastic layers are seeded by its 0-based index
+  method.beginStep(progress.stepIdx); // stochastic layers are seeded by the step's index
   let scores: tf.Tensor2D | null = null;
   let selected: tf.Tensor1D | null = null;
   let chosen: tf.Tensor2D;

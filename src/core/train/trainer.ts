@@ -193,7 +193,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       // Explained steps only: beginStep starts the step over (hvpTrainStep calls it again).
       if (candT) model.beginStep(step);
       const before = candT ? model.probeCandidates(globals, locals, rendered, candT) : null; // scores [M, C], terms [M, Gr, Gr + Lr] | null
-      const stepT = hvpTrainStep(model, optimizer, { globals, locals, counts: rendered }, plan, lr, { step: step + 1, totalSteps: config.totalSteps });
+      const stepT = hvpTrainStep(model, optimizer, { globals, locals, counts: rendered }, plan, lr, { stepIdx: step, totalSteps: config.totalSteps });
       if (!candT || !before) return { stepT } as unknown as tf.TensorContainerObject;
       const after = model.probeCandidates(globals, locals, rendered, candT).scores; // [M, C]
       const shownOf = (all: ViewParams[], n: number, size: number) => {
