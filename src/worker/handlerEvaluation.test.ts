@@ -39,6 +39,23 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
 }
 
 describe('evaluation records', () => {
+  it('evaluate gets one final reply: the ack after its kNN record, or one error without a run', async () => {
+    const { msgs, handle, until } = setup();
+    handle({ type: 'evaluate', id: 7 });
+    await until('error', (m) => m.id === 7);
+    handle({ type: 'start', id: 1, config: tinyConfig({ knnEvery: 100 }), maxSteps: 2 });
+    await until('done');
+    const from = msgs.length;
+    handle({ type: 'evaluate', id: 8 });
+    await until('ack', (m) => m.id === 8);
+    const replies = msgs.slice(from).filter((m) => (m.type === 'ack' || m.type === 'error') && m.id === 8);
+    expect(replies.map((m) => m.type)).toEqual(['ack']);
+    const knnAt = msgs.findIndex((m, i) => i >= from && m.type === 'knn');
+    expect(knnAt).toBeGreaterThanOrEqual(from);
+    expect(knnAt).toBeLessThan(msgs.indexOf(replies[0]!));
+    expect(msgs.filter((m) => (m.type === 'ack' || m.type === 'error') && m.id === 7).map((m) => m.type)).toEqual(['error']);
+  });
+
   it('emits probe, health and PCA at every kNN point, thumbnails only with the first', async () => {
     const { handle, until, of } = setup();
     handle({ type: 'start', id: 1, config: tinyConfig({ knnEvery: 2 }), maxSteps: 4 });

@@ -121,8 +121,8 @@ export function createRunSession(state: WorkerState, deps: HandlerDeps, { fail, 
     evaluate(id) {
       const s = state.session;
       if (!s) return fail(new Error('Nothing to evaluate: no run has been started.'), 'Press Start first.', id);
-      post({ type: 'ack', id });
-      s.loop.evaluateNow().catch((e) => fail(e, 'The evaluation failed; training is unaffected.', id));
+      // One final reply: the ack once the kNN (and probe) records are out, or the error.
+      s.loop.evaluateNow().then(() => post({ type: 'ack', id }), (e) => fail(e, 'The evaluation failed; training is unaffected.', id));
     },
     explainStep,
     runSession,
