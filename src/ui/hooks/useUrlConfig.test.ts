@@ -20,6 +20,12 @@ describe('parseRunOptions', () => {
     expect(r.maxSteps).toBeNull();
     expect(r.warnings).toHaveLength(2);
     expect(parseRunOptions('?maxSteps=2.5').warnings[0]).toMatch(/whole number/);
+    for (const hex of ['0x10', '0b101', '0o17', 'Infinity']) expect(parseRunOptions(`?maxSteps=${hex}`).maxSteps, hex).toBeNull();
+    const huge = parseRunOptions('?maxSteps=1e308');
+    expect(huge.maxSteps).toBe(1_000_000);
+    expect(huge.warnings[0]).toMatch(/above 1000000/);
+    const long = parseRunOptions(`?maxSteps=${'9x'.repeat(50_000)}`).warnings[0]!;
+    expect(long.length).toBeLessThan(300);
   });
   it('reads the classroom flag and names a refused value', () => {
     expect(parseRunOptions('?classroom=1').isClassroom).toBe(true);

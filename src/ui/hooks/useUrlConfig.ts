@@ -7,6 +7,7 @@
  * share links.
  * This folder is the only place that touches `window.location`. Must not import: tfjs, recharts.
  */
+import { parseStepLimit } from '../../core/config/urlStepLimit';
 import { useCallback, useLayoutEffect, useState } from 'react';
 import { decodeConfig, encodeConfig } from '../../core/config/urlCodec';
 import type { RunConfig } from '../../core/config/runConfig';
@@ -48,9 +49,10 @@ export function parseRunOptions(search: string): UrlRunOptions {
   const rawMax = params.get('maxSteps');
   let maxSteps: number | null = null;
   if (rawMax !== null) {
-    const n = Number(rawMax);
-    if (rawMax.trim() !== '' && Number.isInteger(n) && n >= 1) maxSteps = n;
-    else warnings.push(`maxSteps="${rawMax}" is not a whole number ≥ 1; the run goes to its total steps.`);
+    // Plain decimals only (no 0x/0b/0o, no Infinity); above the longest run: clamped, with a warning.
+    const limit = parseStepLimit(rawMax);
+    maxSteps = limit.maxSteps;
+    if (limit.warning) warnings.push(limit.warning);
   }
   const isClassroom = parseFlag(params, 'classroom', 'showing the full page', warnings);
   return { autostart, maxSteps, isClassroom, warnings };
