@@ -3,7 +3,10 @@
  * "Format" section): 8-byte little-endian u64 header length N, N bytes of UTF-8 JSON
  * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}`, then the data
  * buffer. Offsets are relative to the buffer start; the tensors must tile the buffer exactly (no
- * gap, no overlap, nothing after the last tensor). Every violation is a CheckpointFormatError
+ * gap, no overlap, nothing after the last tensor). Bounds come first: the length field is checked
+ * against MAX_HEADER_BYTES and the file size before the header is read (`headerLengthOf`, so a file
+ * reader can stop after 8 bytes), and the JSON's nesting and entry count against MAX_TENSORS before
+ * it is parsed (jsonShape.ts). Every violation is a CheckpointFormatError
  * whose message says in plain words what is wrong with the file and what to do, then what and
  * where exactly (`fileProblem`). Used by safetensors.ts.
  * Must not import: tfjs, DOM, gpu/, worker/, ui/.
