@@ -1,7 +1,7 @@
 /**
  * Streaming inflate with a hard output cap, on fflate's streaming Inflate / Gunzip: the input is
- * pushed in chunks sized so that one push can add at most a quarter of what is left of the cap
- * (or 4 MB, whichever is more), and the work stops
+ * pushed in chunks sized from the ratio seen so far to add about 4 MB each, never more than a
+ * quarter of what is left of the cap (or 4 MB, whichever is more), and the work stops
  * as soon as the output passes the cap — a bomb costs the cap, never what its headers or its
  * ratio would give. The output grows by doubling from a size hint (a header's declared size) and
  * is returned trimmed.
@@ -10,11 +10,16 @@
 import { Gunzip, Inflate } from 'fflate';
 import { MAX_DEFLATE_RATIO } from './limits';
 
-/** Input bytes per push: at least this (4 MB of output at most per push)… */
+/** Output one push aims at: the input per push is this over the ratio seen so far (deflate's
+ * largest, 1032, before any output), so bombs go in 4 KB steps and ordinary data in large ones. */
+const PUSH_OUTPUT = 4 * 1024 * 1024;
+/** Input bytes per push: at least this… */
 const MIN_CHUNK = 4 * 1024;
-/** …and at most this, when a push could not reach a quarter of what is left of the cap even at
- * deflate's largest ratio (fewer, larger pushes are faster on big archives). */
+/** …and at most this (fewer, larger pushes are faster on big archives). */
 const MAX_CHUNK = 1024 * 1024;
+/** Whatever the ratio seen so far, one push may add at most this fraction of what is left of the
+ * cap (data that turns into a bomb halfway). */
+const PUSH_SHARE = 4;
 
 /** Thrown (and caught by the callers) when the output passes the cap. */
 export class OutputCapError extends Error {
@@ -54,7 +59,9 @@ class CappedOutput {
 function pushAll(stream: { push(chunk: Uint8Array, final?: boolean): void }, input: Uint8Array, out: CappedOutput): void {
   if (input.length === 0) stream.push(input, true);
   for (let at = 0; at < input.length; ) {
-    const chunk = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, Math.floor((out.cap - out.length) / MAX_DEFLATE_RATIO / 4)));
+    const ratio = at === 0 ? MAX_DEFLATE_RATIO : Math.max(1, out.length / at);
+    const safe = Math.floor((out.cap - out.length) / MAX_DEFLATE_RATIO / PUSH_SHARE);
+    const chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor(PUSH_OUTPUT / ratio), safe));
     const end = Math.min(input.length, at + chunk);
     stream.push(input.subarray(at, end), end === input.length);
     at = end;

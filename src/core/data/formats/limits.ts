@@ -28,12 +28,15 @@ export const MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
  * 4.8×, Fashion-MNIST 1.8×, CIFAR 1.1×, photos 1×), while a deflate bomb reaches 1032× per level
  * and multiplies over nesting. So the budget is UNPACK_RATIO times the input's size, never below
  * UNPACK_FLOOR_BYTES (small sets, tars of tiny files padded to 512-byte blocks) and never above
- * MAX_UNPACKED_BYTES. It also bounds inflate time: inflating is linear in input plus output, and
- * the output stops at the budget (about 0.3 s per 100 MB here).
+ * MAX_UNPACKED_BYTES. While inflating, memory peaks near 3× the output (the output doubling as it
+ * grows, fflate's per-step buffers until collected; bench/untrusted/README.md), so for any input
+ * under 5 MB (a budget of at most 40 MB) a Node import stays under 256 MB. The budget also bounds
+ * inflate time: inflating is linear in input plus output, and the output stops at the budget
+ * (fflate inflates a bomb's runs of zeros at about 50 MB/s here, ordinary data faster).
  */
-export const UNPACK_RATIO = 16;
+export const UNPACK_RATIO = 8;
 /** Smallest unpacking budget of an import (see UNPACK_RATIO). */
-export const UNPACK_FLOOR_BYTES = 64 * 1024 * 1024;
+export const UNPACK_FLOOR_BYTES = 32 * 1024 * 1024;
 
 /** The unpacking budget of an import of `inputBytes` bytes (see UNPACK_RATIO). */
 export const unpackBudgetFor = (inputBytes: number): number => Math.min(MAX_UNPACKED_BYTES, Math.max(UNPACK_FLOOR_BYTES, UNPACK_RATIO * inputBytes));
@@ -51,14 +54,14 @@ export const MAX_IMAGE_SIDE = 8192;
 export const MAX_IMAGE_PIXELS = 4096 * 4096;
 
 /**
- * What the pure-JS decoders of Node (the CLI) may spend on one image: jpeg-js holds about 32 bytes
- * per pixel while decoding (coefficients, component planes, RGBA output), pngjs about 12. Images
+ * What the pure-JS decoders of Node (the CLI) may spend on one image: jpeg-js peaks near 48 bytes
+ * per pixel while decoding (coefficients, component planes, RGBA output), pngjs near 12. Images
  * whose header asks for more are refused before decoding, with a message to shrink them or to use
  * the browser, so a Node import of any file stays within a few hundred MB.
  */
 export const NODE_DECODE_BYTES = 128 * 1024 * 1024;
 /** Bytes per pixel that jpeg-js holds while decoding (measured, see NODE_DECODE_BYTES). */
-export const JPEG_JS_BYTES_PER_PIXEL = 32;
+export const JPEG_JS_BYTES_PER_PIXEL = 48;
 /** Bytes per pixel that pngjs holds while decoding (measured, see NODE_DECODE_BYTES). */
 export const PNGJS_BYTES_PER_PIXEL = 12;
 

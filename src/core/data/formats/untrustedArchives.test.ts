@@ -16,7 +16,7 @@ import { readZip } from './zip';
 const MIB = 1024 * 1024;
 const bytesOf = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 17 + (i >> 7)) & 255);
 const BOMB_ADVICE = 'it is a compression bomb, or data that compresses unusually well; unpack it yourself and import the files it holds, or import a smaller part of the data';
-const RULE = '16× the size of the files given, at least 64 MB, at most 1.0 GB';
+const RULE = '8× the size of the files given, at least 32 MB, at most 1.0 GB';
 
 /** A small budget keeps the tests fast (fflate inflates runs of zeros at about 50 MB/s here). */
 const smallBudget = (mib: number): UnpackBudget => ({ totalBytes: mib * MIB, usedBytes: 0 });
@@ -31,7 +31,7 @@ function timed<T>(work: () => T): [T, number] {
 describe('unpacking budget', () => {
   it('stops a gzip whose trailer lies at the budget, not at what it inflates to', () => {
     const gz = lyingGzip(1500); // 1.5 MB that inflates to 1.5 GiB, trailer says 1000 bytes
-    expect(createUnpackBudget(gz.length).totalBytes).toBe(64 * MIB); // what an import of it alone may unpack
+    expect(createUnpackBudget(gz.length).totalBytes).toBe(32 * MIB); // what an import of it alone may unpack
     const budget = smallBudget(8);
     const [ex, ms] = timed(() => expandArchives([{ path: 'bomb.gz', bytes: gz }], undefined, budget));
     expect(ex.files).toEqual([]);
@@ -43,7 +43,7 @@ describe('unpacking budget', () => {
   it('refuses a gzip whose trailer declares more than the budget before inflating anything', () => {
     const gz = zerosGzip(100);
     const budget = createUnpackBudget(gz.length);
-    const [, ms] = timed(() => expect(() => gunzip(gz, 'big.gz', budget)).toThrow(`big.gz: says it unpacks to 100 MB, more than the 64 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (0 bytes unpacked before it)`));
+    const [, ms] = timed(() => expect(() => gunzip(gz, 'big.gz', budget)).toThrow(`big.gz: says it unpacks to 100 MB, more than the 32 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (0 bytes unpacked before it)`));
     expect(budget.usedBytes).toBe(0);
     expect(ms).toBeLessThan(100);
   });
