@@ -68,7 +68,7 @@ const text = (x: unknown, fallback: string): string => (typeof x === 'string' ? 
 /**
  * Parses the record JSON of a checkpoint: its nesting is bounded before JSON.parse (a deeply
  * nested field cannot reach a recursive validator, structuredClone or postMessage), then
- * parseRecord checks every field. Throws CheckpointFormatError naming `source`.
+ * parseRecord checks every field. Throws CheckpointFormatError naming `source` (the file name).
  */
 export function parseRecordJson(json: string, source = 'checkpoint'): ParsedRecord {
   const shape = jsonShape(json, { maxDepth: MAX_RECORD_DEPTH, maxRootKeys: MAX_RECORD_FIELDS });
@@ -80,7 +80,13 @@ export function parseRecordJson(json: string, source = 'checkpoint'): ParsedReco
   } catch (e) {
     throw fileProblem(source, 'damaged', `the run record is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return parseRecord(raw);
+  try {
+    return parseRecord(raw);
+  } catch (e) {
+    // parseRecord's messages say what is wrong with the record; the file name says which file.
+    if (e instanceof CheckpointFormatError) throw new CheckpointFormatError(`${source}: ${e.message}`, e.hint);
+    throw e;
+  }
 }
 
 /**
