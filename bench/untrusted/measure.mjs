@@ -6,7 +6,7 @@
 // saw while polling /proc/<pid>/status.
 // Usage: node bench/untrusted/measure.mjs [--src <tree>] [--timeout <s>] [--only <name>]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundle } from './bundle.mjs';
@@ -54,3 +54,4 @@ for (const [name, bytes] of await craftFiles(genDir, filesDir)) {
   const result = await runChild(join(filesDir, name));
   process.stdout.write(`${JSON.stringify({ file: name, inputBytes: bytes, ...result, outcome: String(result.outcome).slice(0, 400) })}\n`);
 }
+for (const dir of [genDir, importDir, filesDir]) rmSync(dir, { recursive: true, force: true });

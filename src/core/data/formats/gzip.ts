@@ -11,9 +11,9 @@
 import { crc32 } from './crc32';
 import { CUT_OFF, errorMessage, FileFormatError } from './formatError';
 import { gunzipCapped, OutputCapError } from './inflateBounded';
-import { MAX_DEFLATE_RATIO } from './limits';
+import { MAX_DEFLATE_RATIO, MAX_UNPACKED_BYTES } from './limits';
 import { formatBytes } from './paths';
-import { bytesLeft, createUnpackBudget, overBudgetError, type UnpackBudget } from './unpackBudget';
+import { createUnpackBudget, inflateCap, overBudgetError, tooLargeError, type UnpackBudget } from './unpackBudget';
 
 /** True when the bytes start with the gzip magic 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -59,14 +59,18 @@ export function gunzip(bytes: Uint8Array, path: string, budget: UnpackBudget = c
   // budget is refused before any work when it is plausible for this much compressed data.
   const lastSize = view.getUint32(bytes.length - 4, true);
   const isPlausible = lastSize <= (bytes.length - start) * MAX_DEFLATE_RATIO + 1024;
-  const left = bytesLeft(budget);
-  if (isPlausible && lastSize > left) throw overBudgetError(path, budget, `says it unpacks to ${formatBytes(lastSize)}, more than`);
+  const cap = inflateCap(budget);
+  const isArchiveCap = cap === MAX_UNPACKED_BYTES;
+  if (isPlausible && lastSize > cap) {
+    const what = `says it unpacks to ${formatBytes(lastSize)}, more than`;
+    throw isArchiveCap ? tooLargeError(path, what) : overBudgetError(path, budget, what);
+  }
   let unpacked;
   try {
-    unpacked = gunzipCapped(bytes, left, isPlausible ? lastSize : 0);
+    unpacked = gunzipCapped(bytes, cap, isPlausible ? lastSize : 0);
   } catch (e) {
     if (e instanceof OutputCapError) {
-      const error = overBudgetError(path, budget, 'unpacks to more than');
+      const error = isArchiveCap ? tooLargeError(path, 'unpacks to more than') : overBudgetError(path, budget, 'unpacks to more than');
       budget.usedBytes += e.producedBytes;
       throw error;
     }

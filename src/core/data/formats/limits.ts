@@ -18,8 +18,8 @@ export const MAX_TOTAL_INPUT_BYTES = 1536 * 1024 * 1024;
 /** The most images of side `size` an import keeps (MAX_DATASET_BYTES over the bytes per image). */
 export const maxImagesAt = (size: number): number => Math.floor(MAX_DATASET_BYTES / (size * size * 3));
 
-/** Largest unpacked size of one archive (1 GiB): far above CIFAR (185 MB), below browser
- * allocation limits. */
+/** Largest unpacked size of one archive or member (1 GiB, one allocation): far above CIFAR
+ * (185 MB), below browser allocation limits; also what an import may unpack beyond its own size. */
 export const MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
 
 /**
@@ -27,8 +27,9 @@ export const MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
  * member inflate may produce together. Real datasets compress a few times at most (MNIST's images
  * 4.8×, Fashion-MNIST 1.8×, CIFAR 1.1×, photos 1×), while a deflate bomb reaches 1032× per level
  * and multiplies over nesting. So the budget is UNPACK_RATIO times the input's size, never below
- * UNPACK_FLOOR_BYTES (small sets, tars of tiny files padded to 512-byte blocks) and never above
- * MAX_UNPACKED_BYTES. While inflating, memory peaks near 3× the output (the output doubling as it
+ * UNPACK_FLOOR_BYTES (small sets, tars of tiny files padded to 512-byte blocks) and never more
+ * than MAX_UNPACKED_BYTES beyond the input's own size (so many zips of photos, which do not
+ * compress, still fit together). While inflating, memory peaks near 3× the output (the output doubling as it
  * grows, fflate's per-step buffers until collected; bench/untrusted/README.md), so for any input
  * under 5 MB (a budget of at most 40 MB) a Node import stays under 256 MB. The budget also bounds
  * inflate time: inflating is linear in input plus output, and the output stops at the budget
@@ -39,7 +40,7 @@ export const UNPACK_RATIO = 8;
 export const UNPACK_FLOOR_BYTES = 32 * 1024 * 1024;
 
 /** The unpacking budget of an import of `inputBytes` bytes (see UNPACK_RATIO). */
-export const unpackBudgetFor = (inputBytes: number): number => Math.min(MAX_UNPACKED_BYTES, Math.max(UNPACK_FLOOR_BYTES, UNPACK_RATIO * inputBytes));
+export const unpackBudgetFor = (inputBytes: number): number => Math.min(MAX_UNPACKED_BYTES + inputBytes, Math.max(UNPACK_FLOOR_BYTES, UNPACK_RATIO * inputBytes));
 
 /** Archives inside archives are unpacked up to this depth (a zip of .gz files is depth 2). */
 export const MAX_ARCHIVE_DEPTH = 3;
@@ -47,11 +48,13 @@ export const MAX_ARCHIVE_DEPTH = 3;
 /** Largest accepted image side in pixels, read from the header before decoding. */
 export const MAX_IMAGE_SIDE = 8192;
 /**
- * Largest accepted image in pixels (16.8 megapixels, 4096 × 4096: a 12-megapixel phone photo
- * fits), read from the header before decoding: 64 MB as RGBA in the browser. Training images are
- * at most 1024 px a side, so bigger ones only cost memory.
+ * Largest accepted image in pixels (40 megapixels, 160 MB as RGBA in the browser; the Python port
+ * in python/hvp_torch/data uses the same number), read from the header before decoding. Training
+ * images are at most 1024 px a side, so bigger ones only cost memory. Small files that declare
+ * this much are stopped by the PNG check (MAX_DEFLATE_RATIO), the Node decoders' limit
+ * (NODE_DECODE_BYTES) and the decoding budget of the import.
  */
-export const MAX_IMAGE_PIXELS = 4096 * 4096;
+export const MAX_IMAGE_PIXELS = 40_000_000;
 
 /**
  * What the pure-JS decoders of Node (the CLI) may spend on one image: jpeg-js peaks near 48 bytes

@@ -9,14 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { expandArchives } from './archives';
 import { gunzip } from './gzip';
 import { concat, makeTar } from './testing/archives';
-import { deflatedEntry, lyingGzip, nestedGzip, rawZip, zerosGzip, zipOfZips } from './testing/crafted';
+import { deflatedEntry, gzipOf, lyingGzip, nestedGzip, rawZip, zeroDeflate, zerosGzip, zipOfZips } from './testing/crafted';
 import { createUnpackBudget, type UnpackBudget } from './unpackBudget';
 import { readZip } from './zip';
 
 const MIB = 1024 * 1024;
 const bytesOf = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 17 + (i >> 7)) & 255);
 const BOMB_ADVICE = 'it is a compression bomb, or data that compresses unusually well; unpack it yourself and import the files it holds, or import a smaller part of the data';
-const RULE = '8× the size of the files given, at least 32 MB, at most 1.0 GB';
+const RULE = '8× the size of the files given, at least 32 MB, at most 1.0 GB more than their size';
 
 /** A small budget keeps the tests fast (fflate inflates runs of zeros at about 50 MB/s here). */
 const smallBudget = (mib: number): UnpackBudget => ({ totalBytes: mib * MIB, usedBytes: 0 });
@@ -46,6 +46,13 @@ describe('unpacking budget', () => {
     const [, ms] = timed(() => expect(() => gunzip(gz, 'big.gz', budget)).toThrow(`big.gz: says it unpacks to 100 MB, more than the 32 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (0 bytes unpacked before it)`));
     expect(budget.usedBytes).toBe(0);
     expect(ms).toBeLessThan(100);
+  });
+
+  it('refuses one gzip declaring more than one archive may hold, whatever the import budget', () => {
+    const gz = gzipOf(zeroDeflate(1100), 0, 1100 * MIB); // trailer plausible for 1.1 MB of deflate
+    expect(() => gunzip(gz, 'huge.gz', smallBudget(4096))).toThrow(
+      'huge.gz: says it unpacks to 1.1 GB, more than the 1.0 GB one archive may hold (one block of memory); split the data into smaller archives, or unpack it yourself and import the files it holds',
+    );
   });
 
   it('shares one budget over a zip of zips: the inner zips past it are refused from their directories', () => {

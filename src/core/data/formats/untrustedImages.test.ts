@@ -21,20 +21,22 @@ function spyDecoder(): { decode: ImageDecoder; calls: string[] } {
 const progress = (): void => {};
 
 describe('image headers', () => {
-  it('refuses huge or impossible PNG and JPEG headers before any decoder runs', async () => {
+  it('refuses huge or impossible PNG and JPEG headers before decoding them', async () => {
     const spy = spyDecoder();
     const files: InputFile[] = [
       { path: 'c/a/ok.png', bytes: makePng(4, 4, patternRgba(4, 4)) },
       { path: 'c/a/ihdr.png', bytes: makePngHeaderOnly(8000, 5000) },
       { path: 'c/a/tiny.png', bytes: makePngHeaderOnly(4000, 4000) },
-      { path: 'c/b/sof.jpg', bytes: jpegSofOnly(8000, 5000) },
+      { path: 'c/b/sof.jpg', bytes: jpegSofOnly(7000, 7000) },
+      { path: 'c/b/sof40.jpg', bytes: jpegSofOnly(8000, 5000) },
     ];
     const r = await importFiles(files, { size: 4, decodeImage: spy.decode });
-    expect(spy.calls).toEqual(['c/a/ok.png']);
+    expect(spy.calls).toEqual(['c/a/ok.png', 'c/b/sof40.jpg']); // the browser may decode 40 megapixels; Node refuses
     expect(r.skipped).toEqual([
-      { path: 'c/a/ihdr.png', reason: 'is 8000×5000 pixels, over the limit of 8192 px a side and 16.8 megapixels (kept to bound memory): shrink it first' },
+      { path: 'c/a/ihdr.png', reason: `is damaged or crafted: its header says 8000×5000 pixels, which no PNG of ${files[1]!.bytes.length} bytes can hold; download or export it again (its pixels need 153 MB unpacked, more than 1032× the file)` },
       { path: 'c/a/tiny.png', reason: `is damaged or crafted: its header says 4000×4000 pixels, which no PNG of ${files[2]!.bytes.length} bytes can hold; download or export it again (its pixels need 61 MB unpacked, more than 1032× the file)` },
-      { path: 'c/b/sof.jpg', reason: 'is 8000×5000 pixels, over the limit of 8192 px a side and 16.8 megapixels (kept to bound memory): shrink it first' },
+      { path: 'c/b/sof.jpg', reason: 'is 7000×7000 pixels, over the limit of 8192 px a side and 40 megapixels (kept to bound memory): shrink it first' },
+      { path: 'c/b/sof40.jpg', reason: 'could not be decoded: is 8000×5000 pixels, too large to decode in Node within its memory limit: shrink it (to about 1672×1672 pixels or fewer) or import it in the browser (decoding it here would hold about 1.8 GB, the limit is 128 MB)' },
     ]);
   });
 

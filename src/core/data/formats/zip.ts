@@ -13,7 +13,8 @@ import { errorMessage } from './formatError';
 import { inflateCapped, OutputCapError } from './inflateBounded';
 import { formatBytes, isJunkPath, normalizePath } from './paths';
 import type { InputFile, SkippedFile } from './types';
-import { bytesLeft, createUnpackBudget, overBudgetError, type UnpackBudget } from './unpackBudget';
+import { MAX_UNPACKED_BYTES } from './limits';
+import { bytesLeft, createUnpackBudget, overBudgetError, tooLargeError, type UnpackBudget } from './unpackBudget';
 import { readZipDirectory, type ZipEntry } from './zipDirectory';
 
 /** Files of a zip archive. */
@@ -94,6 +95,8 @@ function extract(bytes: Uint8Array, entry: ZipEntry, archivePath: string, budget
 export function readZip(bytes: Uint8Array, archivePath: string, budget: UnpackBudget = createUnpackBudget(bytes.length)): ZipContents {
   const skipped: SkippedFile[] = [];
   const wanted = selectEntries(readZipDirectory(bytes, archivePath), archivePath, skipped);
+  const huge = wanted.find((e) => e.size > MAX_UNPACKED_BYTES);
+  if (huge) throw tooLargeError(archivePath, `holds "${huge.name}", which says it unpacks to ${formatBytes(huge.size)}, more than`);
   const declared = wanted.reduce((a, e) => a + (e.method === 8 ? e.size : 0), 0);
   if (declared > bytesLeft(budget)) throw overBudgetError(archivePath, budget, `says it unpacks to ${formatBytes(declared)}, more than`);
   const files: InputFile[] = [];
