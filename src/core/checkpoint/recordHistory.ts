@@ -1,7 +1,7 @@
 /**
  * The metric history of an untrusted checkpoint record (record.history), checked entry by entry:
- * step metrics and kNN results whose fields are not numbers of the right kind are dropped (with a
- * count for a note), never passed on to the charts, `info` or a resumed run that would crash on
+ * step metrics without a step and a finite loss, or with a known field of the wrong type, and kNN
+ * results whose fields are not numbers of the right kind are dropped (with a count for a note), never passed on to the charts, `info` or a resumed run that would crash on
  * them; a history that is not a list at all is an error. Evaluations keep their own check
  * (train/runHistory.ts validEvaluations). Entries are kept as parsed, so fields a newer version
  * added survive a resume; the record's nesting is bounded before parsing (record.ts), so what is
@@ -25,9 +25,10 @@ const isFiniteNum = (x: unknown): x is number => typeof x === 'number' && Number
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 const isNumOrNull = (x: unknown) => x === null || isFiniteNum(x);
 
-const REQUIRED_NUMBERS = ['loss', 'selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate'] as const;
-/** Timings may be null: JSON writes the Infinity of a step timed at 0 ms as null. */
-const TIMINGS = ['imagesPerSec', 'msPerStep'] as const;
+/** Fields that may be absent (a record older than the field) but must be numbers when present. */
+const NUMBERS = ['selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate', 'randomPairIou'] as const;
+/** May also be null: no selection ran, or JSON wrote the Infinity of a step timed at 0 ms as null. */
+const NUMBERS_OR_NULL = ['meanPairLoss', 'selectedPairLoss', 'imagesPerSec', 'msPerStep'] as const;
 
 function isHistogram(x: unknown): x is PairHistogram {
   if (!isObject(x) || !isFiniteNum(x.lo) || !isFiniteNum(x.hi)) return false;
@@ -36,13 +37,16 @@ function isHistogram(x: unknown): x is PairHistogram {
     && selected.every(isFiniteNum) && all.every(isFiniteNum);
 }
 
-/** Whether `m` is a usable step-metrics record (optional fields, when present, of the right kind). */
+/**
+ * Whether `m` is a usable step-metrics record: a step and a finite loss (what `info` and every chart
+ * read), and every other known field, when present, of its type. Absent fields are allowed, so
+ * records written before a field existed still load.
+ */
 function isStepMetrics(m: unknown): m is StepMetrics {
-  if (!isObject(m) || !isCount(m.step) || typeof m.isSelectionStep !== 'boolean') return false;
-  if (!REQUIRED_NUMBERS.every((k) => isFiniteNum(m[k]))) return false;
-  if (!TIMINGS.every((k) => isNumOrNull(m[k])) || !isNumOrNull(m.meanPairLoss)) return false;
-  if (m.selectedPairLoss !== undefined && !isNumOrNull(m.selectedPairLoss)) return false;
-  if (m.randomPairIou !== undefined && !isFiniteNum(m.randomPairIou)) return false;
+  if (!isObject(m) || !isCount(m.step) || !isFiniteNum(m.loss)) return false;
+  if (!NUMBERS.every((k) => m[k] === undefined || isFiniteNum(m[k]))) return false;
+  if (!NUMBERS_OR_NULL.every((k) => m[k] === undefined || isNumOrNull(m[k]))) return false;
+  if (m.isSelectionStep !== undefined && typeof m.isSelectionStep !== 'boolean') return false;
   if (m.pairStats !== undefined && m.pairStats !== null) {
     const p = m.pairStats;
     if (!isObject(p) || !isHistogram(p.cropScale) || !isHistogram(p.centerDistance) || !isHistogram(p.jitterDistance)) return false;
