@@ -33,10 +33,10 @@ const median = (xs: number[]): number => {
 async function timeMode(config: RunConfig, warmup: number, steps: number, options: TrainerOptions): Promise<number> {
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
   const trainer = createTrainer(config, dataset, options);
-  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(trainer.trainStep());
   const t0 = performance.now();
   for (let i = 0; i < steps - 1; i++) trainer.releaseStep(trainer.trainStep());
-  await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+  await trainer.readStepMetrics(trainer.trainStep());
   const ms = (performance.now() - t0) / steps;
   trainer.dispose();
   return ms;

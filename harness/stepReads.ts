@@ -53,12 +53,12 @@ async function main(): Promise<void> {
   const config: RunConfig = { ...DEFAULT_CONFIG, numTrainImages: 32, numTestImages: 8, numKnnBankImages: 32, imageSize: 16, batchSize: 8, backboneWidth: 4, projDim: 32, predHiddenDim: 8, knnK: 5, numProbeImages: 2, hvpMode: 'hard', numViews: 4 };
   const dataset = generateBuiltinDataset({ seed: 1, numTrain: config.numTrainImages, numTest: config.numTestImages });
   const trainer = createTrainer(config, dataset, createGpuTrainerOptions());
-  await trainer.readStepMetrics(trainer.trainStep(), 1, 1); // warm-up: compiles pipelines
+  await trainer.readStepMetrics(trainer.trainStep()); // warm-up: compiles pipelines
   const before = snapshot();
   const pending = trainer.trainStep();
   await (tf.backend() as unknown as { device: GPUDevice }).device.queue.onSubmittedWorkDone();
   const afterStep = snapshot();
-  await trainer.readStepMetrics(pending, 1, 1);
+  await trainer.readStepMetrics(pending);
   const afterRead = snapshot();
   trainer.dispose();
   window.__stepReads = { backend: tf.getBackend(), kernels, queuedStep: diff(before, afterStep), metricRead: diff(afterStep, afterRead), hvpModes: [config.hvpMode] };

@@ -111,13 +111,13 @@ describe('one step in PyTorch (hvp_torch.step.train_step) equals ours', () => {
           return { ...opt, apply: (params, grads, lr, wd) => { cap.lr = lr; cap.weightDecay = wd ?? null; return opt.apply(params, grads, lr, wd); } };
         },
       });
-      for (let i = 0; i < 2; i++) await trainer.readStepMetrics(trainer.trainStep(), 1, 1);
+      for (let i = 0; i < 2; i++) await trainer.readStepMetrics(trainer.trainStep());
       const input = { appVersion: 'test', createdAt: '', config, probeRng: createRng(9).getState(), dataset: fingerprintDataset(dataset), history: { metrics: [], knn: [], evaluations: [] }, backend: 'cpu' };
       const before = await trainer.snapshot();
       const caseDir = mkdtempSync(join(dir, `${config.method}-`));
       writeFileSync(join(caseDir, 'before.safetensors'), encodeCheckpoint(input, before));
       captureStep(trainer.model, cap);
-      await trainer.readStepMetrics(trainer.trainStep(), 1, 1);
+      await trainer.readStepMetrics(trainer.trainStep());
       const after = await trainer.snapshot();
       writeFileSync(join(caseDir, 'after.safetensors'), encodeCheckpoint(input, after));
       trainer.dispose();

@@ -71,12 +71,12 @@ async function main(): Promise<void> {
   const config = checked.config;
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
   const trainer = createTrainer(config, dataset);
-  for (let i = 0; i < args.warmup; i++) await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+  for (let i = 0; i < args.warmup; i++) await trainer.readStepMetrics(trainer.trainStep());
   const msPerStep: number[] = [];
   let loss = NaN;
   for (let i = 0; i < args.steps; i++) {
     const t0 = performance.now();
-    const m = await trainer.readStepMetrics(trainer.trainStep(), 0, 1); // the step's work is synchronous on CPU engines
+    const m = await trainer.readStepMetrics(trainer.trainStep()); // the step's work is synchronous on CPU engines
     msPerStep.push(performance.now() - t0);
     loss = m.loss;
   }

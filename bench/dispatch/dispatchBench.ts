@@ -131,7 +131,7 @@ async function measure(
 ): Promise<Row> {
   const dataset = generateBuiltinDataset({ seed: config.datasetSeed, numTrain: config.numTrainImages, numTest: config.numTestImages });
   const trainer = createTrainer(config, dataset, options);
-  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(trainer.trainStep());
   const enqueueMsPerStep: number[] = [];
   const dispatchesPerEnqueueStep: number[] = [];
   let snapshot = { copies: 0, kernelCalls: 0, byKernel: [] as Row['byKernel'] };
@@ -145,7 +145,7 @@ async function measure(
     dispatchesPerEnqueueStep.push(counters.dispatches);
     const byKernel = [...counters.byKernel].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.dispatches - a.dispatches || b.calls - a.calls);
     snapshot = { copies: counters.copies, kernelCalls: byKernel.reduce((s, e) => s + e.calls, 0), byKernel };
-    await trainer.readStepMetrics(pending, 0, 1);
+    await trainer.readStepMetrics(pending);
   }
   let msPerStep: number | null = null;
   let dispatchesPerTimedStep: number | null = null;
@@ -155,7 +155,7 @@ async function measure(
     for (let i = 0; i < steps - 1; i++) trainer.releaseStep(trainer.trainStep());
     const last = trainer.trainStep();
     dispatchesPerTimedStep = counters.dispatches / steps;
-    await trainer.readStepMetrics(last, 0, 1);
+    await trainer.readStepMetrics(last);
     msPerStep = (performance.now() - t0) / steps;
   }
   trainer.dispose();

@@ -39,7 +39,7 @@ for (const seed of seeds) {
   let signatureStep: number | null = null;
   let signatureMs: number | null = null;
   for (let s = 0; s < maxSteps; s++) {
-    const m = await trainer.readStepMetrics(trainer.trainStep(), 0, 1);
+    const m = await trainer.readStepMetrics(trainer.trainStep());
     hits += m.lowestIouHitRate;
     sel += m.selectedIou;
     all += m.meanIou;

@@ -53,16 +53,16 @@ async function profileMode(config: RunConfig, warmup: number, steps: number, opt
     tracker.phase = 'views';
     return trainer.trainStep();
   };
-  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(step(), 0, 1);
+  for (let i = 0; i < warmup; i++) await trainer.readStepMetrics(step());
   let t0 = performance.now();
   for (let i = 0; i < steps - 1; i++) trainer.releaseStep(step());
-  await trainer.readStepMetrics(step(), 0, 1);
+  await trainer.readStepMetrics(step());
   const wallMsPerStep = (performance.now() - t0) / steps;
   const kernels: TaggedKernel[] = [];
   t0 = performance.now();
   for (let i = 0; i < steps; i++) {
     const profile = await tf.profile(async () => {
-      await trainer.readStepMetrics(step(), 0, 1);
+      await trainer.readStepMetrics(step());
     });
     kernels.push(...tracker.tagged(profile));
   }

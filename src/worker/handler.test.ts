@@ -89,7 +89,7 @@ describe('worker handler', () => {
       const t = createTrainer(c, d);
       const read = t.readStepMetrics.bind(t);
       // Simulate a blow-up at the third step: the loop must notice it from the metrics read.
-      t.readStepMetrics = async (p, ms, n) => ({ ...(await read(p, ms, n)), ...(p.step === 2 ? { loss: NaN } : {}) });
+      t.readStepMetrics = async (p) => ({ ...(await read(p)), ...(p.step === 2 ? { loss: NaN } : {}) });
       return t;
     };
     const { msgs, handle, until } = setup({ makeTrainer });

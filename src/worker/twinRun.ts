@@ -76,7 +76,7 @@ export function createTwinRunner(deps: TwinDeps): TwinRunner {
   async function stepOne(arm: TwinArm, trainer: Trainer): Promise<TwinStepRecord> {
     const t0 = now();
     const pending = trainer.trainStep();
-    const m = await trainer.readStepMetrics(pending, 0, 1);
+    const m = await trainer.readStepMetrics(pending);
     const stepMs = now() - t0;
     if (!Number.isFinite(m.loss)) throw new TwinNonFiniteLossError(arm, m.step, m.loss);
     return { loss: m.loss, stepMs, selectedIou: m.selectedIou, learningRate: m.learningRate };

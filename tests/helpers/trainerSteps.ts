@@ -3,10 +3,14 @@ import { expect } from 'vitest';
 import type { StepMetrics } from '../../src/core/train/metrics';
 import type { Trainer } from '../../src/core/train/trainer';
 
-/** Runs `n` training steps, reading each step's metrics before the next (logEvery 1). */
+/** Runs `n` training steps, reading each step's metrics before the next (logEvery 1), timed as
+ * 1 ms per step (tests never read the clock). */
 export async function trainSteps(trainer: Trainer, n: number): Promise<StepMetrics[]> {
   const out: StepMetrics[] = [];
-  for (let i = 0; i < n; i++) out.push(await trainer.readStepMetrics(trainer.trainStep(), 1, 1));
+  for (let i = 0; i < n; i++) {
+    const p = trainer.trainStep();
+    out.push({ ...(await trainer.readStepMetrics(p)), msPerStep: 1, imagesPerSec: 1000 * p.numImages });
+  }
   return out;
 }
 

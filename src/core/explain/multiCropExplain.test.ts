@@ -48,7 +48,7 @@ describe('explained multi-crop step', () => {
     const ex = explained.trainStepExplained(2);
     expect(explained.step).toBe(2);
     const explanation = await readExplanation(explained, ex);
-    const m = await explained.readStepMetrics(ex.pending, 1, 1);
+    const m = await explained.readStepMetrics(ex.pending);
     expect(tf.memory().numTensors).toBe(numTensors); // nothing of the explanation is left on the device
     const after = await stepLosses(explained, 2);
     const end = await explained.snapshot();

@@ -51,11 +51,11 @@ describe('trainer telemetry', () => {
       const quiet = createTrainer(c, ds);
       let lastRead = null;
       for (let i = 0; i < 4; i++) {
-        lastRead = await reading.readStepMetrics(reading.trainStep(), 1, 1);
+        lastRead = await reading.readStepMetrics(reading.trainStep());
         const p = quiet.trainStep();
         if (i < 3) quiet.releaseStep(p);
         else {
-          const q = await quiet.readStepMetrics(p, 1, 1);
+          const q = await quiet.readStepMetrics(p);
           expect(q.loss).toBe(lastRead.loss);
           expect(q.randomPairIou).toBe(lastRead.randomPairIou);
           expect(q.pairStats).toEqual(lastRead.pairStats);

@@ -149,8 +149,8 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     const done = trainer.step;
     let outcome: 'logged' | 'unlogged' = 'unlogged';
     if (isLogForced || done % cfg.logEvery === 0 || done === limit) {
-      const read = await trainer.readStepMetrics(pending, now() - lastLog, stepsSinceLog);
-      // Timed after the read: on WebGPU the step's work only finishes when its values arrive.
+      const read = await trainer.readStepMetrics(pending);
+      // The loop owns timing, taken after the read: on WebGPU the step's work only finishes when its values arrive.
       const msPerStep = (now() - lastLog) / Math.max(1, stepsSinceLog);
       const m = { ...read, msPerStep, imagesPerSec: msPerStep > 0 ? (1000 * pending.numImages) / msPerStep : 0 };
       outcome = 'logged';

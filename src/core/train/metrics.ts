@@ -39,6 +39,10 @@ export interface StepMetrics {
   msPerStep: number;
 }
 
+/** What the trainer reads of a step: StepMetrics without the timing, which the run loop adds
+ * (it knows the wall clock and how many steps ran since the last log). */
+export type StepReading = Omit<StepMetrics, 'imagesPerSec' | 'msPerStep'>;
+
 /** kNN evaluation result at a step. */
 export interface KnnMetrics {
   step: number;

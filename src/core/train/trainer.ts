@@ -21,7 +21,7 @@ import { createRng, deriveSeed, rngFromState, type Rng } from '../random';
 import { createBatchSampler, type BatchSampler } from './batchSampler';
 import { checkStateShapes, fromHost, toHost, type HostTensor } from '../state/hostTensor';
 import { hvpTrainStep, type StepTensors } from './hvpStep';
-import type { StepMetrics } from './metrics';
+import type { StepReading } from './metrics';
 import type { Optimizer } from '../optim/optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from '../optim/optimizerSpec';
 import { cosineWithWarmup } from '../optim/schedules';
@@ -98,8 +98,8 @@ export interface Trainer {
    * rendered views and the eval-mode scores of the step's candidates before and after the update.
    */
   trainStepExplained(numShown: number): ExplainedPending;
-  /** sync point: awaits the step's scalar reads. NOTE: disposes the step's tensors. */
-  readStepMetrics(p: PendingStep, elapsedMs: number, stepsSinceLog: number): Promise<StepMetrics>;
+  /** The step's metrics without timing (the run loop adds it). sync point: awaits the step's scalar reads. NOTE: disposes the step's tensors. */
+  readStepMetrics(p: PendingStep): Promise<StepReading>;
   /** Disposes a step's tensors without reading them. */
   releaseStep(p: PendingStep): void;
   /**
@@ -243,7 +243,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     trainStepExplained(numShown) {
       return queueStep(Math.max(1, numShown));
     },
-    async readStepMetrics(p, elapsedMs, stepsSinceLog) {
+    async readStepMetrics(p) {
       const { loss, scores, selected } = p.tensors;
       // Both from the selection forward: the mean over all candidates and the chosen one's, per image.
       const passLosses = scores && selected ? tf.tidy(() => tf.stack([
@@ -259,7 +259,6 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       passLosses?.dispose();
       this.releaseStep(p);
       const telemetry = stepTelemetry(model.kind, p, selV, config.seed, dataset.train.height, dataset.train.width);
-      const msPerStep = elapsedMs / Math.max(1, stepsSinceLog);
       return {
         step: p.step + 1, // steps completed after this one, as the run state counts
         loss: lossV[0]!,
@@ -268,8 +267,6 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
         ...telemetry,
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,
-        imagesPerSec: msPerStep > 0 ? (1000 * p.numImages) / msPerStep : 0,
-        msPerStep,
       };
     },
     releaseStep(p) {

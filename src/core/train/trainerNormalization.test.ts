@@ -76,7 +76,7 @@ describe('per-dataset normalisation in the trainer', () => {
     expect(Math.abs(n.mean[0] - CIFAR10_NORMALIZATION.mean[0])).toBeGreaterThan(0.2); // the set differs
     const t = createTrainer(config, data);
     expect(t.normalization).toEqual(n);
-    await t.readStepMetrics(t.trainStep(), 1, 1);
+    await t.readStepMetrics(t.trainStep());
     await evaluateKnn(t);
     await captureProbe(t, createRng(4));
     const normalised = calls.filter((c) => c.attrs.normalize);
@@ -103,7 +103,7 @@ describe('per-dataset normalisation in the trainer', () => {
   it("keeps CIFAR-10's statistics for the built-in set", async () => {
     const t = createTrainer(config, builtin);
     expect(t.normalization).toEqual(CIFAR10_NORMALIZATION);
-    await t.readStepMetrics(t.trainStep(), 1, 1);
+    await t.readStepMetrics(t.trainStep());
     const c = calls.find((k) => k.attrs.normalize)!;
     expect(c.attrs.mean).toEqual(CIFAR10_NORMALIZATION.mean);
     expect(c.attrs.std).toEqual(CIFAR10_NORMALIZATION.std);
@@ -113,7 +113,7 @@ describe('per-dataset normalisation in the trainer', () => {
   it("resumes with the snapshot's statistics, and with CIFAR-10's when the snapshot has none", async () => {
     const data = darkDataset();
     const first = createTrainer(config, data);
-    await first.readStepMetrics(first.trainStep(), 1, 1);
+    await first.readStepMetrics(first.trainStep());
     const snap = await first.snapshot();
     first.dispose();
     expect(snap.normalization).toEqual(data.normalization);
@@ -125,7 +125,7 @@ describe('per-dataset normalisation in the trainer', () => {
     const fromOld = createTrainer(config, data, { resumeFrom: old });
     expect(fromOld.normalization).toEqual(CIFAR10_NORMALIZATION);
     calls = [];
-    await fromOld.readStepMetrics(fromOld.trainStep(), 1, 1);
+    await fromOld.readStepMetrics(fromOld.trainStep());
     expect(calls.find((k) => k.attrs.normalize)!.attrs.mean).toEqual(CIFAR10_NORMALIZATION.mean);
     fromOld.dispose();
   });
