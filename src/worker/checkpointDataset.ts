@@ -5,17 +5,15 @@
  * or an error naming the set and what to import.
  * Must not import: ui/, DOM, tfjs.
  */
+import { UserError } from '../core/userError';
 import { storedDatasetRef, type RunConfig } from '../core/config/runConfig';
 import type { DatasetFingerprint } from '../core/data/fingerprint';
 import type { Dataset } from '../core/data/types';
 import type { FoundDataset } from './runDataset';
 
 /** A checkpoint's stored set is not in this browser and no stored set has its images. */
-export class CheckpointDatasetMissingError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'CheckpointDatasetMissingError';
-  }
+export class CheckpointDatasetMissingError extends UserError {
+  override name = 'CheckpointDatasetMissingError';
 }
 
 const describeFingerprint = (f: DatasetFingerprint) => `"${f.name}" (${f.numTrain} training + ${f.numTest} held-out images of ${f.height}×${f.width}, fingerprint ${f.hash})`;

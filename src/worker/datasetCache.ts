@@ -17,6 +17,7 @@
  * load never races a delete into a meta record without chunks.
  * Must not import: ui/, DOM, tfjs.
  */
+import { UserError } from '../core/userError';
 import type { SourceFormat } from '../core/data/formats/types';
 import { normalizationFor, type Normalization } from '../core/data/normalization';
 import { formatBytes } from './formatBytes';
@@ -94,29 +95,26 @@ export interface DatasetKv {
 }
 
 /** A stored set that is not (or no longer) in this browser. */
-export class DatasetNotFoundError extends Error {
-  readonly hint = 'Choose another dataset in the Datasets panel, or import the files again.';
+export class DatasetNotFoundError extends UserError {
+  override name = 'DatasetNotFoundError';
   constructor(id: string) {
-    super(`The stored dataset "${id}" is not in this browser: it was deleted, the browser cleared its storage, or the link came from another browser.`);
-    this.name = 'DatasetNotFoundError';
+    super(`The stored dataset "${id}" is not in this browser: it was deleted, the browser cleared its storage, or the link came from another browser.`, 'Choose another dataset in the Datasets panel, or import the files again.');
   }
 }
 
 /** Not enough browser storage for a set. */
-export class DatasetQuotaError extends Error {
-  readonly hint = 'Delete stored datasets you no longer need (Datasets panel), free disk space, or import fewer images.';
+export class DatasetQuotaError extends UserError {
+  override name = 'DatasetQuotaError';
   constructor(message: string) {
-    super(message);
-    this.name = 'DatasetQuotaError';
+    super(message, 'Delete stored datasets you no longer need (Datasets panel), free disk space, or import fewer images.');
   }
 }
 
 /** A stored set whose records are damaged or missing. */
-export class DatasetCorruptError extends Error {
-  readonly hint = 'Delete the dataset in the Datasets panel and import the files again.';
+export class DatasetCorruptError extends UserError {
+  override name = 'DatasetCorruptError';
   constructor(message: string) {
-    super(message);
-    this.name = 'DatasetCorruptError';
+    super(message, 'Delete the dataset in the Datasets panel and import the files again.');
   }
 }
 

@@ -9,6 +9,7 @@
  * whose name is taken gets "name (2)" and says so (`renamedFrom`).
  * Must not import: ui/, DOM, tfjs.
  */
+import { hintOf } from './workerState';
 import { DatasetImportError, type ImageDecoder, type ImportOptions, type ImportResult, type InputFile, type SkippedFile } from '../core/data/formats/types';
 import { maxImagesAt, MAX_FILE_BYTES, MAX_TOTAL_INPUT_BYTES } from '../core/data/formats/limits';
 import { newDatasetId, type DatasetCache } from './datasetCache';
@@ -55,8 +56,6 @@ export function createDatasetHandler(deps: DatasetHandlerDeps): (msg: ToDatasetW
   let isImporting = false;
 
   const getCache = async (): Promise<DatasetCache> => (cache ??= await deps.openCache());
-  const hintOf = (e: unknown, fallback: string): string =>
-    e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : fallback;
 
   async function postList(id: number | null): Promise<void> {
     const c = await getCache();

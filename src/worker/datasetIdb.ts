@@ -6,6 +6,7 @@
  * [id, part, idx?]). Works in Window and Worker scopes.
  * Must not import: ui/, tfjs.
  */
+import { UserError } from '../core/userError';
 import type { ChunkKey, DatasetKv, StoredDatasetMeta } from './datasetCache';
 
 const DB_NAME = 'hvp-datasets';
@@ -14,11 +15,10 @@ const META = 'meta';
 const CHUNKS = 'chunks';
 
 /** IndexedDB cannot be used (private window, storage disabled, or a newer database version). */
-export class DatasetStorageError extends Error {
-  readonly hint = 'Imported datasets are kept in the browser’s IndexedDB storage. Allow site data for this page (not a private window) and reload.';
+export class DatasetStorageError extends UserError {
+  override name = 'DatasetStorageError';
   constructor(message: string) {
-    super(message);
-    this.name = 'DatasetStorageError';
+    super(message, 'Imported datasets are kept in the browser’s IndexedDB storage. Allow site data for this page (not a private window) and reload.');
   }
 }
 

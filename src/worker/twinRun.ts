@@ -10,6 +10,7 @@
  * `error` messages plus a `twinState` of `failed`, so they never end the single run.
  * Must not import: ui/, DOM.
  */
+import { UserError } from '../core/userError';
 import type { RunConfig } from '../core/config/runConfig';
 import { ConfigValueError } from '../core/config/configValueError';
 import { validateConfig } from '../core/config/schema';
@@ -44,10 +45,10 @@ export interface TwinRunner {
 }
 
 /** Thrown when a twin's loss is NaN or infinite. */
-export class TwinNonFiniteLossError extends Error {
+export class TwinNonFiniteLossError extends UserError {
+  override name = 'TwinNonFiniteLossError';
   constructor(arm: TwinArm, step: number, loss: number) {
     super(`The HVP-${arm} twin's training loss became ${loss} at step ${step}.`);
-    this.name = 'TwinNonFiniteLossError';
   }
 }
 

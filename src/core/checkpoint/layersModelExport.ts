@@ -19,6 +19,7 @@
  * UnsupportedExportError (its weights travel in the checkpoint, whose safetensors use timm names).
  * Must not import: DOM, gpu/, worker/, ui/.
  */
+import { UserError } from '../userError';
 import type * as tf from '@tensorflow/tfjs';
 import { isResNet, RESNET_NAMES, type RunConfig } from '../config/runConfig';
 import type { Normalization } from '../data/normalization';
@@ -45,11 +46,8 @@ export interface LayersModelExportOptions {
 }
 
 /** The backbone has no tfjs LayersModel form; `hint` says what to export instead. */
-export class UnsupportedExportError extends Error {
+export class UnsupportedExportError extends UserError {
   override name = 'UnsupportedExportError';
-  constructor(message: string, readonly hint: string) {
-    super(message);
-  }
 }
 
 type Layer = { class_name: string; config: Record<string, unknown>; name: string; inbound_nodes: unknown[] };

@@ -8,6 +8,7 @@
  * python/hvp_torch/data/run_dataset.py is its PyTorch port (tests/torchDataParity.test.ts).
  * Must not import: tfjs, DOM.
  */
+import { UserError } from '../userError';
 import type { RunConfig } from '../config/runConfig';
 import { createRng, deriveSeed } from '../random';
 import { toDataset } from './formats/split';
@@ -19,11 +20,8 @@ import type { Dataset, ImageSet } from './types';
 export const HELD_OUT_FRACTION = 0.1;
 
 /** A set that cannot serve the run as configured; `hint` names the setting to change. */
-export class DatasetTooSmallError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'DatasetTooSmallError';
-  }
+export class DatasetTooSmallError extends UserError {
+  override name = 'DatasetTooSmallError';
 }
 
 /** An imported set as stored: square uint8 images of side imageSize, labels, the source's test marks. */

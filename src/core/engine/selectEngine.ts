@@ -13,6 +13,7 @@
  * - cpu: tfjs's pure-JS backend, the reference.
  * Must not import: gpu/, worker/, ui/, DOM globals (the hooks bring what the environment has).
  */
+import { UserError } from '../userError';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, type BackendName } from '../config/runConfig';
 import { isCrossOriginIsolated, isNode } from '../env';
@@ -50,12 +51,12 @@ export interface EngineHooks {
 }
 
 /** Raised when the requested engine (strict) or every engine failed to start. */
-export class EngineError extends Error {
+export class EngineError extends UserError {
+  override name = 'EngineError';
   /** Why, without the engine's name (strict: the one engine's reason; else all of them). */
   readonly reason: string;
   constructor(message: string, reason: string) {
     super(message);
-    this.name = 'EngineError';
     this.reason = reason;
   }
 }

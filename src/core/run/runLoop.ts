@@ -4,6 +4,7 @@
  * Shared by the worker handler and the CLI; emits plain events and does no I/O itself.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
+import { UserError } from '../userError';
 import { createRng, deriveSeed, rngFromState, type RngState } from '../random';
 import { nextMacrotask, nowMs } from '../timing';
 import { captureProbe } from '../eval/evaluate';
@@ -30,19 +31,16 @@ export type RunEvent =
   | { type: 'error'; error: unknown; isFatal: boolean; hint: string };
 
 /** Thrown (as an event payload) when the training loss stops being finite. */
-export class NonFiniteLossError extends Error {
+export class NonFiniteLossError extends UserError {
+  override name = 'NonFiniteLossError';
   constructor(step: number, loss: number) {
     super(`The training loss became ${loss} at step ${step}.`);
-    this.name = 'NonFiniteLossError';
   }
 }
 
 /** Thrown by explainStep when the loop is not paused, or has no step left. */
-export class ExplainRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExplainRefusedError';
-  }
+export class ExplainRefusedError extends UserError {
+  override name = 'ExplainRefusedError';
 }
 
 /** Dependencies of the loop; `now` and `yieldToEvents` are injectable for tests. */
