@@ -36,7 +36,7 @@ const layerOf = (file) => relative(src, file).split(/[\\/]/)[0];
  *   eval, explain, run — evaluation and records; the explain reader; the run loop and history
  *   checkpoint — files of a run (records, safetensors, exports)
  */
-const CORE_GROUPS = [['(top)'], ['state', 'data'], ['hvp'], ['ops'], ['optim'], ['config'], ['engine', 'models'], ['methods'], ['train'], ['eval'], ['explain'], ['run'], ['checkpoint']];
+const CORE_GROUPS = [['(top)'], ['state', 'data', 'analysis'], ['hvp'], ['ops'], ['optim'], ['config'], ['engine', 'models'], ['methods'], ['train'], ['eval'], ['explain'], ['run'], ['checkpoint']];
 const coreFolderOf = (file) => {
   const parts = relative(join(src, 'core'), file).split(/[\\/]/);
   return parts.length > 1 ? parts[0] : '(top)';
