@@ -10,7 +10,7 @@ import { quoteText, shortText } from '../core/config/valueText';
 import { UsageError } from './cliError';
 
 /** Commands the CLI runs. */
-export type CommandName = 'train' | 'resume' | 'eval' | 'export' | 'info' | 'help';
+export type CommandName = 'train' | 'resume' | 'eval' | 'export' | 'info' | 'sweep' | 'help';
 
 /** One option: a flag (no value), a value, a list (repeatable value), or paths (a list that also takes
  * every following argument up to the next option: `--data a.bin b.bin`). */
@@ -86,6 +86,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: ['CHECKPOINT'],
     summary: 'Summarise a checkpoint: method, step, epoch, settings that differ from the defaults, dataset, app version.',
     options: [JSON_OUT, VERBOSE, HELP],
+  },
+  {
+    name: 'sweep',
+    positionals: [],
+    summary: 'Train a grid of runs one after another (each with HVP off and on) and write final kNN, probe, hit rate, selected IoU and wall time per run to a JSON + CSV; rerun to continue.',
+    options: [
+      { name: 'grid', kind: 'list', valueName: 'KEY=V1,V2,…', help: 'A swept setting and its values, e.g. --grid numViews=2,4,8 --grid cropScaleMin=0.08,0.2,0.5; every combination runs. Values are checked like --set. Repeatable (one per key).' },
+      { name: 'seeds', kind: 'value', valueName: 'S1,S2,…', help: 'Seeds to run every grid point with, e.g. 0,1,2. Default: the seed setting.' },
+      { name: 'config', kind: 'value', valueName: 'FILE', help: 'JSON object of settings every run starts from (keys as in `help settings`).' },
+      { name: 'set', kind: 'list', valueName: 'KEY=VALUE', help: "A setting of every run, applied after --config. hvpMode picks the 'on' mode (default hard; off counts as hard); every run evaluates at its last step (with knnEvery=0 only there). Repeatable." },
+      { name: 'steps', kind: 'value', valueName: 'N', help: 'Train every run until this step (capped at its totalSteps). Default: totalSteps.' },
+      { name: 'out', kind: 'value', valueName: 'FILE', help: 'Results JSON, rewritten atomically after every run; when it exists, the same sweep continues (finished runs are skipped) and another sweep is refused. Default: sweep.json.' },
+      { name: 'csv', kind: 'value', valueName: 'FILE', help: 'The same results as CSV with a header line. Default: --out with .csv for .json.' },
+      BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+    ],
   },
   {
     name: 'help',

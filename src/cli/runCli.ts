@@ -12,6 +12,7 @@ import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { infoCommand } from './commands/info';
 import { resumeCommand } from './commands/resume';
+import { sweepCommand } from './commands/sweep';
 import { trainCommand } from './commands/train';
 import { commandHelp, overviewHelp, settingsHelp } from './help';
 import { createOutput, type CliOutput, type TextStream } from './output';
@@ -22,6 +23,7 @@ const COMMAND_RUNNERS: Record<Exclude<CommandName, 'help'>, (args: ParsedArgs, o
   eval: evalCommand,
   export: exportCommand,
   info: infoCommand,
+  sweep: sweepCommand,
 };
 
 function help(args: ParsedArgs, out: CliOutput): number {
@@ -30,8 +32,8 @@ function help(args: ParsedArgs, out: CliOutput): number {
   else if (topic === undefined) out.result(overviewHelp(), { help: overviewHelp() });
   else if (topic === 'settings' || topic === 'config') out.result(settingsHelp(), { help: settingsHelp() });
   else {
-    const spec = ['train', 'resume', 'eval', 'export', 'info', 'help'].includes(topic) ? commandSpec(topic as CommandName) : null;
-    if (!spec) throw new CliError(`There is no help topic "${topic}".`, 'Topics: train, resume, eval, export, info, settings.', 2);
+    const spec = ['train', 'resume', 'eval', 'export', 'info', 'sweep', 'help'].includes(topic) ? commandSpec(topic as CommandName) : null;
+    if (!spec) throw new CliError(`There is no help topic "${topic}".`, 'Topics: train, resume, eval, export, info, sweep, settings.', 2);
     out.result(commandHelp(spec), { help: commandHelp(spec) });
   }
   return EXIT_OK;
