@@ -1,6 +1,7 @@
 /**
- * Known-answer tests of the forest and its fANOVA importance: a loss driven by iou alone, a loss that
- * is the sum of two features, determinism under a seed, and the fit time at the app's scale.
+ * Known-answer tests of the forest and its importances (fANOVA and permutation): a loss driven by
+ * iou alone, a loss that is the sum of two features, a pure interaction, determinism under a seed,
+ * and the fit time at the app's scale.
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
@@ -57,6 +58,17 @@ describe('lossDrivers (fANOVA over a random forest)', () => {
     const r = lossDrivers(data, { seed: 1, numTrees: 16, numSplitFeatures: 7 });
     expect(shareOf(r, 'iou') + shareOf(r, 'centerDistance')).toBeLessThan(0.25);
     expect(r.interactionShare).toBeGreaterThan(0.7);
+  });
+
+  it('permutation importance gives the same known answers and says so', () => {
+    const iouOnly = lossDrivers(syntheticLog(2000, 1, (f, e) => 2 - 3 * f[0] + 0.05 * e), { seed: 7, numTrees: 8, method: 'permutation' });
+    expect(iouOnly.method).toBe('permutation');
+    expect(shareOf(iouOnly, 'iou')).toBeGreaterThanOrEqual(0.9);
+    const sum = lossDrivers(syntheticLog(2000, 2, (f, e) => f[3] + 2 * f[6] + 0.02 * e), { seed: 3, numTrees: 8, numSplitFeatures: 7, method: 'permutation' });
+    expect(shareOf(sum, 'brightness')).toBeGreaterThan(0.14);
+    expect(shareOf(sum, 'brightness')).toBeLessThan(0.26);
+    expect(shareOf(sum, 'hue')).toBeGreaterThan(0.72);
+    expect(shareOf(sum, 'hue')).toBeLessThan(0.88);
   });
 
   it('is deterministic for a seed and differs across seeds', () => {
