@@ -45,9 +45,9 @@ export function choicePredictability(data: ChoiceData, options: ChoicePredictabi
   if (p === 0) throw new AnalysisInputError('no candidate features given');
   validateChoiceGroups(data.groups, p);
   const numGroups = data.groups.length;
+  if (numGroups < 2) throw new AnalysisInputError(`need at least 2 groups (images) to train and test, got ${numGroups}`);
   const fraction = Math.min(0.99, Math.max(0.01, options.trainFraction ?? 0.7));
   const numTrain = Math.min(numGroups - 1, Math.max(1, Math.round(numGroups * fraction)));
-  if (numGroups < 2) throw new AnalysisInputError(`need at least 2 groups (images) to train and test, got ${numGroups}`);
   const train = data.groups.slice(0, numTrain);
   const test = data.groups.slice(numTrain);
   const model = fitChoiceModel(train, p, options);
