@@ -38,6 +38,8 @@ export async function sweepCommand(args: ParsedArgs, out: CliOutput): Promise<nu
   const seeds = parseSeeds(args.values.get('seeds'), base);
   const spec: SweepSpec = { grid, seeds, hvpModes: ['off', hvpOnMode(base)], steps: intOption(args, 'steps', 1, 1_000_000_000) ?? null, base };
   const cells = expandCells(spec, file, sets);
+  const capped = cells.filter((c) => spec.steps !== null && c.targetStep < spec.steps);
+  if (capped.length) out.warn(`--steps ${spec.steps} is past totalSteps of ${capped.length} run(s) (e.g. ${capped[0]!.id}), where the learning-rate schedule ends; they stop at their totalSteps.`);
   const backend = choiceOption(args, 'backend', BACKEND_PREFERENCES, 'auto')!;
   const outPath = args.values.get('out') ?? DEFAULT_SWEEP_OUT;
   const csvPath = csvPathFor(outPath, args.values.get('csv'));
@@ -93,7 +95,8 @@ export async function sweepCommand(args: ParsedArgs, out: CliOutput): Promise<nu
     interrupts.dispose();
   }
 
-  const state = interrupts.isInterrupted() ? 'stopped' : failed.length ? 'failed' : 'done';
+  // Stopped: Ctrl-C left cells unrun; failed: every cell ran, some failed.
+  const state = interrupts.isInterrupted() && results.length + failed.length < cells.length ? 'stopped' : failed.length ? 'failed' : 'done';
   const summary = `sweep ${state}: ${results.length} of ${cells.length} cells in ${outPath} and ${csvPath}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;
   out.result(summary, { type: 'result', state, numCells: cells.length, numDone: results.length, failed, out: outPath, csv: csvPath });
   return state === 'stopped' ? EXIT_INTERRUPTED : state === 'failed' ? EXIT_FAILURE : EXIT_OK;
