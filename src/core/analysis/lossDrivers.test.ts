@@ -94,13 +94,12 @@ describe('lossDrivers (fANOVA over a random forest)', () => {
     expect(() => regressionDataFromRecords([{ iou: 0.1, loss: 1 }, { iou: NaN, loss: 2 }], ['iou'], 'loss')).toThrow(/row 1: iou/);
   });
 
-  it('fits 10^4 rows × 7 features with the defaults in well under a few seconds', () => {
+  it('fits 10^4 rows × 7 features with the defaults (the time is printed, not asserted: speed is a benchmark)', () => {
     const data = syntheticLog(10_000, 8, (f, e) => f[0] - 0.3 * f[3] + 0.2 * f[0] * f[1] + 0.1 * e);
     const t0 = performance.now();
     const r = lossDrivers(data, { seed: 0 });
     const ms = performance.now() - t0;
     console.log(`lossDrivers 10^4 × 7, defaults (${r.numTrees} trees): ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(3000);
     expect(shareOf(r, 'iou')).toBeGreaterThan(shareOf(r, 'brightness'));
   });
 });

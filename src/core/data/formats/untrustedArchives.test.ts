@@ -21,31 +21,22 @@ const RULE = '8× the size of the files given, at least 32 MB, at most 1.0 GB mo
 /** A small budget keeps the tests fast (fflate inflates runs of zeros at about 50 MB/s here). */
 const smallBudget = (mib: number): UnpackBudget => ({ totalBytes: mib * MIB, usedBytes: 0 });
 
-/** Runs `work` and returns its result with the wall time in ms. */
-function timed<T>(work: () => T): [T, number] {
-  const t0 = performance.now();
-  const out = work();
-  return [out, performance.now() - t0];
-}
-
 describe('unpacking budget', () => {
   it('stops a gzip whose trailer lies at the budget, not at what it inflates to', () => {
     const gz = lyingGzip(1500); // 1.5 MB that inflates to 1.5 GiB, trailer says 1000 bytes
     expect(createUnpackBudget(gz.length).totalBytes).toBe(32 * MIB); // what an import of it alone may unpack
     const budget = smallBudget(8);
-    const [ex, ms] = timed(() => expandArchives([{ path: 'bomb.gz', bytes: gz }], undefined, budget));
+    const ex = expandArchives([{ path: 'bomb.gz', bytes: gz }], undefined, budget);
     expect(ex.files).toEqual([]);
     expect(ex.skipped).toEqual([{ path: 'bomb.gz', reason: `unpacks to more than the 8.0 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (0 bytes unpacked before it)` }]);
     expect(budget.usedBytes).toBeLessThan(8 * MIB + 5 * MIB); // stopped within one push (4 KB of input) of the budget
-    expect(ms).toBeLessThan(2000);
   });
 
   it('refuses a gzip whose trailer declares more than the budget before inflating anything', () => {
     const gz = zerosGzip(100);
     const budget = createUnpackBudget(gz.length);
-    const [, ms] = timed(() => expect(() => gunzip(gz, 'big.gz', budget)).toThrow(`big.gz: says it unpacks to 100 MB, more than the 32 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (0 bytes unpacked before it)`));
+    expect(() => gunzip(gz, 'big.gz', budget)).toThrow(`big.gz: says it unpacks to 100 MB, more than the 32 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (0 bytes unpacked before it)`);
     expect(budget.usedBytes).toBe(0);
-    expect(ms).toBeLessThan(100);
   });
 
   it('refuses one gzip declaring more than one archive may hold, whatever the import budget', () => {
@@ -58,7 +49,7 @@ describe('unpacking budget', () => {
   it('shares one budget over a zip of zips: the inner zips past it are refused from their directories', () => {
     const outer = zipOfZips(4, 3); // 4 stored zips of 3 MiB of zeros each, 12 KB in all
     const budget = smallBudget(8);
-    const [ex, ms] = timed(() => expandArchives([{ path: 'zips.zip', bytes: outer }], undefined, budget));
+    const ex = expandArchives([{ path: 'zips.zip', bytes: outer }], undefined, budget);
     expect(ex.files.map((f) => [f.path, f.bytes.length])).toEqual([
       ['zeros.bin', 3 * MIB],
       ['zeros.bin', 3 * MIB],
@@ -66,7 +57,6 @@ describe('unpacking budget', () => {
     const reason = `says it unpacks to 3.0 MB, more than the 8.0 MB this import may unpack (${RULE}): ${BOMB_ADVICE} (6.0 MB unpacked before it)`;
     expect(ex.skipped).toEqual(['part2.zip', 'part3.zip'].map((path) => ({ path, reason })));
     expect(budget.usedBytes).toBe(6 * MIB);
-    expect(ms).toBeLessThan(2000);
   });
 
   it('reports nesting past the depth limit as such', () => {

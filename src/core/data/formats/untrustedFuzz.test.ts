@@ -3,7 +3,7 @@
  * CIFAR-10 .tar.gz, a .zip of class folders of PNGs, gzipped IDX files — are truncated, have bytes
  * flipped, get lying size fields, and are nested in further archives. Every outcome must be either
  * an import of well-formed images or a UserError whose message names the file; never another
- * exception, never a hang (each case is timed), and never more pixels than the files hold.
+ * exception, never a hang (the test's timeout), and never more pixels than the files hold.
  * Same seed, same cases, so a failure reproduces.
  */
 import { gzipSync, strToU8, zipSync } from 'fflate';
@@ -73,7 +73,7 @@ function mutate(bytes: Uint8Array, rng: Rng): [string, Uint8Array] {
 }
 
 describe('seeded fuzz of the dataset importers', () => {
-  it(`${CASES_PER_SEED} mutations of each archive kind: a well-formed import or a UserError, in bounded time`, async () => {
+  it(`${CASES_PER_SEED} mutations of each archive kind: a well-formed import or a UserError`, async () => {
     const rng = createRng(SEED);
     const outcomes = { imported: 0, refused: 0 };
     for (const seed of seeds()) {
@@ -83,7 +83,6 @@ describe('seeded fuzz of the dataset importers', () => {
         const [how, bytes] = mutate(seed.files[which]!.bytes, rng);
         const files = seed.files.map((f, i) => (i === which ? { path: f.path, bytes } : f));
         const label = `${seed.name}, case ${c}: ${seed.files[which]!.path} ${how}`;
-        const t0 = performance.now();
         try {
           const r = await importFiles(files, { size: 8, decodeImage: nodeImageDecoder });
           const { numImages, images, labels } = r.set;
@@ -96,7 +95,6 @@ describe('seeded fuzz of the dataset importers', () => {
           expect(isUserError(e), `${label}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`).toBe(true);
           outcomes.refused += 1;
         }
-        expect(performance.now() - t0, `${label} took too long`).toBeLessThan(20_000);
       }
     }
     // Both kinds of outcome happen (the mutations are not all harmless, nor all fatal).

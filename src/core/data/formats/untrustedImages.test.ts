@@ -41,11 +41,9 @@ describe('image headers', () => {
   });
 
   it('refuses in Node, before decoding, a JPEG larger than the Node decoders may hold', async () => {
-    const t0 = performance.now();
     await expect(nodeImageDecoder(jpegSofOnly(3000, 3000), 'big.jpg')).rejects.toThrow(
       'big.jpg: is 3000×3000 pixels, too large to decode in Node within its memory limit: shrink it (to about 1672×1672 pixels or fewer) or import it in the browser (decoding it here would hold about 412 MB, the limit is 128 MB)',
     );
-    expect(performance.now() - t0).toBeLessThan(200);
   });
 
   it('stops decoding at the import\'s decoding budget in pixels', async () => {
