@@ -26,6 +26,7 @@ const layerOf = (file) => relative(src, file).split(/[\\/]/)[0];
  * them). Files directly in core/ (random, env, timing, version, userError) are the bottom.
  *   state      — what a run's state is made of: host tensors, snapshots, their mismatch error
  *   data       — datasets, view parameters, importers
+ *   analysis   — plain numeric analyses of run logs (random forest, fANOVA, choice model)
  *   hvp        — views → candidates → scores → selection, telemetry (the paper's algorithm)
  *   ops        — tfjs ops with their own kernels (view rendering, the pair op, BN, conv grads)
  *   optim      — optimizers, schedules, EMA
