@@ -192,7 +192,7 @@ describe('CLI train → resume → info / eval / export', () => {
 
 describe('CLI errors: exit code and one clear line', () => {
   const cases: [string, string[], number, RegExp][] = [
-    ['an unknown command', ['fly'], 2, /^error: Unknown command "fly"; the commands are train, resume, eval, export, info, help\. Run `npm run cli -- help`/],
+    ['an unknown command', ['fly'], 2, /^error: Unknown command "fly"; the commands are train, resume, eval, export, info, sweep, help\. Run `npm run cli -- help`/],
     ['an unknown option', ['train', '--stepz', '3'], 2, /^error: Unknown option --stepz for "train"; it takes --config, --set/],
     ['a value out of range', ['train', '--set', 'batchSize=600'], 2, /^error: Invalid setting: batchSize=600 \(from --set\): Batch size \(M\): 600 is out of range 2–512\. Run `npm run cli -- help settings`/],
     ['an unknown setting', ['train', '--set', 'batchsize=6'], 2, /^error: --set batchsize=6: unknown setting "batchsize"\./],
