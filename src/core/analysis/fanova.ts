@@ -14,6 +14,7 @@
  *
  * Must not import: tfjs, DOM; nothing from core.
  */
+import { shareStats } from './shareStats';
 import type { RandomForest } from './randomForest';
 import type { RegressionTree } from './regressionTree';
 
@@ -86,15 +87,7 @@ export function forestFirstOrderShares(forest: RandomForest): {
       sumSq[j] += s[j] * s[j];
     }
   }
-  const mean = new Float64Array(p);
-  const sd = new Float64Array(p);
-  if (used > 0) {
-    for (let j = 0; j < p; j++) {
-      mean[j] = sum[j] / used;
-      sd[j] = Math.sqrt(Math.max(0, sumSq[j] / used - mean[j] ** 2));
-    }
-  }
-  return { mean, sd, numTreesUsed: used };
+  return shareStats(sum, sumSq, used);
 }
 
 interface LeafBox {

@@ -10,6 +10,7 @@
  *
  * Must not import: tfjs, DOM; from core only files directly in src/core/ (random.ts).
  */
+import { shareStats } from './shareStats';
 import { createRng, deriveSeed } from '../random';
 import type { RandomForest } from './randomForest';
 import type { RegressionData } from './regressionData';
@@ -56,13 +57,5 @@ export function permutationShares(
       sumSq[j] += share * share;
     }
   });
-  const mean = new Float64Array(p);
-  const sd = new Float64Array(p);
-  if (used > 0) {
-    for (let j = 0; j < p; j++) {
-      mean[j] = sum[j] / used;
-      sd[j] = Math.sqrt(Math.max(0, sumSq[j] / used - mean[j] ** 2));
-    }
-  }
-  return { mean, sd, numTreesUsed: used };
+  return shareStats(sum, sumSq, used);
 }
