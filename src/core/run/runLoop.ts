@@ -15,6 +15,7 @@ import type { EvaluationEvent } from '../eval/evaluationMetrics';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../train/metrics';
 import { emptyHistory, pushEvaluation, pushMetrics, type RunHistory } from './runHistory';
 import type { PendingStep, Trainer } from '../train/trainer';
+import type { ViewLogStep } from '../hvp/viewLog';
 
 /** States the loop moves through. */
 export type LoopState = 'running' | 'paused' | 'stopped' | 'done' | 'failed';
@@ -27,6 +28,8 @@ export type RunEvent =
   /** Online linear probe, collapse health and PCA map, at every kNN point (also for unlabelled sets). */
   | { type: 'evaluation'; evaluation: EvaluationEvent }
   | { type: 'probe'; probe: ProbeSnapshot }
+  /** A selection step's view log (deps.viewLog); rows via hvp/viewLog.ts viewLogRows. */
+  | { type: 'viewLog'; log: ViewLogStep }
   | { type: 'done'; step: number }
   | { type: 'error'; error: unknown; isFatal: boolean; hint: string };
 
@@ -63,6 +66,12 @@ export interface RunLoopDeps {
   /** Called between steps every `checkpointEvery` completed steps (autosave); awaited. Errors are reported, not fatal. */
   onCheckpointDue?: (step: number) => Promise<void>;
   checkpointEvery?: number;
+  /**
+   * Which selection steps emit a 'viewLog' event: 'off' (default), 'readSteps' (those read for
+   * metrics anyway, every logEvery: no extra device sync) or 'everySelection' (every selection
+   * step; the others are read for the log alone, without a metrics event).
+   */
+  viewLog?: 'off' | 'readSteps' | 'everySelection';
 }
 
 /** Controls of a running loop. */
@@ -98,6 +107,7 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   const limit = Math.min(deps.maxSteps ?? cfg.totalSteps, cfg.totalSteps);
   const probeRng = deps.probeRngState ? rngFromState(deps.probeRngState) : createRng(deriveSeed(cfg.seed, 'probe'));
   const history = deps.history ?? emptyHistory();
+  const viewLogMode = deps.viewLog ?? 'off';
   let state: LoopState = 'running';
   let pauseRequested = deps.isStartPaused ?? false;
   let stopRequested = false;
@@ -146,8 +156,14 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     const pending = await queue();
     const done = trainer.step;
     let outcome: 'logged' | 'unlogged' = 'unlogged';
-    if (isLogForced || done % cfg.logEvery === 0 || done === limit) {
-      const read = await trainer.readStepMetrics(pending);
+    const isMetricsStep = isLogForced || done % cfg.logEvery === 0 || done === limit;
+    const isLogStep = pending.isSelectionStep && (viewLogMode === 'everySelection' || (viewLogMode === 'readSteps' && isMetricsStep));
+    if (isLogStep && !isMetricsStep) {
+      const { viewLog } = await trainer.readStepMetrics(pending, { withViewLog: true });
+      if (viewLog) emit({ type: 'viewLog', log: viewLog });
+    } else if (isMetricsStep) {
+      const { viewLog, ...read } = await trainer.readStepMetrics(pending, { withViewLog: isLogStep });
+      if (viewLog) emit({ type: 'viewLog', log: viewLog });
       // The loop owns timing, taken after the read: on WebGPU the step's work only finishes when its values arrive.
       const msPerStep = (now() - lastLog) / Math.max(1, stepsSinceLog);
       const m = { ...read, msPerStep, imagesPerSec: msPerStep > 0 ? (1000 * pending.numImages) / msPerStep : 0 };

@@ -2,7 +2,6 @@
  * The trainer: owns the dataset on the device, the model, the optimizer and the seeded streams,
  * and runs one training step at a time. Reads top to bottom: schedule → data → views → HVP step.
  * Metric reads are separate (`readStepMetrics`) so the caller throttles them.
- * Multi-crop methods (DINO, iBOT) take their own branch per step (multiCropTrainer.ts).
  * Used in-process by the worker, the CLI and the tests; implements no I/O itself.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
@@ -26,6 +25,7 @@ import type { Optimizer } from '../optim/optimizer';
 import { createReferenceOptimizer, optimizerSpecFor, type OptimizerSpec } from '../optim/optimizerSpec';
 import { cosineWithWarmup } from '../optim/schedules';
 import { stepTelemetry } from '../hvp/stepTelemetry';
+import { viewLogStep, type ViewLogStep } from '../hvp/viewLog';
 import type { TrainerSnapshot } from '../state/trainerState';
 
 /** A step whose device work is queued; its tensors are read (or released) later. */
@@ -33,6 +33,8 @@ export interface PendingStep {
   /** 0-based index of the step (steps completed before it). */
   step: number;
   tensors: StepTensors;
+  /** Dataset indices of the batch's images [M]. */
+  imageIdx: Int32Array;
   /** View parameters of all sampled globals (G·M, view-major). */
   params: ViewParams[];
   /** View parameters of all sampled locals (L·M, view-major); empty for the pair methods. */
@@ -98,8 +100,12 @@ export interface Trainer {
    * rendered views and the eval-mode scores of the step's candidates before and after the update.
    */
   trainStepExplained(numShown: number): ExplainedPending;
-  /** The step's metrics without timing (the run loop adds it). sync point: awaits the step's scalar reads. NOTE: disposes the step's tensors. */
-  readStepMetrics(p: PendingStep): Promise<StepReading>;
+  /**
+   * The step's metrics without timing (the run loop adds it); with `withViewLog` on a selection step
+   * also its view log (every candidate's score, hvp/viewLog.ts). sync point: awaits the step's reads.
+   * NOTE: disposes the step's tensors.
+   */
+  readStepMetrics(p: PendingStep, options?: { withViewLog?: boolean }): Promise<StepReading & { viewLog?: ViewLogStep }>;
   /** Disposes a step's tensors without reading them. */
   releaseStep(p: PendingStep): void;
   /**
@@ -213,6 +219,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     const pending: PendingStep = {
       step,
       tensors: out.stepT,
+      imageIdx: idx,
       params,
       localParams,
       sampled,
@@ -243,18 +250,20 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     trainStepExplained(numShown) {
       return queueStep(Math.max(1, numShown));
     },
-    async readStepMetrics(p) {
+    async readStepMetrics(p, options = {}) {
       const { loss, scores, selected } = p.tensors;
+      const isLogged = Boolean(options.withViewLog && scores && selected);
       // Both from the selection forward: the mean over all candidates and the chosen one's, per image.
       const passLosses = scores && selected ? tf.tidy(() => tf.stack([
         scores.mean(),
         // [M, C] masked by selected [M] (oneHot refuses a single candidate) → chosen [M] → mean
         scores.mul(tf.equal(tf.range(0, scores.shape[1], 1, 'int32').expandDims(0), selected.expandDims(1)).cast('float32')).sum(1).mean(),
       ])) : null;
-      const [lossV, selV, passV] = await Promise.all([
+      const [lossV, selV, passV, scoresV] = await Promise.all([
         loss.data(),
         p.cpuChosen ? Promise.resolve(p.cpuChosen) : selected!.data(),
         passLosses ? passLosses.data() : Promise.resolve(null),
+        isLogged ? scores!.data() : Promise.resolve(null),
       ]);
       passLosses?.dispose();
       this.releaseStep(p);
@@ -267,6 +276,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
         ...telemetry,
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,
+        ...(scoresV ? { viewLog: viewLogStep(p, scoresV as Float32Array, Int32Array.from(selV), dataset.train.height, dataset.train.width) } : {}),
       };
     },
     releaseStep(p) {
