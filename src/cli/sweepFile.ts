@@ -9,50 +9,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { shortText } from '../core/config/valueText';
 import { writeFileAtomic } from './atomicWrite';
 import { CliError, UsageError } from './cliError';
-import type { SweepSpec } from './sweepSpec';
+import { MAX_SWEEP_FILE_BYTES, SWEEP_FORMAT, SWEEP_FORMAT_VERSION, type CellResult, type SweepFile, type SweepSpec } from '../core/config/sweepResults';
 
-/** Identifies the file format. */
-export const SWEEP_FORMAT = 'hvp-playground-sweep';
-export const SWEEP_FORMAT_VERSION = 1;
-/** Largest results file read back (a sweep of thousands of cells is a few MB). */
-const MAX_SWEEP_FILE_BYTES = 64 << 20;
-
-/** What one finished cell measured. */
-export interface CellResult {
-  /** The cell id (sweepSpec.ts). */
-  id: string;
-  /** Grid values, seed and hvpMode. */
-  settings: Record<string, unknown>;
-  /** The step the run reached. */
-  step: number;
-  /** Weighted kNN top-1 on the held-out split at the last evaluation (the run's end), or null. */
-  knnTop1: number | null;
-  /** Online linear-probe top-1 at the same evaluation, or null (unlabelled set). */
-  linearProbeTop1: number | null;
-  /** lowestIouHitRate averaged over the logged selection steps (AVERAGE_WINDOW); null with HVP off. */
-  meanLowestIouHitRate: number | null;
-  /** selectedIou averaged over the logged selection steps (HVP off: every logged step). */
-  meanSelectedIou: number | null;
-  /** How many logged steps the means average. */
-  numLoggedSteps: number;
-  /** Wall-clock milliseconds of the whole cell: backend, dataset, training and evaluation. */
-  wallMs: number;
-  /** The engine it ran on (cpu, wasm, webgpu). */
-  backend: string;
-  /** ISO time the cell finished. */
-  finishedAt: string;
-}
-
-/** The JSON file. */
-export interface SweepFile {
-  format: typeof SWEEP_FORMAT;
-  version: number;
-  /** Says what meanLowestIouHitRate and meanSelectedIou average. */
-  averagedOver: string;
-  numCells: number;
-  spec: SweepSpec;
-  cells: CellResult[];
-}
+/** The format, its version and the file's types live with its reader (core/config/sweepResults.ts). */
+export { SWEEP_FORMAT, SWEEP_FORMAT_VERSION };
+export type { CellResult, SweepFile };
 
 /** What the means average; stored in the file. */
 export const AVERAGE_WINDOW = 'the logged steps (every logEvery steps and the last) that ran an HVP selection, over the whole run; HVP off selects nowhere: its selected IoU (of its one random pair) averages every logged step and its hit rate is null';

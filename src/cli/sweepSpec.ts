@@ -10,29 +10,15 @@
 import type { HvpMode, RunConfig } from '../core/config/runConfig';
 import { CONFIG_SCHEMA, validateConfig } from '../core/config/schema';
 import { quoteText, shortText } from '../core/config/valueText';
+import type { GridAxis, SweepSpec } from '../core/config/sweepResults';
 import { UsageError } from './cliError';
 import { buildRunConfig } from './configInput';
 
 type RawConfig = Partial<Record<keyof RunConfig, unknown>>;
 type SettingValue = RunConfig[keyof RunConfig];
 
-/** One swept setting and its values (validated and parsed: numbers are numbers). */
-export interface GridAxis {
-  key: keyof RunConfig;
-  values: SettingValue[];
-}
-
-/** What a sweep runs; stored in its results file, so a rerun can tell whether it is the same sweep. */
-export interface SweepSpec {
-  grid: GridAxis[];
-  seeds: number[];
-  /** ['off', the mode HVP runs with]. */
-  hvpModes: HvpMode[];
-  /** --steps (absolute step each run stops at, capped at its totalSteps), or null for totalSteps. */
-  steps: number | null;
-  /** The base settings every cell starts from (defaults ← --config ← --set). */
-  base: RunConfig;
-}
+/** The grid and spec types live with the results file's reader (core/config/sweepResults.ts). */
+export type { GridAxis, SweepSpec };
 
 /** One run of the sweep. */
 export interface SweepCell {
