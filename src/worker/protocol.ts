@@ -9,11 +9,12 @@ import { describeValue, shortText } from '../core/config/valueText';
 import type { EvaluationEvent, OfflineProbeResult } from '../core/eval/evaluationMetrics';
 import type { StepExplanation } from '../core/explain/stepExplanation';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../core/train/metrics';
+import type { ViewLogRow } from '../core/analysis/viewLogRow';
 import type { RunHistory } from '../core/run/runHistory';
 import type { TwinEvalRow, TwinState, TwinStepRow, TwinTiming } from '../core/run/twinRecords';
 import type { AutosaveInfo } from './autosaveStore';
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** `progress` stage of the offline linear probe (the UI shows it in the probe panel). */
 export const OFFLINE_PROBE_STAGE = 'Training the linear probe';
@@ -90,6 +91,8 @@ export type FromWorker =
   /** Result of a `linearProbe` request. */
   | { type: 'offlineProbe'; id: number; result: OfflineProbeResult }
   | { type: 'probe'; probe: ProbeSnapshot }
+  /** A read selection step's view-log rows (core/hvp/viewLog.ts), one per image × candidate; the UI keeps a rolling window. */
+  | { type: 'viewLog'; rows: ViewLogRow[] }
   /** Result of an `explainStep` request: the four stages of the step just taken (its metrics come as usual). */
   | { type: 'explained'; id: number; explanation: StepExplanation }
   | { type: 'log'; level: 'info' | 'warn'; message: string }

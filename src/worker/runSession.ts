@@ -10,6 +10,7 @@ import type { RunConfig } from '../core/config/runConfig';
 import { ConfigValueError } from '../core/config/configValueError';
 import { validateConfig } from '../core/config/schema';
 import { createRunLoop, type RunEvent } from '../core/run/runLoop';
+import { viewLogRows } from '../core/hvp/viewLog';
 import type { Trainer } from '../core/train/trainer';
 import type { AutosaveService } from './autosaveService';
 import { serializeError, type BackendInfo } from './protocol';
@@ -41,6 +42,7 @@ export function createRunSession(state: WorkerState, deps: HandlerDeps, { fail, 
       case 'knn': return post({ type: 'knn', knn: e.knn });
       case 'evaluation': return post({ type: 'evaluation', evaluation: e.evaluation });
       case 'probe': return post({ type: 'probe', probe: e.probe });
+      case 'viewLog': return post({ type: 'viewLog', rows: viewLogRows(e.log) });
       case 'done': return post({ type: 'done', step: e.step });
       case 'error': return post({ type: 'error', error: serializeError(e.error), isFatal: e.isFatal, hint: e.hint });
     }
@@ -50,6 +52,7 @@ export function createRunSession(state: WorkerState, deps: HandlerDeps, { fail, 
     const loop = createRunLoop({
       trainer: s.trainer,
       emit: forward,
+      viewLog: 'readSteps', // the steps read anyway: no extra device sync
       maxSteps: opts.maxSteps,
       yieldToEvents: deps.yieldToEvents,
       history: opts.loaded ? structuredClone(opts.loaded.record.history) : undefined,

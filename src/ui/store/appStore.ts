@@ -23,6 +23,7 @@ import { DEFAULT_HISTORY_CAP, emptyHistory } from './history';
 import { clampViewingStep, selectScrubRange } from './stepScrub';
 import type { AppState, AppStoreOptions, ConfigKey, ConfigSlice, ErrorAction, MetricsSlice, RunSlice } from './storeTypes';
 import { ACTIVE_STATES, addError, reduceWorkerMessage, type ReducerLimits } from './workerReducer';
+import { EMPTY_VIEW_LOG } from './viewLogWindow';
 
 /** The store handle the app and tests use (`getState`, `setState`, `subscribe`). */
 export type AppStore = StoreApi<AppState>;
@@ -160,7 +161,7 @@ export function createAppStore(options: AppStoreOptions = {}): AppStore {
 }
 
 function emptyMetrics(): MetricsSlice {
-  return { steps: emptyHistory(), latestMetrics: null, knn: emptyHistory(), probe: null, probeHistory: emptyHistory(), viewingStep: null, pairStatsWindow: [] };
+  return { steps: emptyHistory(), latestMetrics: null, knn: emptyHistory(), probe: null, probeHistory: emptyHistory(), viewingStep: null, pairStatsWindow: [], viewLog: EMPTY_VIEW_LOG };
 }
 
 function without<V>(record: Partial<Record<ConfigKey, V>>, key: ConfigKey): Partial<Record<ConfigKey, V>> {

@@ -9,6 +9,7 @@
 import type { RunConfig } from '../../core/config/runConfig';
 import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../../core/train/metrics';
 import type { PairStats } from '../../core/hvp/pairStats';
+import type { ViewLogWindow } from './viewLogWindow';
 import type { BackendInfo, FromWorker, RunState, ToWorker } from '../../worker/protocol';
 import type { CheckpointActions, CheckpointSlice } from './checkpointSlice';
 import type { DatasetActions, DatasetSlice } from './datasetSlice';
@@ -109,6 +110,8 @@ export interface MetricsSlice {
   viewingStep: number | null;
   /** Pair-property histograms of the last logged steps, oldest first (pairStatsWindow.ts). */
   pairStatsWindow: readonly PairStats[];
+  /** Rows of the per-view augmentation log of the newest read selection steps (viewLogWindow.ts). */
+  viewLog: ViewLogWindow;
 }
 
 /** Everything the store can do. */

@@ -11,6 +11,7 @@ import { reduceExplainMessage } from './explainSlice';
 import { appendCapped, emptyHistory } from './history';
 import { appendPairStats, windowFromHistory } from './pairStatsWindow';
 import { appendProbe } from './stepScrub';
+import { appendViewLog } from './viewLogWindow';
 import { reduceTwinMessage } from './twinSlice';
 import type { AppState, ErrorAction, ErrorEntry, LogEntry } from './storeTypes';
 
@@ -68,6 +69,8 @@ export function reduceWorkerMessage(state: AppState, msg: FromWorker, limits: Re
         step: Math.max(state.step, msg.metrics.step),
         pairStatsWindow: appendPairStats(state.pairStatsWindow, msg.metrics, state.runConfig?.hvpMode ?? null),
       };
+    case 'viewLog':
+      return { viewLog: appendViewLog(state.viewLog, msg.rows) };
     case 'knn':
       return { knn: appendCapped(state.knn, msg.knn, limits.historyCap) };
     case 'evaluation':
