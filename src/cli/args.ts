@@ -39,6 +39,7 @@ const HELP: OptionSpec = { name: 'help', kind: 'flag', help: 'Show this help.' }
 const STEPS_HELP = 'Train until this step (absolute; the schedule still ends at totalSteps). Default: totalSteps.';
 const SAVE_EVERY: OptionSpec = { name: 'save-every', kind: 'value', valueName: 'K', help: "Also save the checkpoint every K steps (atomically, to --out). Default: the config's autosaveEvery; 0 = only at the end." };
 const DATA: OptionSpec = { name: 'data', kind: 'paths', valueName: 'PATH…', help: 'The dataset files, as the browser imports them: CIFAR-10/100 binary (.tar.gz or .bin), MNIST/Fashion-MNIST IDX (.gz or raw), a folder of images (sub-folder = class) or a .zip of one. A run on them is resumed with the same files. Put it last, or repeat it per path.' };
+const LOG_VIEWS: OptionSpec = { name: 'log-views', kind: 'value', valueName: 'FILE', help: 'Write the per-view augmentation log of every HVP selection step to FILE (.csv or .jsonl): per image and candidate pair, both views\' crop, flip, jitter factors and order, grayscale, blur and solarize, the pair\'s IoU, centre and colour distance, per-sample loss and whether it was selected. Appended as the run goes; --force replaces an existing FILE. Costs one small read per selection step.' };
 const FORCE: OptionSpec = { name: 'force', kind: 'flag', help: 'Overwrite an existing output file.' };
 
 /** All commands, in help order. */
@@ -52,7 +53,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'set', kind: 'list', valueName: 'KEY=VALUE', help: 'One setting, e.g. --set batchSize=32 --set hvpMode=off; applied after --config. Repeatable.' },
       { name: 'steps', kind: 'value', valueName: 'N', help: STEPS_HELP },
       { name: 'out', kind: 'value', valueName: 'FILE', help: 'Checkpoint file to write. Default: hvp-<method>-<hvpMode>-seed<seed>.safetensors.' },
-      DATA, SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+      DATA, SAVE_EVERY, LOG_VIEWS, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
     ],
   },
   {
@@ -62,7 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: 'steps', kind: 'value', valueName: 'N', help: STEPS_HELP },
       { name: 'out', kind: 'value', valueName: 'FILE', help: 'Checkpoint file to write. Default: CHECKPOINT itself (replaced atomically).' },
-      DATA, SAVE_EVERY, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
+      DATA, SAVE_EVERY, LOG_VIEWS, FORCE, BACKEND, JSON_OUT, QUIET, VERBOSE, HELP,
     ],
   },
   {

@@ -17,6 +17,7 @@ import { describeBackbone } from './describeConfig';
 import { evaluationLine } from './evaluationRecords';
 import type { CliOutput } from './output';
 import { prepareRun, type CheckpointFile } from './runSetup';
+import { openViewLog, type ViewLogFile } from './viewLogFile';
 
 /** What to train and where to save. */
 export interface TrainingOptions {
@@ -28,6 +29,8 @@ export interface TrainingOptions {
   /** Step to stop at (absolute, ≤ totalSteps). */
   targetStep: number;
   outPath: string;
+  /** --log-views: the per-view augmentation log of every selection step (viewLogFile.ts), or null. */
+  logViewsPath?: string | null;
   /** Save every this many steps as well (0 = only at the end). */
   saveEvery: number;
   backend: BackendPreference;
@@ -77,6 +80,14 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
   let fatal: { message: string; hint: string; error: unknown } | null = null;
   let lastSavedStep = o.checkpoint && resolve(o.outPath) === resolve(o.checkpoint.path) ? startStep : -1;
 
+  let viewLog: ViewLogFile | null = null;
+  try {
+    viewLog = o.logViewsPath ? openViewLog(o.logViewsPath, true) : null; // the command checked the path (and --force)
+  } catch (e) {
+    trainer.dispose();
+    throw e;
+  }
+  if (viewLog && config.hvpMode !== 'hard' && config.hvpMode !== 'easy') out.warn(`--log-views: HVP mode ${config.hvpMode} runs no selection step, so ${viewLog.path} gets its header only. Use hvpMode=hard (or easy) to log candidates.`);
   const emit = (e: RunEvent) => {
     switch (e.type) {
       case 'metrics': {
@@ -108,6 +119,9 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
         if (e.isFatal) fatal = { message: errorLine(e.error), hint: e.hint, error: e.error };
         else out.warn(`${errorLine(e.error)} ${e.hint}`);
         return;
+      case 'viewLog':
+        viewLog?.append(e.log);
+        return;
       case 'probe':
       case 'done':
         return;
@@ -133,6 +147,7 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
   const loop = createRunLoop({
     trainer,
     emit,
+    viewLog: viewLog ? 'everySelection' : 'off',
     maxSteps: o.targetStep,
     history: o.checkpoint ? structuredClone(o.checkpoint.record.history) : undefined,
     probeRngState: o.checkpoint?.record.probeRng,
@@ -178,5 +193,10 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
   } finally {
     removeHandler();
     trainer.dispose();
+    if (viewLog) {
+      viewLog.close();
+      out.info(`view log: ${viewLog.numRows} rows of ${viewLog.numSteps} selection steps in ${viewLog.path}`);
+      out.event({ type: 'viewLog', path: viewLog.path, format: viewLog.format, rows: viewLog.numRows, steps: viewLog.numSteps });
+    }
   }
 }

@@ -10,6 +10,7 @@ import { checkOutputFile, readCheckpoint } from '../checkpointIo';
 import type { CliOutput } from '../output';
 import { checkDataOption } from '../runSetup';
 import { runTraining } from '../trainingRun';
+import { checkViewLogPath } from '../viewLogFile';
 import { targetStepOf } from './targetStep';
 
 /** Runs `resume`; returns the exit code. */
@@ -23,12 +24,15 @@ export async function resumeCommand(args: ParsedArgs, out: CliOutput): Promise<n
   const targetStep = targetStepOf(args, out, config, loaded.record.progress.step);
   const outPath = args.values.get('out') ?? path;
   checkOutputFile(outPath, { force: hasFlag(args, 'force'), replaceable: path });
+  const logViewsPath = args.values.get('log-views') ?? null;
+  if (logViewsPath !== null) checkViewLogPath(logViewsPath, hasFlag(args, 'force'));
   return runTraining(out, {
     config,
     checkpoint: { ...loaded, path },
     dataPaths,
     targetStep,
     outPath,
+    logViewsPath,
     saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),
     backend: choiceOption(args, 'backend', BACKEND_PREFERENCES, 'auto')!,
   });

@@ -10,6 +10,7 @@ import { UsageError } from '../cliError';
 import { buildRunConfig, parseSets, readConfigFile } from '../configInput';
 import type { CliOutput } from '../output';
 import { runTraining } from '../trainingRun';
+import { checkViewLogPath } from '../viewLogFile';
 import { targetStepOf } from './targetStep';
 
 /** Default checkpoint name of a new run. */
@@ -28,12 +29,15 @@ export async function trainCommand(args: ParsedArgs, out: CliOutput): Promise<nu
   const targetStep = targetStepOf(args, out, config, 0);
   const outPath = args.values.get('out') ?? defaultTrainOut(config);
   checkOutputFile(outPath, { force: hasFlag(args, 'force') });
+  const logViewsPath = args.values.get('log-views') ?? null;
+  if (logViewsPath !== null) checkViewLogPath(logViewsPath, hasFlag(args, 'force'));
   return runTraining(out, {
     config,
     checkpoint: null,
     dataPaths,
     targetStep,
     outPath,
+    logViewsPath,
     saveEvery: intOption(args, 'save-every', 0, 1_000_000, config.autosaveEvery),
     backend: choiceOption(args, 'backend', BACKEND_PREFERENCES, 'auto')!,
   });

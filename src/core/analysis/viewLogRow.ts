@@ -73,16 +73,25 @@ export const TEXT_COLUMNS: ReadonlySet<string> = new Set(['locals', 'a_jitter_or
 /** A CSV cell: numbers as JavaScript prints them (round-trip exact), text as is (it holds no comma or quote). */
 const cell = (v: number | string): string => String(v);
 
-/** The log as CSV text: documented header lines, the column row, one line per row. */
-export function viewLogCsv(rows: readonly ViewLogRow[]): string {
-  const names = VIEW_LOG_COLUMNS.map(([n]) => n);
+/** The CSV header: `# name: description` lines, then the column-name row (ends with a newline). */
+export function viewLogCsvHeader(): string {
   const lines = [
     `# ${VIEW_LOG_FORMAT} version ${VIEW_LOG_VERSION}: one row per candidate of every logged HVP selection step`,
     ...VIEW_LOG_COLUMNS.map(([n, doc]) => `# ${n}: ${doc}`),
-    names.join(','),
+    VIEW_LOG_COLUMNS.map(([n]) => n).join(','),
   ];
-  const table = rows.map((r) => names.map((n) => cell((r as unknown as Record<string, number | string>)[n]!)).join(','));
-  return `${[...lines, ...table].join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
+}
+
+/** The rows as CSV lines (no header), each ending with a newline. */
+export function viewLogCsvRows(rows: readonly ViewLogRow[]): string {
+  const names = VIEW_LOG_COLUMNS.map(([n]) => n);
+  return rows.map((r) => `${names.map((n) => cell((r as unknown as Record<string, number | string>)[n]!)).join(',')}\n`).join('');
+}
+
+/** The log as CSV text: the documented header, then one line per row. */
+export function viewLogCsv(rows: readonly ViewLogRow[]): string {
+  return viewLogCsvHeader() + viewLogCsvRows(rows);
 }
 
 /** The JSON Lines header line (documents every column). */
