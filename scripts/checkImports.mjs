@@ -65,7 +65,7 @@ function checkRelative(from, fromFile, target, isTypeOnly) {
     core: () => false,
     gpu: () => to === 'core' && rel.startsWith('core/ops/'),
     worker: () => to === 'core' || rel === 'gpu/register' || rel.startsWith('gpu/register.'),
-    ui: () => (to === 'core' && rel.startsWith('core/config/')) || (to === 'worker' && /^worker\/(client|protocol|datasetClient|datasetProtocol)(\.ts)?$/.test(rel)),
+    ui: () => (to === 'core' && rel.startsWith('core/config/')) || (to === 'worker' && /^worker\/(client|protocol|datasetClient|datasetProtocol|analysisClient)(\.ts)?$/.test(rel)),
     cli: () => to === 'core' || rel.startsWith('gpu/register'),
   }[from];
   if (allowed && !allowed()) return `${from}/ must not import ${rel}`;
