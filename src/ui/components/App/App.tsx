@@ -37,6 +37,7 @@ import { ScheduleChart } from '../ScheduleChart/ScheduleChart';
 import { SoftwareGpuBanner } from '../SoftwareGpuBanner/SoftwareGpuBanner';
 import { StatusLine } from '../StatusLine/StatusLine';
 import { StepSlider } from '../StepSlider/StepSlider';
+import { SweepsPanel } from '../SweepsPanel/SweepsPanel';
 import { TwinPanel } from '../TwinPanel/TwinPanel';
 import { UrlWarnings } from '../UrlWarnings/UrlWarnings';
 import styles from './App.module.css';
@@ -98,6 +99,7 @@ function Layout() {
           <HealthPanel />
           <EmbeddingMap />
           <TwinPanel maxSteps={maxSteps} />
+          <SweepsPanel />
         </div>
       </main>
     </div>
