@@ -7,9 +7,18 @@
  */
 
 /** Hard-view selection modes: `off` = vanilla two views; `hard` = the paper (max pair loss);
- * `easy` = cooperative (min pair loss); `random` = a uniformly random pair of the N views. */
-export type HvpMode = 'off' | 'hard' | 'easy' | 'random';
-export const HVP_MODES: readonly HvpMode[] = ['off', 'hard', 'easy', 'random'];
+ * `easy` = cooperative (min pair loss); `random` = a uniformly random pair of the N views;
+ * `iouPolicy` = the paper's manual baseline (App. F.1.1, Table 4): no selection forward, each
+ * image's two views are rejection-sampled until their crop IoU is below a bound scheduled from
+ * iouPolicyStart to iouPolicyEnd (hvp/iouPolicy.ts). */
+export type HvpMode = 'off' | 'hard' | 'easy' | 'random' | 'iouPolicy';
+export const HVP_MODES: readonly HvpMode[] = ['off', 'hard', 'easy', 'random', 'iouPolicy'];
+
+/** Colour-static selection (paper Sec. 6.1.3, Fig. 3 right): on selection steps the candidates are
+ * scored with ONE colour augmentation shared by all views of the step (`step`) or of each image
+ * (`image`); training uses each view's own appearance. `off` = every view its own colour (the paper's HVP). */
+export type ColorStaticMode = 'off' | 'step' | 'image';
+export const COLOR_STATIC_MODES: readonly ColorStaticMode[] = ['off', 'step', 'image'];
 
 /** SSL methods: simsiam, simclr, byol train on one pair of views per image (methods/pairMethod.ts);
  * dino and ibot on 2 global + local views (methods/multiCropMethod.ts). */
@@ -93,6 +102,15 @@ export interface RunConfig {
   freezeLastLayerEpochs: number;
   /** Most candidate combinations compared per selection step (drawn by the seeded generator). */
   comboCap: number;
+  // --- HVP variants (hvpMode iouPolicy; selection-step variants of hard / easy) ---
+  /** iouPolicy: IoU bound at step 0 (linear to iouPolicyEnd at the last step). */
+  iouPolicyStart: number;
+  /** iouPolicy: IoU bound at the last step. */
+  iouPolicyEnd: number;
+  /** Colour-static selection: candidates scored under one shared colour augmentation (per step / image). */
+  colorStatic: ColorStaticMode;
+  /** Candidates scored on views rendered at round(size · selectScale); training uses full-size views. */
+  selectScale: number;
   // --- iBOT only (methods/ibot*.ts) ---
   /** Fraction of a global view's patch tokens masked for the student (iBOT pred_ratio; block-wise masks). */
   maskRatio: number;
@@ -183,6 +201,10 @@ export const DEFAULT_CONFIG: RunConfig = {
   weightDecayEnd: 0.4,
   freezeLastLayerEpochs: 1,
   comboCap: 128,
+  iouPolicyStart: 0.5,
+  iouPolicyEnd: 0.2,
+  colorStatic: 'off',
+  selectScale: 1,
   maskRatio: 0.3,
   patchOutDim: 256,
   teacherPatchTemp: 0.07,

@@ -5,6 +5,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isTwoViewMode } from '../hvp/hvpModes';
 import { augmentFromConfig, sampleBatchViewParams } from '../data/viewParams';
 import { candidateImage, type ScoredBatch } from './candidateRecord';
 import { embedImages } from './embed';
@@ -43,7 +44,7 @@ export async function evaluateKnn(trainer: Trainer): Promise<KnnMetrics> {
  * would sample (hvp/stepViews.ts), the method's eval-mode scores of the candidates a selection step
  * would score (probeCandidates: no side effects; DINO / iBOT also their terms), and the candidate
  * the run's HVP mode would choose: hard / easy the arg max / arg min (earlier on ties), random one
- * uniformly per image, off views 0 and 1. Every draw comes from the probe's own stream `probeRng`.
+ * uniformly per image, off and iouPolicy views 0 and 1 (the probe does not run the IoU policy). Every draw comes from the probe's own stream `probeRng`.
  * sync point: awaits the views and scores.
  */
 export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<ProbeSnapshot> {
@@ -58,7 +59,7 @@ export async function captureProbe(trainer: Trainer, probeRng: Rng): Promise<Pro
   const localParams = L > 0 ? sampleBatchViewParams(probeRng, localAugment(config), L, M, src.height, src.width) : [];
   const candidates = probeCandidateTable(config, model.kind, counts, probeRng);
   const C = candidates.numCombos;
-  const cpuChoice = config.hvpMode === 'random' ? Int32Array.from({ length: M }, () => probeRng.int(C)) : config.hvpMode === 'off' ? new Int32Array(M) : null;
+  const cpuChoice = config.hvpMode === 'random' ? Int32Array.from({ length: M }, () => probeRng.int(C)) : isTwoViewMode(config.hvpMode) ? new Int32Array(M) : null;
   const mode = config.hvpMode === 'easy' ? 'easy' : 'hard';
   const out = tf.tidy(() => {
     const idx = tf.range(0, M, 1, 'int32') as tf.Tensor1D;

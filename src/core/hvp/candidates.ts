@@ -5,14 +5,15 @@
  * (hvp/combinations.ts). The plan of the step with 0-based index s:
  *   hard / easy with s % hvpEvery = 0 — select: score every candidate, keep the best per image;
  *   random — fixed: one uniformly random candidate per image from the select stream;
- *   off, or a step between selections — fixed: globals 0 and 1 (and locals 0…l−1); only those
- *     views are rendered.
+ *   off, iouPolicy (its two globals already drawn by the policy, hvp/iouPolicy.ts), or a step
+ *     between selections — fixed: globals 0 and 1 (and locals 0…l−1); only those views are rendered.
  * Tables are int32 [C·(2 + l)] row-major (ComboTable). A fixed choice indexes its table per image:
  * one table for every image (pairs), or one row per image (`isPerImage`: DINO / iBOT's random and
  * identity choices, drawn as whole combinations).
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type { RunConfig } from '../config/runConfig';
+import { isTwoViewMode } from './hvpModes';
 import type { CropCounts, HvpMethod } from './hvpMethod';
 import type { Rng } from '../random';
 import { candidateCombinations, identityCombinations, randomCombinations, type ComboTable } from './combinations';
@@ -54,7 +55,7 @@ export function planCandidates(config: RunConfig, kind: HvpMethod['kind'], stepI
       : { kind: 'fixed', candidates: { table: randomCombinations(selectRng, numImages, G, L, l), numCombos: numImages, numLocalsPerCombo: l }, chosenIdx: perImage, isPerImage: true };
     return { plan, rendered: sampled };
   }
-  // Off, or a step between selections: views 0 and 1 (and the first l locals) are already random.
+  // Off, iouPolicy, or a step between selections: views 0 and 1 (and the first l locals) are already random.
   const plan: CandidatePlan = kind === 'pair'
     ? { kind: 'fixed', candidates: allPairs(2), chosenIdx: new Int32Array(numImages), isPerImage: false }
     : { kind: 'fixed', candidates: { table: identityCombinations(numImages, l), numCombos: numImages, numLocalsPerCombo: l }, chosenIdx: perImage, isPerImage: true };
@@ -69,6 +70,6 @@ export function planCandidates(config: RunConfig, kind: HvpMethod['kind'], stepI
 export function probeCandidateTable(config: RunConfig, kind: HvpMethod['kind'], counts: CropCounts, rng: Rng): ComboTable {
   if (kind === 'pair') return allPairs(counts.numGlobals);
   const l = config.numLocalViews;
-  if (config.hvpMode === 'off') return { table: identityCombinations(1, l), numCombos: 1, numLocalsPerCombo: l };
+  if (isTwoViewMode(config.hvpMode)) return { table: identityCombinations(1, l), numCombos: 1, numLocalsPerCombo: l };
   return candidateCombinations(rng, counts.numGlobals, counts.numLocals, l, config.comboCap);
 }

@@ -4,7 +4,8 @@
  *   pair methods — IoU summary, random-pair baseline and pair statistics over all C(N, 2) pairs
  *                  of the sampled views (telemetry.ts, pairStats.ts);
  *   DINO / iBOT  — the same fields over the rendered globals' candidate pairs, even × odd
- *                  (multiCropTelemetry.ts).
+ *                  (multiCropTelemetry.ts);
+ * and on hvpMode iouPolicy steps the policy's miss count (hvp/iouPolicy.ts).
  * Must not import: tfjs, DOM.
  */
 import type { ViewParams } from '../data/types';
@@ -25,12 +26,23 @@ export interface TelemetryInput {
   rendered: CropCounts;
   numImages: number;
   candidates: ComboTable;
+  /** hvpMode iouPolicy: images whose kept pair is not below the step's bound (hvp/iouPolicy.ts); absent otherwise. */
+  iouPolicyMisses?: number;
 }
+
+/** The telemetry of a step: the IoU fields, plus the IoU policy's misses on iouPolicy steps. */
+export type StepTelemetry = MultiCropTelemetry & { iouPolicyMisses?: number };
 
 /**
  * @param selected index into p.candidates per image (read from the device, or fixed on the CPU)
  */
-export function stepTelemetry(kind: HvpMethod['kind'], p: TelemetryInput, selected: ArrayLike<number>, seed: number, srcHeight: number, srcWidth: number): MultiCropTelemetry {
+export function stepTelemetry(kind: HvpMethod['kind'], p: TelemetryInput, selected: ArrayLike<number>, seed: number, srcHeight: number, srcWidth: number): StepTelemetry {
+  const iou = iouTelemetry(kind, p, selected, seed, srcHeight, srcWidth);
+  return p.iouPolicyMisses === undefined ? iou : { ...iou, iouPolicyMisses: p.iouPolicyMisses };
+}
+
+/** The IoU fields of stepTelemetry. */
+function iouTelemetry(kind: HvpMethod['kind'], p: TelemetryInput, selected: ArrayLike<number>, seed: number, srcHeight: number, srcWidth: number): MultiCropTelemetry {
   const M = p.numImages;
   const width = 2 + p.candidates.numLocalsPerCombo;
   const chosenGlobals = new Int32Array(2 * M); // [M·2]: each image's chosen (first, second) global

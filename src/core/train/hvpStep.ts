@@ -6,6 +6,7 @@
  *      WGSL kernel on WebGPU) and each image keeps its highest (hard) / lowest (easy) candidate,
  *      the earlier one on ties (hvp/selection.ts); other steps use a choice fixed on the CPU
  *      (hvp/candidates.ts: random, or views 0 and 1);
+ *      (the colour-static / low-resolution variants score separately rendered views, StepViews.selection);
  *   2. the chosen globals and locals of every image are gathered on the device (no GPU → CPU read);
  *   3. the method's training loss under tf.variableGrads over the parameters not frozen this step,
  *      the optimizer update with the step's weight decay, then the method's afterStep.
@@ -22,6 +23,13 @@ export interface StepViews {
   globals: tf.Tensor4D;
   locals: tf.Tensor4D;
   counts: CropCounts;
+  /**
+   * Views the selection scores instead of `globals` / `locals` (same views and order, rendered
+   * differently: a shared colour and / or a lower resolution, hvp/selectionViews.ts); the chosen
+   * views are still gathered from `globals` / `locals`. globals [G·M, Sg', Sg', 3], locals
+   * [L·M, Sl', Sl', 3]. Absent: selection scores the trained views (the paper).
+   */
+  selection?: { globals: tf.Tensor4D; locals: tf.Tensor4D };
 }
 
 /** Device tensors a step leaves for (throttled) metric reads. The caller disposes them. */
@@ -57,7 +65,8 @@ export function hvpTrainStep(method: HvpMethod, optimizer: Optimizer, views: Ste
   let chosen: tf.Tensor2D;
   if (plan.kind === 'select') {
     const candidates = tf.tensor2d(plan.candidates.table, [plan.candidates.numCombos, width], 'int32'); // [C, 2 + l]
-    ({ scores, selected } = method.scoreCandidates(globals, locals, counts, candidates, plan.mode));
+    const scored = views.selection ?? views; // what the candidates are scored on
+    ({ scores, selected } = method.scoreCandidates(scored.globals, scored.locals, counts, candidates, plan.mode));
     chosen = tf.gather(candidates, selected) as tf.Tensor2D; // [M, 2 + l]
     candidates.dispose();
   } else {

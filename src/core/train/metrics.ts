@@ -32,6 +32,10 @@ export interface StepMetrics {
   /** Crop-scale, centre-distance and jitter-distance histograms, selected vs all pairs (pairStats.ts);
    * absent in records of older checkpoints. */
   pairStats?: PairStats;
+  /** hvpMode iouPolicy only: images of the step whose view pair could not be drawn below the
+   * step's IoU bound in 100 tries (each trains on its lowest-IoU draw instead; hvp/iouPolicy.ts).
+   * Absent for the other modes. */
+  iouPolicyMisses?: number;
   learningRate: number;
   /** Images per second over the steps since the last log. */
   imagesPerSec: number;

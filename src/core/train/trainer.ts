@@ -13,6 +13,8 @@ import { augmentFromConfig, sampleBatchViewParams, type AugmentOptions } from '.
 import { planCandidates } from '../hvp/candidates';
 import type { ComboTable } from '../hvp/combinations';
 import { checkMultiCropConfig, localAugment, sampledCropCounts } from '../hvp/stepViews';
+import { iouPolicyBound, sampleIouPolicyPairs } from '../hvp/iouPolicy';
+import { selectionSize, sharedColors, withSharedColor } from '../hvp/selectionViews';
 import { createMethod } from '../methods/createMethod';
 import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 import { renderViews, uploadSourceImages, type SourceImages } from '../ops/renderViewsOp';
@@ -51,6 +53,11 @@ export interface PendingStep {
   /** Per-image candidate index fixed on the CPU (random, or views 0 and 1), or null when the device selected. */
   cpuChosen: Int32Array | null;
   learningRate: number;
+  /** colorStatic selection steps only: the parameters the selection's globals / locals were rendered
+   * with (each view's crop, flip and blur with the shared colour; hvp/selectionViews.ts). */
+  selectionParams?: { globals: ViewParams[]; locals: ViewParams[] };
+  /** hvpMode iouPolicy only: images whose pair missed the step's IoU bound (hvp/iouPolicy.ts). */
+  iouPolicyMisses?: number;
 }
 
 /** An explained step whose device work is queued (Trainer.trainStepExplained); read by explainStep.ts. */
@@ -181,25 +188,43 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     const idx = sampler.nextBatch();
     const M = idx.length;
     const { height: H, width: W } = dataset.train;
-    // Draw order: the G·M globals (view-major), then the L·M locals, from the view stream.
-    const params = sampleBatchViewParams(viewRng, aug, sampled.numGlobals, M, H, W);
+    // Draw order: the G·M globals (view-major; iouPolicy: image by image, hvp/iouPolicy.ts), then the L·M locals, from the view stream.
+    const policy = config.hvpMode === 'iouPolicy' ? sampleIouPolicyPairs(viewRng, aug, M, iouPolicyBound(config, step), H, W) : null;
+    const params = policy ? policy.params : sampleBatchViewParams(viewRng, aug, sampled.numGlobals, M, H, W);
     const localParams = sampled.numLocals > 0 ? sampleBatchViewParams(viewRng, augLocal, sampled.numLocals, M, H, W) : [];
     const { plan, rendered } = planCandidates(config, model.kind, step, M, sampled, selectRng);
     const { candidates } = plan;
     const K = Math.min(numShown, M);
     const S = config.imageSize;
     const Sl = config.localSize;
+    // Selection-step variants (hvp/selectionViews.ts): the candidates are scored on views with one
+    // shared colour (stateless stream of the step) and / or at a lower resolution.
+    const isSelect = plan.kind === 'select';
+    const colors = isSelect && config.colorStatic !== 'off' ? sharedColors(config.colorStatic, config.seed, step, aug, M, H, W) : null;
+    const selectionParams = colors ? {
+      globals: withSharedColor(params.slice(0, rendered.numGlobals * M), colors),
+      locals: withSharedColor(localParams.slice(0, rendered.numLocals * M), colors),
+    } : undefined;
+    const hasSelectionViews = isSelect && (colors !== null || config.selectScale !== 1);
+    const Ss = hasSelectionViews ? selectionSize(S, config.selectScale) : S;
+    const Sls = hasSelectionViews ? selectionSize(Sl, config.selectScale) : Sl;
     const out = tf.tidy(() => {
       const idxT = tf.tensor1d(idx, 'int32');
       const globals = renderViews(images.train, idxT, params.slice(0, rendered.numGlobals * M), S, { normalization }); // [G·M, S, S, 3]
       const locals = rendered.numLocals > 0
         ? renderViews(images.train, idxT, localParams.slice(0, rendered.numLocals * M), Sl, { normalization }) // [L·M, Sl, Sl, 3]
         : (tf.zeros([0, Sl, Sl, 3]) as tf.Tensor4D);
+      const selection = hasSelectionViews ? {
+        globals: renderViews(images.train, idxT, selectionParams?.globals ?? params.slice(0, rendered.numGlobals * M), Ss, { normalization }), // [G·M, Ss, Ss, 3]
+        locals: rendered.numLocals > 0
+          ? renderViews(images.train, idxT, selectionParams?.locals ?? localParams.slice(0, rendered.numLocals * M), Sls, { normalization }) // [L·M, Sls, Sls, 3]
+          : (tf.zeros([0, Sls, Sls, 3]) as tf.Tensor4D),
+      } : undefined;
       const candT = K > 0 ? tf.tensor2d(candidates.table, [candidates.numCombos, 2 + candidates.numLocalsPerCombo], 'int32') : null; // [C, 2 + l]
       // Explained steps only: beginStep starts the step over (hvpTrainStep calls it again).
       if (candT) model.beginStep(step);
       const before = candT ? model.probeCandidates(globals, locals, rendered, candT) : null; // scores [M, C], terms [M, Gr, Gr + Lr] | null
-      const stepT = hvpTrainStep(model, optimizer, { globals, locals, counts: rendered }, plan, lr, { stepIdx: step, totalSteps: config.totalSteps });
+      const stepT = hvpTrainStep(model, optimizer, { globals, locals, counts: rendered, ...(selection ? { selection } : {}) }, plan, lr, { stepIdx: step, totalSteps: config.totalSteps });
       if (!candT || !before) return { stepT } as unknown as tf.TensorContainerObject;
       const after = model.probeCandidates(globals, locals, rendered, candT).scores; // [M, C]
       const shownOf = (all: ViewParams[], n: number, size: number) => {
@@ -230,6 +255,8 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       isPerImage: plan.kind === 'fixed' && plan.isPerImage,
       cpuChosen: plan.kind === 'fixed' ? plan.chosenIdx : null,
       learningRate: lr,
+      ...(selectionParams ? { selectionParams } : {}),
+      ...(policy ? { iouPolicyMisses: policy.misses } : {}),
     };
     step += 1;
     return { pending, shown: out.shown ?? null };

@@ -82,9 +82,9 @@ export function selectStopStep(s: Pick<AppState, 'runConfig' | 'config' | 'maxSt
 }
 
 /** Chance that a uniformly random pair of N views is the lowest-IoU pair: 1 / C(N,2);
- * null when HVP is off (no selection runs) or N < 2. */
+ * null when HVP is off or iouPolicy (no selection runs) or N < 2. */
 export function chanceOfLowestIou(config: Pick<RunConfig, 'numViews' | 'hvpMode'>): number | null {
-  if (config.hvpMode === 'off' || config.numViews < 2) return null;
+  if (config.hvpMode === 'off' || config.hvpMode === 'iouPolicy' || config.numViews < 2) return null;
   return 1 / numViewPairs(config.numViews);
 }
 

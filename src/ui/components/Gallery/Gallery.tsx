@@ -18,6 +18,7 @@ const MODE_TEXT: Record<HvpMode, string> = {
   easy: 'HVP "easy" keeps, per image, the pair with the lowest loss (a cooperative control).',
   random: 'HVP "random" keeps a uniformly random pair of the N views (a control).',
   off: 'HVP is off: the model trains on two plain views; the matrix shows their single pair.',
+  iouPolicy: 'IoU policy: no selection; each image\'s two views are redrawn until their crop IoU is below a scheduled bound (here: two plain probe views, their single pair).',
 };
 
 /** The same for DINO / iBOT, which choose whole combinations of 2 global and l local views. */
@@ -26,6 +27,7 @@ const MULTI_CROP_MODE_TEXT: Record<HvpMode, string> = {
   easy: 'HVP "easy" keeps, per image, the combination of 2 global and l local views with the lowest summed loss (a control).',
   random: 'HVP "random" keeps a uniformly random combination of 2 global and l local views (a control).',
   off: 'HVP is off: the model trains on two plain global views and l plain local views.',
+  iouPolicy: 'IoU policy: no selection; the two global views are redrawn until their crop IoU is below a scheduled bound, plus l plain local views.',
 };
 
 /** The view gallery of the latest probe snapshot. */

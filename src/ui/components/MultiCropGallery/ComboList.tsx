@@ -14,6 +14,7 @@ const ORDER_TEXT: Record<HvpMode, string> = {
   easy: 'lowest loss first; easy keeps the top one',
   random: 'highest loss first; random mode keeps a random one',
   off: 'HVP off: the plain views',
+  iouPolicy: 'IoU policy: the two policy-drawn globals, no selection',
 };
 
 /** Props of ComboList. */

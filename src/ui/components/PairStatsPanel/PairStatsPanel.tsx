@@ -57,7 +57,7 @@ export function PairStatsPanel() {
     </>
   ) : (
     <>
-      HVP selection is {hvpMode === 'off' ? 'off' : 'random'}: the “selected” pair is {hvpMode === 'off' ? 'the only pair' : 'a random pair'},
+      HVP selection is {hvpMode === 'off' || hvpMode === 'iouPolicy' ? 'off' : 'random'}: the “selected” pair is {hvpMode === 'off' ? 'the only pair' : hvpMode === 'iouPolicy' ? 'the only pair (drawn under the IoU policy)' : 'a random pair'},
       so both sides should look alike. Share of values per bin over the last {PAIR_STATS_WINDOW} logged steps.{multiCropNote}
     </>
   );
