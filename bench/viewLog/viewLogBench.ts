@@ -38,7 +38,7 @@ const median = (xs: number[]): number => {
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
   const engineName = opt('engine', 'wasm') as EngineName;
-  const rounds = Number(opt('rounds', 4));
+  const rounds = Number(opt('rounds', '4'));
   const engine = await selectEngine(engineName, { isStrict: true });
   const checked = validateConfig({ hvpMode: 'hard', knnEvery: 0, ...sets }, { ...DEFAULT_CONFIG, numTrainImages: 1024, numTestImages: 64 });
   if (checked.issues.length) throw new Error(checked.issues.map((i) => i.message).join(' '));

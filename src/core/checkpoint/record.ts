@@ -17,6 +17,7 @@ import { CheckpointFormatError, fileProblem } from './checkpointFormatError';
 import { jsonShape } from './jsonShape';
 import { checkCrcMap, checkDataset, checkProgress, checkTensorLists, isObject, isRngState, recordDamaged } from './recordFields';
 import { checkHistory } from './recordHistory';
+import { dinoScoreTerms } from '../methods/dino';
 
 export const CHECKPOINT_FORMAT = 'hvp-playground/checkpoint';
 /** Version of the record layout and tensor naming; readers refuse newer versions. */
@@ -128,7 +129,7 @@ export function parseRecord(raw: unknown): ParsedRecord {
   }
   const progress = checkProgress(raw.progress, config.totalSteps, dataset.numTrain);
   if (!isRngState(raw.probeRng)) recordDamaged('the probe generator state is missing');
-  const checked = checkHistory(raw.history);
+  const checked = checkHistory(raw.history, config.method === 'dino' ? dinoScoreTerms(config.numLocalViews) : 1);
   if (!checked) recordDamaged('the metric history is missing or is not a list of records');
   notes.push(...checked!.notes);
   const tensorCrc32 = checkCrcMap(raw.tensorCrc32);

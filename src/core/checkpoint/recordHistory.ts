@@ -26,7 +26,7 @@ const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as nu
 const isNumOrNull = (x: unknown) => x === null || isFiniteNum(x);
 
 /** Fields that may be absent (a record older than the field) but must be numbers when present. */
-const NUMBERS = ['selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate', 'randomPairIou'] as const;
+const NUMBERS = ['selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate', 'randomPairIou', 'scoreTerms'] as const;
 /** May also be null: no selection ran, or JSON wrote the Infinity of a step timed at 0 ms as null. */
 const NUMBERS_OR_NULL = ['meanPairLoss', 'selectedPairLoss', 'imagesPerSec', 'msPerStep'] as const;
 
@@ -47,6 +47,7 @@ function isStepMetrics(m: unknown): m is StepMetrics {
   if (!NUMBERS.every((k) => m[k] === undefined || isFiniteNum(m[k]))) return false;
   if (!NUMBERS_OR_NULL.every((k) => m[k] === undefined || isNumOrNull(m[k]))) return false;
   if (m.isSelectionStep !== undefined && typeof m.isSelectionStep !== 'boolean') return false;
+  if (m.iouPolicyMisses !== undefined && !isCount(m.iouPolicyMisses)) return false; // hvpMode iouPolicy only
   if (m.pairStats !== undefined && m.pairStats !== null) {
     const p = m.pairStats;
     if (!isObject(p) || !isHistogram(p.cropScale) || !isHistogram(p.centerDistance) || !isHistogram(p.jitterDistance)) return false;
@@ -60,13 +61,15 @@ const isKnnMetrics = (k: unknown): k is KnnMetrics =>
 /**
  * Checks `raw` (record.history). Returns null when it is not a history at all (not an object,
  * metrics / knn not lists, or more step records than a run keeps), else the usable entries and notes.
+ * Records with a selection score but older than `scoreTerms` get `scoreTerms` (the run's method's,
+ * HvpMethod.scoreTerms), so every reader finds the per-term scale in the record.
  */
-export function checkHistory(raw: unknown): CheckedHistory | null {
+export function checkHistory(raw: unknown, scoreTerms = 1): CheckedHistory | null {
   if (!isObject(raw) || !Array.isArray(raw.metrics) || !Array.isArray(raw.knn)) return null;
   // The run loop keeps at most MAX_HISTORY_RECORDS step records (kNN results are few and uncapped;
   // the header limit bounds them).
   if (raw.metrics.length > MAX_HISTORY_RECORDS) return null;
-  const metrics = raw.metrics.filter(isStepMetrics);
+  const metrics = raw.metrics.filter(isStepMetrics).map((m) => (m.meanPairLoss !== null && m.meanPairLoss !== undefined && m.scoreTerms === undefined ? { ...m, scoreTerms } : m));
   const knn = raw.knn.filter(isKnnMetrics);
   const notes: string[] = [];
   const numDropped = raw.metrics.length - metrics.length + raw.knn.length - knn.length;

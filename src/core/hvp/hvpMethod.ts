@@ -62,6 +62,8 @@ export interface HvpMethod {
   readonly buffers: Map<string, tf.Variable>;
   /** Backbone feature dimension. */
   readonly featureDim: number;
+  /** Loss terms a candidate's score sums (DINO: 2·(2 + l) − 2, as the authors' select_forward; 1 where a score is on the loss's scale). */
+  readonly scoreTerms: number;
   /** Backbone features in eval mode, [B, F] (kNN, probes, exports); the method says which network. */
   embed(x: tf.Tensor4D): tf.Tensor2D;
   /** Parameters without weight decay (BN affine, biases, norms). */

@@ -75,6 +75,9 @@ export function comboWeights(combos: tf.Tensor2D, numGlobals: number, numLocals:
   });
 }
 
+/** Teacher–student terms a combination of 2 globals and l locals sums: 2 teachers × (2 + l) students − the 2 same-view pairs. */
+export const dinoScoreTerms = (numLocalViews: number): number => 2 * (2 + numLocalViews) - 2;
+
 /** Combination scores: terms [M, G, V] · weights [G·V, C] → [M, C] (the sum of each combination's terms). */
 export function dinoComboLosses(terms: tf.Tensor3D, weights: tf.Tensor2D): tf.Tensor2D {
   const [M, G, V] = terms.shape;

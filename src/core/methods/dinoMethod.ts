@@ -24,7 +24,7 @@ import { createDinoModel } from '../models/dinoModel';
 import type { BnStat } from '../models/layers';
 import { cosineMomentum, dinoWeightDecay, frozenLastLayerSteps, teacherTemperature } from '../optim/schedules';
 import { selectCandidates } from '../hvp/selection';
-import { comboWeights, dinoComboLosses, dinoLoss, dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
+import { comboWeights, dinoComboLosses, dinoScoreTerms, dinoLoss, dinoStudentLogProbs, dinoTeacherProbs, dinoTerms, updateCenter } from './dino';
 import type { CropCounts, HvpMethod } from '../hvp/hvpMethod';
 
 /** DINO with student weights from `seed` (teacher = copy, center = 0). */
@@ -54,6 +54,7 @@ export function createDinoMethod(config: RunConfig, seed: number): HvpMethod {
   return {
     kind: 'multiCrop',
     name: 'dino',
+    scoreTerms: dinoScoreTerms(config.numLocalViews),
     params: model.params,
     buffers: model.buffers,
     featureDim: model.featureDim,

@@ -87,6 +87,7 @@ export function createIbotMethod(config: RunConfig, seed: number): HvpMethod {
   return {
     kind: 'multiCrop',
     name: 'ibot',
+    scoreTerms: 1, // CLS mean + patch mean: already on the loss's scale
     params: model.params,
     buffers: model.buffers,
     featureDim: model.featureDim,

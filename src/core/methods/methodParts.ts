@@ -32,8 +32,9 @@ export function modelFields(model: MethodModelParts): Pick<HvpMethod, 'params' |
 const NONE_FROZEN: ReadonlySet<string> = new Set();
 
 /** A pair method's fixed fields: kind 'pair', no schedule of its own for the optimizer. */
-export const pairFields: Pick<HvpMethod, 'kind' | 'stepOptimization'> = {
+export const pairFields: Pick<HvpMethod, 'kind' | 'stepOptimization' | 'scoreTerms'> = {
   kind: 'pair',
+  scoreTerms: 1,
   stepOptimization: () => ({ frozen: NONE_FROZEN }),
 };
 

@@ -12,8 +12,14 @@ export interface StepMetrics {
   loss: number;
   /** Mean per-sample loss over all C(N,2) pairs of the selection forward; null when no selection ran.
    * DINO / iBOT: the mean score over the candidate combinations (DINO's is a SUM over the
-   * combination's teacher–student terms, as the authors' select_forward; LossChart rescales it). */
+   * combination's teacher–student terms, as the authors' select_forward; see scoreTerms). */
   meanPairLoss: number | null;
+  /**
+   * Loss terms each candidate's score sums (methods' HvpMethod.scoreTerms): DINO 2·(2 + l) − 2, else 1.
+   * meanPairLoss / scoreTerms and selectedPairLoss / scoreTerms are on the training loss's per-term
+   * scale. Present with meanPairLoss; a loaded checkpoint's older records get it from their config.
+   */
+  scoreTerms?: number;
   /** Mean over images of the chosen pair's loss in that same selection forward (DINO / iBOT: the
    * chosen combination's score, on meanPairLoss's scale); with "hard" it is ≥ meanPairLoss by
    * construction. null when no selection ran; absent in records made before it was logged. */

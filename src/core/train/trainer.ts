@@ -300,6 +300,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
         loss: lossV[0]!,
         meanPairLoss: passV ? passV[0]! : null,
         selectedPairLoss: passV ? passV[1]! : null,
+        ...(passV ? { scoreTerms: model.scoreTerms } : {}),
         ...telemetry,
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,

@@ -109,7 +109,9 @@ export interface LossRow {
 
 /** Loss chart rows: the training loss, and from the selection pass the chosen pair's loss and the mean over all pairs. */
 export function toLossRows(points: readonly StepMetrics[]): LossRow[] {
-  return points.map((m) => ({ step: m.step, loss: m.loss, selectedPairLoss: m.selectedPairLoss ?? null, meanPairLoss: m.meanPairLoss }));
+  // Selection scores per loss term (scoreTerms: DINO sums 2·(2 + l) − 2 terms per combination), so all lines compare.
+  const perTerm = (x: number | null | undefined, terms: number | undefined): number | null => (x === null || x === undefined ? null : x / (terms ?? 1));
+  return points.map((m) => ({ step: m.step, loss: m.loss, selectedPairLoss: perTerm(m.selectedPairLoss, m.scoreTerms), meanPairLoss: perTerm(m.meanPairLoss, m.scoreTerms) }));
 }
 
 /** One row of the IoU chart. */

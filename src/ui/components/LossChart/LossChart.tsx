@@ -41,13 +41,10 @@ const MULTI_CROP_SERIES: readonly SeriesSpec[] = [
  * and l local views for DINO / iBOT. */
 function seriesText(method: MethodName, numLocalViews: number): string {
   const passes = 'Both dashed lines come from one selection pass, so with "hard" purple is at or above blue; red comes from the update pass on the chosen views alone (other BatchNorm statistics), so it can sit below them.';
-  if (method === 'dino') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations — both divided by the ${dinoNumTerms(numLocalViews)} teacher–student terms (HVP scores a combination by the sum of its terms) so all three are per term. ${passes}`;
+  if (method === 'dino') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations — both divided by the ${2 * (2 + numLocalViews) - 2} teacher–student terms HVP sums into a combination's score (the step records say how many), so all three are per term. ${passes}`;
   if (method === 'ibot') return `Red: training loss. Dashed purple: the chosen combinations; dashed blue: the mean over all candidate combinations (CLS mean + patch mean, the same scale). ${passes}`;
   return `Red: training loss. Dashed purple: each image's chosen pair; dashed blue: the mean over all its pairs. ${passes}`;
 }
-
-/** DINO's teacher–student terms per combination: 2 teacher globals × (2 globals + l locals), minus q = v. */
-const dinoNumTerms = (numLocalViews: number): number => 2 * (2 + numLocalViews) - 2;
 
 /** Loss vs step. */
 export function LossChart() {
@@ -57,17 +54,9 @@ export function LossChart() {
   const method = useAppStore((s) => selectShownConfig(s).method);
   const numLocalViews = useAppStore((s) => selectShownConfig(s).numLocalViews);
   const viewingStep = useAppStore((s) => s.viewingStep);
-  // DINO's selection score is a sum over terms (the authors' select_forward), its loss a mean: scale
-  // the dashed lines to per term so all three compare (methods/dino.ts).
-  const meanScale = method === 'dino' ? 1 / dinoNumTerms(numLocalViews) : 1;
-  const rows = useMemo(
-    () => toLossRows(selectPlottedSteps(steps, latest)).map((r) => (meanScale === 1 ? r : {
-      ...r,
-      meanPairLoss: r.meanPairLoss === null ? null : r.meanPairLoss * meanScale,
-      selectedPairLoss: r.selectedPairLoss === null ? null : r.selectedPairLoss * meanScale,
-    })),
-    [steps, latest, meanScale],
-  );
+  // DINO's selection score is a sum over terms (the authors' select_forward), its loss a mean: the
+  // step records carry the term count (scoreTerms), and toLossRows puts the dashed lines per term.
+  const rows = useMemo(() => toLossRows(selectPlottedSteps(steps, latest)), [steps, latest]);
 
   const aside = latest ? (
     <div className={`${parts.latest} ${styles.accent}`}>
