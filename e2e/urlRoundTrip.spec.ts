@@ -69,7 +69,7 @@ test('bad and unknown URL values fall back to the defaults with a note naming th
   await expect(note).toContainText('Views per image (N): "abc" is not a number. Using the default 4.');
   await expect(note).toContainText('Learning rate: -5 is out of range');
   await expect(note).toContainText('Using the default 0.06.');
-  await expect(note).toContainText('HVP mode: "hardest" is not one of off, hard, easy, random. Using the default hard.');
+  await expect(note).toContainText('HVP mode: "hardest" is not one of off, hard, easy, random, iouPolicy. Using the default hard.');
   await expect(note).toContainText('Unknown URL setting "colour" was ignored.');
 
   // The fields show the defaults; the valid values of the same link are kept.

@@ -29,6 +29,7 @@ from .optim import Optimizer, OptimizerStateError
 from .multicrop_methods import make_multicrop_method
 from .pair_methods import make_pair_method
 from .safetensors_io import SafetensorsError, read_safetensors, tensor_bytes, write_safetensors
+from .variants import unsupported_variant
 
 RECORD_KEY = "hvp.record"
 RECORD_CRC_KEY = "hvp.recordCrc32"
@@ -87,6 +88,9 @@ def _check_supported(path, config):
     if backbone not in ("resnet10", "resnet18") and not (backbone == "vit" and method in MULTI_CROP_METHODS):
         raise CheckpointError(f"{path} uses the {backbone} backbone; hvp_torch has the CIFAR ResNets (resnet10, resnet18) so far.",
                               "Continue this run in the browser or with the Node CLI (npm run cli -- resume).")
+    variant = unsupported_variant(config)
+    if variant is not None:
+        raise CheckpointError(f"{path} {variant[0]}", variant[1])
 
 
 def _check_tensors(path, record, tensors, crcs):

@@ -29,7 +29,7 @@ describe('buildRunConfig', () => {
     expect(e.exitCode).toBe(EXIT_USAGE);
     expect(e.message).toContain('numViews=12 (from c.json): Views per image (N): 12 is out of range 2–8.');
     expect(e.message).toContain('batchSize=600 (from --set): Batch size (M): 600 is out of range 2–512.');
-    expect(e.message).toMatch(/hvpMode=hardest \(from --set\): HVP mode: "hardest" is not one of off, hard, easy, random\./);
+    expect(e.message).toMatch(/hvpMode=hardest \(from --set\): HVP mode: "hardest" is not one of off, hard, easy, random, iouPolicy\./);
     expect(e.hint).toMatch(/help settings/);
   });
 

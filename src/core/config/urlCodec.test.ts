@@ -18,7 +18,7 @@ describe('URL codec', () => {
     expect(warnings).toEqual([
       'Views per image (N): "abc" is not a number. Using the default 4.',
       'Unknown URL setting "colour" was ignored.',
-      'HVP mode: "hardest" is not one of off, hard, easy, random. Using the default hard.',
+      'HVP mode: "hardest" is not one of off, hard, easy, random, iouPolicy. Using the default hard.',
     ]);
   });
 

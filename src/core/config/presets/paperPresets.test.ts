@@ -32,6 +32,11 @@ describe('paper presets', () => {
     expect(diffKeys(cfg('simsiam-hvp-hard-n8'), cfg('simsiam-hvp-hard'))).toEqual(['numViews']);
     expect(cfg('simsiam-hvp-hard-n8').numViews).toBe(8);
     expect(cfg('simsiam-hvp-easy').hvpMode).toBe('easy');
+    expect(diffKeys(cfg('simsiam-iou-policy'), cfg('simsiam-hvp-hard'))).toEqual(['hvpMode']); // the bound schedule at its defaults, set explicitly
+    expect(cfg('simsiam-iou-policy')).toMatchObject({ hvpMode: 'iouPolicy', iouPolicyStart: 0.5, iouPolicyEnd: 0.2 });
+    expect(diffKeys(cfg('simsiam-hvp-color-static'), cfg('simsiam-hvp-hard'))).toEqual(['colorStatic']);
+    expect(presetById('simsiam-iou-policy').compareWith).toBe('simsiam-hvp-hard');
+    expect(presetById('simsiam-hvp-color-static').compareWith).toBe('simsiam-hvp-hard');
   });
 
   it('applyPreset resets other fields to defaults but keeps dataset and backend', () => {

@@ -85,6 +85,32 @@ export const PAPER_PRESETS: readonly Preset[] = [
     compareWith: 'simsiam-hvp-hard',
     overrides: { ...COMMON, hvpMode: 'hard', numViews: 8 },
   },
+  {
+    id: 'simsiam-iou-policy',
+    name: 'IoU policy vs HVP (manual curriculum)',
+    description:
+      'The paper’s hand-made baseline (App. F.1.1, Table 4): no selection forward; each image’s two views are redrawn ' +
+      'until their crop IoU is below a bound that falls linearly from 0.5 to 0.2 over the run, so the views overlap ' +
+      'ever less — a fixed curriculum instead of the model’s own loss. Look for the selected IoU following the falling ' +
+      'bound in the IoU panel, the step time of a plain two-view run, and iouPolicyMisses (images whose pair could not ' +
+      'get under the bound in 100 draws) staying near 0. The paper finds such policies below HVP; compare the kNN ' +
+      'curve with "SimSiam + HVP (hard, N=4)" at the same seed.',
+    compareWith: 'simsiam-hvp-hard',
+    overrides: { ...COMMON, hvpMode: 'iouPolicy', numViews: 4, iouPolicyStart: 0.5, iouPolicyEnd: 0.2 },
+  },
+  {
+    id: 'simsiam-hvp-color-static',
+    name: 'Colour-static selection (hard, N=4)',
+    description:
+      'Hard HVP whose selection cannot see colour (paper Sec. 6.1.3, Fig. 3 right): on every selection step the 4 ' +
+      'candidate views are scored with ONE colour augmentation shared by the whole step (jitter, grayscale, solarize), ' +
+      'only crop, flip and blur differ, so the hardest pair is chosen by geometry alone; the chosen views are then ' +
+      'trained on with their own colours. The paper finds this a little worse than HVP (colour is part of what makes a ' +
+      'pair hard). Look for a selected IoU even further below the mean than with plain hard HVP, and compare the kNN ' +
+      'curve with "SimSiam + HVP (hard, N=4)" at the same seed.',
+    compareWith: 'simsiam-hvp-hard',
+    overrides: { ...COMMON, hvpMode: 'hard', numViews: 4, colorStatic: 'step' },
+  },
 ];
 
 /** The preset with `id`; throws naming the known ids when there is none. */
