@@ -3,10 +3,10 @@
  * link's warnings (UrlWarnings), a left column with the run group (Controls, the event log), the
  * ConfigPanel and the storage group (CheckpointPanel, DatasetPanel), and a grid of live panels
  * (the step slider, the explained step when asked for, then loss, IoU, the view gallery, what HVP
- * picks, the planned schedules, kNN, linear probe, collapse health, PCA map, the twin run). The
- * groups are named boxes so App.module.css can re-flow them at narrow widths and hide all but the
- * run group in classroom mode (`?classroom=1`). The store and the worker client are created in
- * main.tsx and passed in, so tests and the page share one wiring.
+ * picks, why hard views are hard (AnalysisPanel), the planned schedules, kNN, linear probe, collapse
+ * health, PCA map, the twin run). The groups are named boxes so App.module.css can re-flow them at
+ * narrow widths and hide all but the run group in classroom mode (`?classroom=1`). The store and
+ * the worker client are created in main.tsx and passed in, so tests and the page share one wiring.
  * Must not import: zustand, recharts, tfjs.
  */
 import type { TrainerCommands } from '../../../worker/client';
@@ -16,6 +16,7 @@ import { useClassroomMode, useUrlConfig } from '../../hooks/useUrlConfig';
 import { TrainerContext, useAutostart, useBackendInit } from '../../hooks/useTrainer';
 import type { AppStore } from '../../store/appStore';
 import { AppStoreContext } from '../../store/useAppStore';
+import { AnalysisPanel } from '../AnalysisPanel/AnalysisPanel';
 import { AutosaveOffer } from '../AutosaveOffer/AutosaveOffer';
 import { Banner } from '../Banner/Banner';
 import { CheckpointPanel } from '../CheckpointPanel/CheckpointPanel';
@@ -93,6 +94,7 @@ function Layout() {
           <IouChart />
           <Gallery />
           <PairStatsPanel />
+          <AnalysisPanel />
           <ScheduleChart />
           <KnnChart />
           <ProbeChart />
