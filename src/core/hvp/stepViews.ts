@@ -10,7 +10,7 @@
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import type { RunConfig } from '../config/runConfig';
-import { isTwoViewMode } from './hvpModes';
+import { isSelectingMode, isTwoViewMode } from './hvpModes';
 import { augmentFromConfig, type AugmentOptions } from '../data/viewParams';
 import type { CropCounts, HvpMethod } from './hvpMethod';
 
@@ -35,5 +35,6 @@ export function checkMultiCropConfig(config: RunConfig): void {
   const l = config.numLocalViews;
   if (!Number.isInteger(l) || l < 0) throw new RangeError(`numLocalViews must be a non-negative integer, got ${l}`);
   if (!isTwoViewMode(config.hvpMode) && (config.numViews < 2 || config.numViews % 2 !== 0)) throw new RangeError(`${config.method} with HVP needs an even numViews ≥ 2 (even × odd global pairs), got ${config.numViews}`);
+  if (config.method === 'ibot' && isSelectingMode(config.hvpMode) && config.selectScale !== 1) throw new RangeError(`ibot needs selectScale 1 (its masks are drawn for the full-size patch grid), got ${config.selectScale}`);
   if (!(config.localSize >= 1 && config.localSize <= config.imageSize)) throw new RangeError(`localSize must be in [1, imageSize = ${config.imageSize}], got ${config.localSize}`);
 }

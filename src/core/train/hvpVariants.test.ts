@@ -253,5 +253,11 @@ describe('schema of the variants', () => {
     expect(bad[0]!.message).toMatch(/32 px → 19 px.*multiple of 8, e\.g\. 0\.25 or 0\.5 or 0\.75 or 1/);
     expect(validateConfig({ ...vit, selectScale: 0.5 }).issues).toEqual([]);
     expect(validateConfig({ ...vit, selectScale: 0.6, hvpMode: 'off' }).issues).toEqual([]); // no selection, no check
+    const dinoLocals = validateConfig({ ...vit, vitPatchSize: 4, method: 'dino', numLocalViews: 2, localSize: 12, selectScale: 0.5 }).issues;
+    expect(dinoLocals.map((i) => i.key)).toEqual(['selectScale']); // 16 px globals fit, 6 px locals do not
+    expect(dinoLocals[0]!.message).toMatch(/local size 12 px → 6 px/);
+    const ibot = validateConfig({ ...vit, method: 'ibot', selectScale: 0.5 }).issues;
+    expect(ibot.map((i) => i.key)).toEqual(['selectScale']); // its masks are drawn for the full-size grid
+    expect(ibot[0]!.message).toMatch(/must be 1 for iBOT.*Set it to 1/);
   });
 });
