@@ -72,7 +72,7 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
   const startStep = trainer.step;
   out.info(o.checkpoint
     ? `Resuming ${o.checkpoint.path} at step ${startStep} of ${config.totalSteps}; training to step ${o.targetStep}.`
-    : `Training ${config.method} (HVP ${config.hvpMode}${config.hvpMode === 'off' ? '' : `, N = ${config.numViews}`}) on ${run.fingerprint.name}: steps 0 → ${o.targetStep} of ${config.totalSteps}, batch ${config.batchSize}, ${config.imageSize}×${config.imageSize} views, ${describeBackbone(config)}.`);
+    : `Training ${config.method} (HVP ${config.hvpMode}${config.hvpMode === 'off' ? '' : config.hvpMode === 'iouPolicy' ? `, IoU bound ${config.iouPolicyStart} → ${config.iouPolicyEnd}` : `, N = ${config.numViews}`}) on ${run.fingerprint.name}: steps 0 → ${o.targetStep} of ${config.totalSteps}, batch ${config.batchSize}, ${config.imageSize}×${config.imageSize} views, ${describeBackbone(config)}.`);
   const bar = out.progress({ label: o.checkpoint ? 'resume' : 'train', total: o.targetStep, start: startStep, unit: 'step' });
   let lastKnn = '';
   const startedAt = performance.now();
@@ -96,7 +96,9 @@ export async function runTraining(out: CliOutput, o: TrainingOptions, signals: S
         const wallMsPerStep = (t - lastLog.at) / Math.max(1, e.metrics.step - lastLog.step);
         lastLog = { at: t, step: e.metrics.step };
         out.event({ type: 'metrics', ...e.metrics, wallMsPerStep, elapsedMs: t - startedAt });
-        bar?.update(e.metrics.step, [`loss ${e.metrics.loss.toFixed(4)}`, lastKnn, `${Math.round(wallMsPerStep)} ms/step`].filter(Boolean).join('  '));
+        // hvpMode iouPolicy: images whose pair missed the IoU bound (trained on their lowest-IoU draw), shown when any did.
+        const misses = e.metrics.iouPolicyMisses ? `IoU-policy misses ${e.metrics.iouPolicyMisses}/${config.batchSize}` : '';
+        bar?.update(e.metrics.step, [`loss ${e.metrics.loss.toFixed(4)}`, lastKnn, misses, `${Math.round(wallMsPerStep)} ms/step`].filter(Boolean).join('  '));
         return;
       }
       case 'knn':

@@ -27,7 +27,7 @@ export function describeCheckpoint(path: string, byteLength: number, c: Pick<Loa
   const normText = describeNormalization(normalization) + (ds.normalization ? '' : '; not in the record, which predates per-dataset normalisation');
   const rows: [string, string][] = [
     ['checkpoint', `${path} (${(byteLength / 1024).toFixed(1)} KiB)`],
-    ['method', `${cfg.method}, HVP ${cfg.hvpMode}${cfg.hvpMode === 'off' ? '' : ` (N = ${cfg.numViews}, every ${cfg.hvpEvery} step${cfg.hvpEvery === 1 ? '' : 's'})`}`],
+    ['method', `${cfg.method}, HVP ${cfg.hvpMode}${cfg.hvpMode === 'off' ? '' : cfg.hvpMode === 'iouPolicy' ? ` (IoU bound ${cfg.iouPolicyStart} → ${cfg.iouPolicyEnd})` : ` (N = ${cfg.numViews}, every ${cfg.hvpEvery} step${cfg.hvpEvery === 1 ? '' : 's'})`}`],
     ['progress', `step ${step} of ${cfg.totalSteps}, epoch ${sampler.epoch} (next image ${sampler.position} of ${ds.numTrain})`],
     ['model', `${describeBackbone(cfg)}; ${cfg.imageSize}×${cfg.imageSize} views, batch ${cfg.batchSize}`],
     ['dataset', `${ds.name}: ${ds.numTrain} training + ${ds.numTest} held-out images of ${ds.height}×${ds.width}, fingerprint ${ds.hash}`],
