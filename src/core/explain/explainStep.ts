@@ -30,6 +30,7 @@ function ruleOf(trainer: Trainer, isSelection: boolean, numLocals: number): stri
   if (hvpMode === 'random') return `a random ${what} per image (hvpMode random: no selection)`;
   const identity = isPair ? 'views 1 and 2' : `globals g1, g2${numLocals > 0 ? ` and locals l1…l${numLocals}` : ''}`;
   if (hvpMode === 'off') return `${identity} (hvpMode off: plain ${isPair ? 'SimSiam-style' : method} training)`;
+  if (hvpMode === 'iouPolicy') return `${identity} (hvpMode iouPolicy: drawn until their crop IoU is below the step's bound, no selection)`;
   return `${identity} (selection runs every ${hvpEvery} steps; this step has none)`;
 }
 

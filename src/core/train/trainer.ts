@@ -223,6 +223,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       const candT = K > 0 ? tf.tensor2d(candidates.table, [candidates.numCombos, 2 + candidates.numLocalsPerCombo], 'int32') : null; // [C, 2 + l]
       // Explained steps only: beginStep starts the step over (hvpTrainStep calls it again).
       if (candT) model.beginStep(step);
+      // On the trained views; with colorStatic / selectScale the selection itself scored `selection` instead.
       const before = candT ? model.probeCandidates(globals, locals, rendered, candT) : null; // scores [M, C], terms [M, Gr, Gr + Lr] | null
       const stepT = hvpTrainStep(model, optimizer, { globals, locals, counts: rendered, ...(selection ? { selection } : {}) }, plan, lr, { stepIdx: step, totalSteps: config.totalSteps });
       if (!candT || !before) return { stepT } as unknown as tf.TensorContainerObject;
