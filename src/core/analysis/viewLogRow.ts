@@ -1,7 +1,7 @@
 /**
  * The per-view augmentation log (HVP paper, Sec. 6.1.1 and App. E): one row per candidate of every
- * logged selection step — the two global views it pairs, their augmentation as actually applied,
- * the pair's metrics, its per-sample loss and whether the selection kept it. Every view of a
+ * logged selection step — the two global views it pairs, their augmentation as the selection scored
+ * them, the pair's metrics, its per-sample loss and whether the selection kept it. Every view of a
  * selection step appears in the rows of its pairs (N ≥ 2), so the rows hold every view's parameters.
  *
  * This file owns the columns (names, order, documentation) and the two file formats:
@@ -53,6 +53,8 @@ export const PAIR_COLUMNS = [
   ['color_distance', 'L2 distance of the two views’ (brightness, contrast, saturation, hue) factors, hue around the circle'],
   ['loss', "the candidate's per-sample loss in the selection forward (the score HVP ranks; DINO / iBOT: summed over the combination's terms)"],
   ['selected', '1 for the candidate the selection kept for this image, else 0'],
+  ['color_static', '1 when the scored views shared one colour augmentation (colorStatic selection): the view columns then hold that shared colour, and the trained views got their own afterwards; else 0'],
+  ['scored_size', 'side in pixels of the views the selection scored (the view size, or smaller with selectScale)'],
 ] as const;
 
 export type PairColumn = (typeof PAIR_COLUMNS)[number][0];

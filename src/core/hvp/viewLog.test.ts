@@ -64,6 +64,21 @@ describe.each([
   });
 });
 
+describe('view log of the selection variants', () => {
+  it('colorStatic logs the shared colour the scores saw; selectScale the scored size', async () => {
+    const config = tinyConfig({ method: 'simsiam', hvpMode: 'hard', numViews: 4, imageSize: 16, colorStatic: 'step', selectScale: 0.5, jitterProb: 1 });
+    const t = createTrainer(config, builtinDatasetFor(config));
+    const p = t.trainStep();
+    const { viewLog } = await t.readStepMetrics(p, { withViewLog: true });
+    t.dispose();
+    const rows = viewLogRows(viewLog!);
+    expect(rows.every((r) => r.color_static === 1 && r.scored_size === 8 && r.color_distance === 0)).toBe(true);
+    expect(new Set(rows.flatMap((r) => [r.a_brightness, r.b_brightness])).size).toBe(1); // one colour per step
+    // The trained views kept their own colour.
+    expect(new Set(p.params.map((v) => v.brightness)).size).toBeGreaterThan(1);
+  });
+});
+
 describe('view log files', () => {
   it('CSV and JSON Lines document every column and hold every row', async () => {
     const config = tinyConfig({ method: 'simsiam', hvpMode: 'hard', numViews: 3 });

@@ -19,8 +19,12 @@ export interface ViewLogStep {
   step: number;
   /** Dataset index of each image of the batch [M]. */
   imageIdx: Int32Array;
-  /** Parameters of the rendered globals, view-major (v = k·M + m), G·M of them. */
+  /** Parameters of the globals the selection scored, view-major (v = k·M + m), G·M of them (colorStatic: with the shared colour). */
   params: ViewParams[];
+  /** Whether the scored views shared one colour augmentation (colorStatic); the trained views kept their own. */
+  isColorStatic: boolean;
+  /** Side in pixels of the scored globals (imageSize, smaller with selectScale). */
+  scoredSize: number;
   numGlobals: number;
   /** The step's candidates (one table for every image). */
   candidates: ComboTable;
@@ -41,12 +45,19 @@ export interface LoggedPending {
   rendered: { numGlobals: number };
   numImages: number;
   candidates: ComboTable;
+  /** The scored globals' parameters when the selection scored its own views (colorStatic). */
+  selectionParams?: { globals: ViewParams[] };
+  selectionSize?: number;
 }
 
-/** The log input of a read selection step; copies nothing but the slice of rendered globals. */
-export function viewLogStep(p: LoggedPending, scores: Float32Array, selected: Int32Array, srcHeight: number, srcWidth: number): ViewLogStep {
+/** The log input of a read selection step: the views as the selection scored them. Copies only the slice of globals. */
+export function viewLogStep(p: LoggedPending, scores: Float32Array, selected: Int32Array, srcHeight: number, srcWidth: number, imageSize: number): ViewLogStep {
   const G = p.rendered.numGlobals;
-  return { step: p.step, imageIdx: p.imageIdx, params: p.params.slice(0, G * p.numImages), numGlobals: G, candidates: p.candidates, scores, selected, srcHeight, srcWidth };
+  const params = p.selectionParams ? p.selectionParams.globals : p.params.slice(0, G * p.numImages);
+  return {
+    step: p.step, imageIdx: p.imageIdx, params, isColorStatic: Boolean(p.selectionParams), scoredSize: p.selectionSize ?? imageSize,
+    numGlobals: G, candidates: p.candidates, scores, selected, srcHeight, srcWidth,
+  };
 }
 
 type ViewCells = Record<string, number | string>;
@@ -100,6 +111,8 @@ export function viewLogRows(s: ViewLogStep): ViewLogRow[] {
         color_distance: jitterDistance(a, b),
         loss: s.scores[m * C + c]!,
         selected: s.selected[m] === c ? 1 : 0,
+        color_static: s.isColorStatic ? 1 : 0,
+        scored_size: s.scoredSize,
         ...viewCells('a', k, a, s.srcHeight, s.srcWidth),
         ...viewCells('b', j, b, s.srcHeight, s.srcWidth),
       } as ViewLogRow);

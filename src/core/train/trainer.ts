@@ -56,6 +56,8 @@ export interface PendingStep {
   /** colorStatic selection steps only: the parameters the selection's globals / locals were rendered
    * with (each view's crop, flip and blur with the shared colour; hvp/selectionViews.ts). */
   selectionParams?: { globals: ViewParams[]; locals: ViewParams[] };
+  /** Side of the globals the selection scored when it scored its own views (colorStatic / selectScale); absent = imageSize. */
+  selectionSize?: number;
   /** hvpMode iouPolicy only: images whose pair missed the step's IoU bound (hvp/iouPolicy.ts). */
   iouPolicyMisses?: number;
 }
@@ -257,6 +259,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       cpuChosen: plan.kind === 'fixed' ? plan.chosenIdx : null,
       learningRate: lr,
       ...(selectionParams ? { selectionParams } : {}),
+      ...(hasSelectionViews ? { selectionSize: Ss } : {}),
       ...(policy ? { iouPolicyMisses: policy.misses } : {}),
     };
     step += 1;
@@ -305,7 +308,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
         ...telemetry,
         isSelectionStep: p.isSelectionStep,
         learningRate: p.learningRate,
-        ...(scoresV ? { viewLog: viewLogStep(p, scoresV as Float32Array, Int32Array.from(selV), dataset.train.height, dataset.train.width) } : {}),
+        ...(scoresV ? { viewLog: viewLogStep(p, scoresV as Float32Array, Int32Array.from(selV), dataset.train.height, dataset.train.width, config.imageSize) } : {}),
       };
     },
     releaseStep(p) {
