@@ -86,6 +86,21 @@ export const PAPER_PRESETS: readonly Preset[] = [
     overrides: { ...COMMON, hvpMode: 'hard', numViews: 8 },
   },
   {
+    id: 'simsiam-what-drives-hardness',
+    name: 'What drives hardness (hard, N=4, view log)',
+    description:
+      'The paper’s analysis of WHY the chosen pairs are hard (Sec. 6.1.1, Fig. 8; App. F.1.2), on this run’s own ' +
+      'view log: hard HVP with 4 views, metrics read every step, so the Analysis panel’s window holds every ' +
+      'candidate pair of the last ~50 selection steps (crop, flip, jitter, grayscale, blur, solarize of both views, ' +
+      'IoU, distances, per-sample loss, selected). After a few hundred steps, pause and click "What drives the loss": ' +
+      'the paper finds IoU the strongest single driver (15.2 % of the variance) ahead of brightness (5.1 %), relative ' +
+      'distance (3.3 %) and colour distance (2.3 %), most of it in interactions. Then "Can the choice be predicted?": ' +
+      'the paper’s classifier stays under 40 % from the view parameters alone (chance 1/6). Export the log as CSV for ' +
+      'your own analysis; the CLI logs a whole run with --log-views.',
+    compareWith: null,
+    overrides: { ...COMMON, hvpMode: 'hard', numViews: 4, logEvery: 1, totalSteps: 1000 },
+  },
+  {
     id: 'simsiam-iou-policy',
     name: 'IoU policy vs HVP (manual curriculum)',
     description:
