@@ -26,7 +26,7 @@ const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as nu
 const isNumOrNull = (x: unknown) => x === null || isFiniteNum(x);
 
 /** Fields that may be absent (a record older than the field) but must be numbers when present. */
-const NUMBERS = ['selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate', 'randomPairIou', 'scoreTerms'] as const;
+const NUMBERS = ['selectedIou', 'meanIou', 'lowestIouHitRate', 'learningRate', 'randomPairIou', 'scoreTerms', 'iouPolicyBound'] as const;
 /** May also be null: no selection ran, or JSON wrote the Infinity of a step timed at 0 ms as null. */
 const NUMBERS_OR_NULL = ['meanPairLoss', 'selectedPairLoss', 'imagesPerSec', 'msPerStep'] as const;
 

@@ -28,17 +28,19 @@ export interface TelemetryInput {
   candidates: ComboTable;
   /** hvpMode iouPolicy: images whose kept pair is not below the step's bound (hvp/iouPolicy.ts); absent otherwise. */
   iouPolicyMisses?: number;
+  /** hvpMode iouPolicy: the step's IoU bound (hvp/iouPolicy.ts iouPolicyBound). */
+  iouPolicyBound?: number;
 }
 
 /** The telemetry of a step: the IoU fields, plus the IoU policy's misses on iouPolicy steps. */
-export type StepTelemetry = MultiCropTelemetry & { iouPolicyMisses?: number };
+export type StepTelemetry = MultiCropTelemetry & { iouPolicyMisses?: number; iouPolicyBound?: number };
 
 /**
  * @param selected index into p.candidates per image (read from the device, or fixed on the CPU)
  */
 export function stepTelemetry(kind: HvpMethod['kind'], p: TelemetryInput, selected: ArrayLike<number>, seed: number, srcHeight: number, srcWidth: number): StepTelemetry {
   const iou = iouTelemetry(kind, p, selected, seed, srcHeight, srcWidth);
-  return p.iouPolicyMisses === undefined ? iou : { ...iou, iouPolicyMisses: p.iouPolicyMisses };
+  return p.iouPolicyMisses === undefined ? iou : { ...iou, iouPolicyMisses: p.iouPolicyMisses, ...(p.iouPolicyBound === undefined ? {} : { iouPolicyBound: p.iouPolicyBound }) };
 }
 
 /** The IoU fields of stepTelemetry. */

@@ -59,6 +59,7 @@ describe('hvpMode iouPolicy', () => {
       const above = Array.from({ length: M }, (_, m) => boxIou(p.params[m]!, p.params[M + m]!)).filter((iou) => !(iou < bound)).length;
       const r = await t.readStepMetrics(p);
       expect(r.iouPolicyMisses).toBe(above); // every pair not under the bound is a counted miss
+      expect(r.iouPolicyBound).toBe(bound);
       if (r.iouPolicyMisses === 0) expect(r.selectedIou).toBeLessThan(bound);
       expect(r.selectedIou).toBeCloseTo(r.meanIou, 12); // one pair per image
     }

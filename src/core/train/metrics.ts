@@ -42,6 +42,8 @@ export interface StepMetrics {
    * step's IoU bound in 100 tries (each trains on its lowest-IoU draw instead; hvp/iouPolicy.ts).
    * Absent for the other modes. */
   iouPolicyMisses?: number;
+  /** hvpMode iouPolicy only: the step's IoU bound (linear from iouPolicyStart to iouPolicyEnd). */
+  iouPolicyBound?: number;
   learningRate: number;
   /** Images per second over the steps since the last log. */
   imagesPerSec: number;

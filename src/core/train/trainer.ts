@@ -60,6 +60,8 @@ export interface PendingStep {
   selectionSize?: number;
   /** hvpMode iouPolicy only: images whose pair missed the step's IoU bound (hvp/iouPolicy.ts). */
   iouPolicyMisses?: number;
+  /** hvpMode iouPolicy: the step's IoU bound. */
+  iouPolicyBound?: number;
 }
 
 /** An explained step whose device work is queued (Trainer.trainStepExplained); read by explainStep.ts. */
@@ -191,7 +193,8 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
     const M = idx.length;
     const { height: H, width: W } = dataset.train;
     // Draw order: the G·M globals (view-major; iouPolicy: image by image, hvp/iouPolicy.ts), then the L·M locals, from the view stream.
-    const policy = config.hvpMode === 'iouPolicy' ? sampleIouPolicyPairs(viewRng, aug, M, iouPolicyBound(config, step), H, W) : null;
+    const bound = config.hvpMode === 'iouPolicy' ? iouPolicyBound(config, step) : null;
+    const policy = bound !== null ? sampleIouPolicyPairs(viewRng, aug, M, bound, H, W) : null;
     const params = policy ? policy.params : sampleBatchViewParams(viewRng, aug, sampled.numGlobals, M, H, W);
     const localParams = sampled.numLocals > 0 ? sampleBatchViewParams(viewRng, augLocal, sampled.numLocals, M, H, W) : [];
     const { plan, rendered } = planCandidates(config, model.kind, step, M, sampled, selectRng);
@@ -260,7 +263,7 @@ export function createTrainer(config: RunConfig, dataset: Dataset, options: Trai
       learningRate: lr,
       ...(selectionParams ? { selectionParams } : {}),
       ...(hasSelectionViews ? { selectionSize: Ss } : {}),
-      ...(policy ? { iouPolicyMisses: policy.misses } : {}),
+      ...(policy && bound !== null ? { iouPolicyMisses: policy.misses, iouPolicyBound: bound } : {}),
     };
     step += 1;
     return { pending, shown: out.shown ?? null };

@@ -123,6 +123,8 @@ export interface IouRow {
   randomPairIou: number | null;
   /** Running mean of lowestIouHitRate over the selection steps so far; null before the first. */
   runningHitRate: number | null;
+  /** hvpMode iouPolicy: the step's IoU bound; null otherwise. */
+  iouPolicyBound: number | null;
 }
 
 /** IoU chart rows with the running lowest-IoU hit rate. Decimated histories give the running
@@ -135,8 +137,19 @@ export function toIouRows(points: readonly StepMetrics[]): IouRow[] {
       sum += m.lowestIouHitRate;
       count += 1;
     }
-    return { step: m.step, selectedIou: m.selectedIou, meanIou: m.meanIou, randomPairIou: m.randomPairIou ?? null, runningHitRate: count > 0 ? sum / count : null };
+    return { step: m.step, selectedIou: m.selectedIou, meanIou: m.meanIou, randomPairIou: m.randomPairIou ?? null, runningHitRate: count > 0 ? sum / count : null, iouPolicyBound: m.iouPolicyBound ?? null };
   });
+}
+
+/** hvpMode iouPolicy: images whose pair could not get under the bound, summed over the logged steps, and the images of those steps. */
+export function iouPolicyMissTotals(points: readonly StepMetrics[], batchSize: number): { misses: number; images: number } {
+  let misses = 0, images = 0;
+  for (const m of points) {
+    if (m.iouPolicyMisses === undefined) continue;
+    misses += m.iouPolicyMisses;
+    images += batchSize;
+  }
+  return { misses, images };
 }
 
 /** The last running hit rate of `rows`, or null when no selection step was logged. */

@@ -9,7 +9,7 @@
  */
 import { useMemo } from 'react';
 import { SeriesChart, type AxisSpec, type ReferenceSpec, type SeriesSpec } from '../../charts/SeriesChart/SeriesChart';
-import { chanceOfLowestIou, lastRunningHitRate, selectPlottedSteps, selectShownConfig, toIouRows, type IouRow } from '../../store/selectors';
+import { chanceOfLowestIou, iouPolicyMissTotals, lastRunningHitRate, selectPlottedSteps, selectShownConfig, toIouRows, type IouRow } from '../../store/selectors';
 import { useAppStore, useAppStoreShallow } from '../../store/useAppStore';
 import { numViewPairs } from '../../store/viewPairs';
 import { Panel } from '../Panel/Panel';
@@ -25,6 +25,8 @@ const SERIES: readonly SeriesSpec[] = [
 
 /** Without a selection (HVP off) there is no hit rate: the IoU lines only. */
 const IOU_SERIES = SERIES.filter((s) => !s.isRightAxis);
+/** hvpMode iouPolicy: the IoU lines and the policy's scheduled bound. */
+const POLICY_SERIES: readonly SeriesSpec[] = [...IOU_SERIES, { key: 'iouPolicyBound', label: 'IoU policy bound (pairs are drawn below it)', color: '#222222', isDashed: true, width: 1.4 }];
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 /** Mean over the plotted steps of the chosen pairs' IoU and of all pairs' IoU (HVP's signature: the first below the second). */
@@ -47,10 +49,12 @@ export function IouChart() {
   const steps = useAppStore((s) => s.steps);
   const viewingStep = useAppStore((s) => s.viewingStep);
   const latest = useAppStore((s) => s.latestMetrics);
-  const { numViews, hvpMode, method } = useAppStoreShallow((s) => {
+  const { numViews, hvpMode, method, batchSize, iouPolicyStart, iouPolicyEnd } = useAppStoreShallow((s) => {
     const c = selectShownConfig(s);
-    return { numViews: c.numViews, hvpMode: c.hvpMode, method: c.method };
+    return { numViews: c.numViews, hvpMode: c.hvpMode, method: c.method, batchSize: c.batchSize, iouPolicyStart: c.iouPolicyStart, iouPolicyEnd: c.iouPolicyEnd };
   });
+  const isPolicy = hvpMode === 'iouPolicy';
+  const policyMisses = useMemo(() => (isPolicy ? iouPolicyMissTotals(selectPlottedSteps(steps, latest), batchSize) : null), [isPolicy, steps, latest, batchSize]);
   const rows = useMemo(() => toIouRows(selectPlottedSteps(steps, latest)), [steps, latest]);
   // The hit rate in % for the right axis (shown in % everywhere else too).
   const plotted = useMemo(() => rows.map((r) => ({ ...r, runningHitRatePct: r.runningHitRate === null ? null : 100 * r.runningHitRate })), [rows]);
@@ -74,6 +78,13 @@ export function IouChart() {
       1 / C(N,2) = 1/{numViewPairs(numViews)} ≈ {pct(chance)} with N = {numViews} views — what a random pair
       would score. Well above chance means the selection prefers far-apart crops.
     </>
+  ) : isPolicy ? (
+    <>
+      IoU policy (no selection): each image’s two {isMultiCrop ? 'global ' : ''}views are redrawn until their crop IoU is below the
+      bound (dashed black), which falls linearly from {iouPolicyStart} to {iouPolicyEnd} over the run; red is the IoU of the kept
+      pairs. An image whose pair cannot get under the bound in 100 draws keeps its lowest draw and counts as a miss
+      {policyMisses ? <> — <span data-testid="iou-policy-misses">{policyMisses.misses}</span> of {policyMisses.images} images in the logged steps</> : null}.
+    </>
   ) : (
     <>HVP is off: the model trains on two {isMultiCrop ? 'global ' : ''}views and no selection runs, so there is no hit rate; the IoU lines show the overlap of the two views.</>
   );
@@ -95,7 +106,7 @@ export function IouChart() {
       ) : (
         <SeriesChart
           data={plotted}
-          series={chance !== null ? SERIES : IOU_SERIES}
+          series={chance !== null ? SERIES : isPolicy ? POLICY_SERIES : IOU_SERIES}
           yDomain={[0, 1]}
           yLabel="IoU"
           formatY={(v) => v.toFixed(3)}
