@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from './runConfig';
+import { DEFAULT_CONFIG, HVP_MODES } from './runConfig';
 import { CONFIG_SCHEMA, fieldSpec, isFieldApplicable, validateConfig } from './schema';
 import { decodeConfig, encodeConfig } from './urlCodec';
 
@@ -35,6 +35,14 @@ describe('config schema', () => {
     expect(validateConfig({ ...wide, method: 'simsiam' }).issues.map((i) => i.key)).toEqual(['predHiddenDim']);
     expect(validateConfig({ ...wide, method: 'byol' }).issues).toEqual([]);
     expect(validateConfig({ temperature: 0, emaMomentum: 1.5 }).issues.map((i) => i.key)).toEqual(['temperature', 'emaMomentum']);
+  });
+  it('the HVP variants show only in the modes they act in', () => {
+    const modes = (key: 'iouPolicyStart' | 'iouPolicyEnd' | 'colorStatic' | 'selectScale') =>
+      HVP_MODES.filter((hvpMode) => isFieldApplicable(fieldSpec(key), { ...DEFAULT_CONFIG, hvpMode }));
+    expect(modes('iouPolicyStart')).toEqual(['iouPolicy']);
+    expect(modes('iouPolicyEnd')).toEqual(['iouPolicy']);
+    expect(modes('colorStatic')).toEqual(['hard', 'easy']);
+    expect(modes('selectScale')).toEqual(['hard', 'easy']);
   });
 });
 

@@ -29,7 +29,7 @@ describe('ViT config fields', () => {
     }
     expect(isFieldApplicable(fieldSpec('backboneWidth'), DEFAULT_CONFIG)).toBe(true);
     expect(isFieldApplicable(fieldSpec('backboneWidth'), vit)).toBe(false);
-    const always = CONFIG_SCHEMA.filter((s) => !s.backbones && !s.methods).map((s) => s.key);
+    const always = CONFIG_SCHEMA.filter((s) => !s.backbones && !s.methods && !s.hvpModes).map((s) => s.key);
     expect(always).toContain('projDim');
     for (const key of always) expect(isFieldApplicable(fieldSpec(key), vit) && isFieldApplicable(fieldSpec(key), DEFAULT_CONFIG), key).toBe(true);
   });
