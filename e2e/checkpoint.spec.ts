@@ -38,7 +38,7 @@ test('export → reload → autosave or file import → resume equals an uninter
 
   // The uninterrupted reference: 4 steps.
   await page.goto(query(4));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await runUntilDone(page, 4);
   const reference = historyLosses(await exportCheckpoint(page, out('a4.safetensors')));
@@ -46,7 +46,7 @@ test('export → reload → autosave or file import → resume equals an uninter
 
   // 2 steps, exported.
   await page.goto(query(2));
-  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await runUntilDone(page, 2);
   const b2 = await exportCheckpoint(page, out('b2.safetensors'));
@@ -54,7 +54,7 @@ test('export → reload → autosave or file import → resume equals an uninter
 
   // (a) Reload: the autosave (saved when the run finished at step 2) is offered; load and resume.
   await page.goto(query(4));
-  await expect(page.getByTestId('autosave-offer')).toContainText('step 2 of 400', { timeout: 60_000 });
+  await expect(page.getByTestId('autosave-offer')).toContainText('step 2 of 400', { timeout: 120_000 });
   await page.getByTestId('btn-offer-resume').click();
   await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
   await expect(page.getByTestId('status-step')).toContainText('2');
@@ -67,7 +67,7 @@ test('export → reload → autosave or file import → resume equals an uninter
 
   // (b) Reload again, leave the offer, import the exported step-2 file and resume.
   await page.goto(query(4));
-  await page.getByTestId('btn-offer-dismiss').click({ timeout: 60_000 });
+  await page.getByTestId('btn-offer-dismiss').click({ timeout: 120_000 });
   await watchMoments(page, [
     { name: 'loading words', selector: '[data-testid="checkpoint-progress"], [data-testid="status-progress"]', text: 'Loading the checkpoint' },
     { name: 'resume enabled', selector: '[data-testid="btn-resume"]', isEnabled: true },
@@ -88,14 +88,14 @@ test('export → reload → autosave or file import → resume equals an uninter
   const downloads: string[] = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
   await page.getByTestId('btn-export-backbone').click();
-  await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
+  await expect.poll(() => downloads.length, { timeout: 120_000 }).toBe(2);
   expect(downloads.sort()).toEqual(['hvp-simsiam-backbone-step4.json', 'hvp-simsiam-backbone-step4.weights.bin']);
 
   // Bad files: named in the message, the finished run stays as it was.
   const bytes = readFileSync(b2);
   writeFileSync(out('cut.safetensors'), bytes.subarray(0, bytes.length - 1000));
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('cut.safetensors'));
-  await expect(page.getByTestId('banner-error-message').last()).toContainText('cut.safetensors is incomplete: it was cut off', { timeout: 60_000 });
+  await expect(page.getByTestId('banner-error-message').last()).toContainText('cut.safetensors is incomplete: it was cut off', { timeout: 120_000 });
   writeFileSync(out('empty.safetensors'), '');
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('empty.safetensors'));
   await expect(page.getByTestId('banner-error-message').last()).toContainText('empty.safetensors is empty');

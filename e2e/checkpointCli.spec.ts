@@ -46,7 +46,7 @@ test('a CLI checkpoint resumes in the browser', async ({ page }, info) => {
   expect(record(out('cli2.safetensors')).backend).toBe('cpu');
 
   await page.goto(query(4));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('cli2.safetensors'));
   await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
   await expect(page.getByTestId('checkpoint-loaded')).toContainText('cli2.safetensors at step 2');
@@ -71,14 +71,14 @@ test('a browser checkpoint resumes in the CLI', async ({ page }, info) => {
 
   // The uninterrupted browser reference: 4 steps.
   await page.goto(query(4));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await runUntilDone(page, 4);
   const reference = losses(await exportCheckpoint(page, out('browser4.safetensors')));
 
   // 2 steps in the browser, exported, continued by the CLI.
   await page.goto(query(2));
-  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await runUntilDone(page, 2);
   const b2 = await exportCheckpoint(page, out('browser2.safetensors'));

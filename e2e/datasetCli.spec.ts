@@ -18,12 +18,12 @@ const expectOk = (r: CliResult) => expect(r.code, `CLI exit ${r.code}\n${r.stder
 
 async function openPage(page: Page, maxSteps: number): Promise<void> {
   await page.goto(tinyQuery({ ...RUN, maxSteps }));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
 }
 
 async function importDataset(page: Page, paths: string[], name: string): Promise<void> {
   await page.getByTestId('dataset-file-input').setInputFiles(paths);
-  await expect(page.getByTestId('dataset-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-progress')).toHaveCount(0, { timeout: 120_000 });
   await expect(page.getByTestId('dataset-report')).toContainText(`Imported “${name}”`);
 }
 
@@ -76,7 +76,7 @@ test('CLI runs on CIFAR and IDX files load in a browser that imported the same f
   // Without the set: refused, naming the set and what to import; nothing loaded.
   await openPage(page, 3);
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('cifar.safetensors'));
-  await expect(page.getByTestId('banner-error-message').last()).toContainText('trained on the imported dataset "cifar-10-binary"', { timeout: 60_000 });
+  await expect(page.getByTestId('banner-error-message').last()).toContainText('trained on the imported dataset "cifar-10-binary"', { timeout: 120_000 });
   await expect(page.getByTestId('banner-error-hint').last()).toContainText('Import the files the run was trained on');
   await expect(page.getByTestId('checkpoint-loaded')).toHaveCount(0);
 

@@ -34,7 +34,7 @@ const points = async (page: Page, id: string) => Number(await page.getByTestId(i
 /** Uploads `files` through the plain file input and waits for the import's report. */
 async function importFiles(page: Page, files: { name: string; buffer: Buffer }[]): Promise<void> {
   await page.getByTestId('dataset-file-input').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
-  await expect(page.getByTestId('dataset-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-progress')).toHaveCount(0, { timeout: 120_000 });
 }
 
 /** WebP files encoded by the page's own canvas (Node has no WebP encoder). */
@@ -64,7 +64,7 @@ test('imports CIFAR, IDX, an image folder and a zip, trains on two, survives bad
   const tmp = mkdtempSync(join(tmpdir(), 'dsui-e2e-'));
   try {
     await page.goto(tinyQuery({ maxSteps: 2 }));
-    await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+    await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
     await expect(rows(page)).toHaveCount(1); // the built-in set, once the stored sets are listed
     await expect(page.getByTestId('dataset-list')).not.toContainText('Reading the stored datasets');
 
@@ -120,7 +120,7 @@ test('imports CIFAR, IDX, an image folder and a zip, trains on two, survives bad
     }
     writeFileSync(join(root, 'fox', 'notes.txt'), 'field notes, not an image');
     await page.getByTestId('dataset-folder-input').setInputFiles(root);
-    await expect(page.getByTestId('dataset-report')).toContainText('Imported “pets”', { timeout: 60_000 });
+    await expect(page.getByTestId('dataset-report')).toContainText('Imported “pets”', { timeout: 120_000 });
     const pets = rowNamed(page, 'pets');
     await expect(pets).toHaveAttribute('data-count', '12');
     await expect(pets).toHaveAttribute('data-classes', '3');

@@ -8,8 +8,8 @@ import { tinyQuery, watchConsole } from './helpers';
 test('probe accuracy, collapse health, PCA map and the offline probe', async ({ page }) => {
   const consoleWatch = watchConsole(page);
   await page.goto(tinyQuery({ knnEvery: 2, maxSteps: 4, probeEvery: 100, autostart: 1 }));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
-  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
 
   // Online probe: a value at step 4, and two points (steps 2 and 4) next to kNN.
   const probeValue = Number(await page.getByTestId('probe-value').getAttribute('data-value'));
@@ -40,7 +40,7 @@ test('probe accuracy, collapse health, PCA map and the offline probe', async ({ 
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
   await page.getByTestId('offline-probe-button').click();
-  await expect(page.getByTestId('offline-probe-result')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('offline-probe-result')).toBeVisible({ timeout: 120_000 });
   const top1 = Number(await page.getByTestId('offline-probe-result').getAttribute('data-value'));
   expect(top1).toBeGreaterThanOrEqual(0);
   expect(top1).toBeLessThanOrEqual(1);

@@ -9,20 +9,20 @@ const stepOf = async (page: import('@playwright/test').Page) => Number(await pag
 test('explains one step of a paused run, advancing it by one', async ({ page }) => {
   const consoleWatch = watchConsole(page);
   await page.goto(tinyQuery({ knnEvery: 0, probeEvery: 1000, numViews: 3 }));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await expect(page.getByTestId('btn-explain')).toBeDisabled();
 
   await page.getByTestId('btn-start').click();
-  await expect(page.getByTestId('run-state')).toHaveText('running', { timeout: 60_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('running', { timeout: 120_000 });
   await expect(page.getByTestId('btn-explain')).toBeDisabled();
-  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
   await page.getByTestId('btn-pause').click();
-  await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 60_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
   const pausedAt = await stepOf(page);
 
   await page.getByTestId('btn-explain').click();
   const stages = page.getByTestId('explain-stages');
-  await expect(stages).toBeVisible({ timeout: 60_000 });
+  await expect(stages).toBeVisible({ timeout: 120_000 });
   await expect(stages).toHaveAttribute('data-step', String(pausedAt));
   for (const id of ['explain-stage-views', 'explain-stage-losses', 'explain-stage-choice', 'explain-stage-update']) await expect(page.getByTestId(id)).toBeVisible();
   // 4 shown images × 3 views in stage 1; one matrix and one chosen pair per image.
@@ -30,14 +30,14 @@ test('explains one step of a paused run, advancing it by one', async ({ page }) 
   await expect(page.getByTestId('explain-stage-losses').getByTestId('pair-matrix')).toHaveCount(4);
   await expect(page.getByTestId('explain-choice')).toHaveCount(4);
   await expect(page.getByTestId('explain-update-summary')).toContainText('→');
-  await expect.poll(() => stepOf(page), { timeout: 10_000 }).toBe(pausedAt + 1);
+  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBe(pausedAt + 1);
   await expect(page.getByTestId('run-state')).toHaveText('paused');
   await page.screenshot({ path: 'test-results/explain-step.png', fullPage: true });
 
   await page.getByTestId('btn-resume').click();
-  await expect(page.getByTestId('run-state')).toHaveText('running', { timeout: 30_000 });
-  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(pausedAt + 1);
+  await expect(page.getByTestId('run-state')).toHaveText('running', { timeout: 60_000 });
+  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThan(pausedAt + 1);
   await page.getByTestId('btn-stop').click();
-  await expect(page.getByTestId('run-state')).toHaveText('stopped', { timeout: 60_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('stopped', { timeout: 120_000 });
   expect(consoleWatch.errors).toEqual([]);
 });

@@ -16,7 +16,7 @@ test('without WebGPU a banner explains the fallback, wasm runs with SIMD and thr
   const consoleWatch = watchConsole(page);
   await page.goto(tinyQuery({ knnEvery: 0, probeEvery: 1000, numViews: 2, maxSteps: 6 }));
   const banner = page.getByTestId('banner-backend');
-  await expect(banner).toBeVisible({ timeout: 60_000 });
+  await expect(banner).toBeVisible({ timeout: 120_000 });
   await expect(banner).toContainText('WebGPU');
   const backend = page.getByTestId('status-backend');
   await expect(backend).toHaveAttribute('data-backend', 'wasm');

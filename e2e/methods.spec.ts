@@ -14,7 +14,7 @@ for (const method of ['simclr', 'byol'] as const) {
   test(`trains ${method} + hard HVP to the end with live panels`, async ({ page }) => {
     const consoleWatch = watchConsole(page);
     await page.goto(tinyQuery({ method, hvpMode: 'hard', totalSteps: 3, knnEvery: 3 }));
-    await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+    await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
     await expect(page.getByTestId('config-field-method')).toHaveValue(method);
     await expect(page.getByTestId(`config-field-${OWN_FIELD[method]}`)).toBeVisible();
     const other = method === 'simclr' ? OWN_FIELD.byol : OWN_FIELD.simclr;

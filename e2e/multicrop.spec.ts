@@ -46,7 +46,7 @@ for (const method of ['dino', 'ibot'] as const) {
   test(`${method} + hard HVP: schedules, loss, IoU, multi-crop gallery and kNN fill`, async ({ page }) => {
     const consoleWatch = watchConsole(page);
     await page.goto(tinyQuery({ ...MULTI_CROP, ...SETUPS[method] }));
-    await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+    await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
     await expect(page.getByTestId('url-warnings')).toHaveCount(0);
     await expect(page.getByTestId('config-field-method')).toHaveValue(method);
 

@@ -12,7 +12,7 @@ test('one click runs the quick demo and the HVP signature shows', async ({ page 
   const consoleWatch = watchConsole(page);
   await page.goto(`/?maxSteps=${STEPS}`);
   await expect(page.getByTestId('intro')).toContainText('Beyond Random Augmentations');
-  await expect(page.getByTestId('status-backend')).toContainText(/webgpu|wasm/, { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText(/webgpu|wasm/, { timeout: 120_000 });
   const isSoftware = (await page.getByTestId('status-backend').textContent())!.includes('software GPU');
   if (isSoftware) {
     await expect(page.getByTestId('banner-software-gpu')).toContainText('software');

@@ -23,7 +23,7 @@ const expectOk = (r: CliResult) => expect(r.code, `CLI exit ${r.code}\n${r.stder
 
 async function importDataset(page: Page, tarPath: string): Promise<void> {
   await page.getByTestId('dataset-file-input').setInputFiles(tarPath);
-  await expect(page.getByTestId('dataset-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-progress')).toHaveCount(0, { timeout: 120_000 });
   await expect(page.getByTestId('dataset-report')).toContainText('Imported “cifar-10-binary”');
 }
 
@@ -55,7 +55,7 @@ test('browser → CLI --data → PyTorch under torchrun → browser, with the wh
 
   // 1. The browser: import the set, train 2 steps on it, export.
   await page.goto(tinyQuery({ ...RUN, maxSteps: 2 }));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await importDataset(page, tar);
   const b2 = record(await trainAndExport(page, 2, out('browser2.safetensors')));
   expect(b2.config.dataset).toMatch(/^stored:/);
@@ -80,7 +80,7 @@ test('browser → CLI --data → PyTorch under torchrun → browser, with the wh
 
   // 4. Back in the browser: the stored set is found, the history is whole, and the run resumes.
   await page.goto(tinyQuery({ ...RUN, maxSteps: 7 }));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await page.getByTestId('checkpoint-file-input').setInputFiles(out('torch6.safetensors'));
   await expect(page.getByTestId('run-state')).toHaveText('paused', { timeout: 120_000 });
   await expect(page.getByTestId('checkpoint-loaded')).toContainText('torch6.safetensors at step 6');

@@ -1,5 +1,6 @@
 // End-to-end: a tiny 4-step hard-HVP run fills "What HVP picks" (three paired histograms with bars,
-// window of 4 selection steps) and the IoU chart draws the random-pair baseline line.
+// window of 4 selection steps), the IoU chart draws the random-pair baseline line, and the Analysis
+// panel's view-log window holds those steps' pairs and fits on them.
 import { expect, test } from '@playwright/test';
 import { tinyQuery, watchConsole } from './helpers';
 
@@ -8,7 +9,7 @@ const QUERY = tinyQuery({ maxSteps: 4, logEvery: 1, knnEvery: 0, probeEvery: 100
 test('shows what HVP picks and the random-pair IoU after a tiny run', async ({ page }) => {
   const consoleWatch = watchConsole(page);
   await page.goto(QUERY);
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   const panel = page.getByTestId('pair-stats');
   await expect(panel).toContainText('appear after the first logged selection step');
 
@@ -32,6 +33,12 @@ test('shows what HVP picks and the random-pair IoU after a tiny run', async ({ p
   const randomLine = iou.locator('path.recharts-line-curve[stroke="#8c8c8c"]');
   await expect(randomLine).toHaveCount(1);
   await expect.poll(async () => ((await randomLine.getAttribute('d')) ?? '').split('L').length).toBeGreaterThanOrEqual(4);
+
+  // The same steps fill the Analysis panel's view-log window (rows posted by the worker), and a fit runs on it.
+  const batch = Number(new URLSearchParams(QUERY.split('?')[1]).get('batchSize'));
+  await expect(page.getByTestId('analysis-source')).toHaveText(`this run: 4 selection steps, ${4 * batch * 6} pairs, 0 dropped`);
+  await page.getByTestId('analysis-fit-choice').click();
+  await expect(page.getByTestId('analysis-choice')).toContainText('vs chance 16.7 % (1/6)');
 
   await panel.screenshot({ path: test.info().outputPath('pair-stats.png') });
   expect(consoleWatch.errors).toEqual([]);

@@ -29,7 +29,7 @@ test('twin run: overlaid curves, a filled summary table, the same first step as 
   const consoleWatch = watchConsole(page);
   await page.goto(QUERY);
   await expect(page.getByTestId('twin-state')).toHaveText('not started');
-  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 120_000 });
 
   // A plain single run with HVP off: its first-step loss is the reference.
   await page.getByTestId('btn-start').click();
@@ -110,7 +110,7 @@ test('a twin beside a paused single run: pause, resume, stop; the single run res
   const consoleWatch = watchConsole(page);
   const points = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
   await page.goto(tinyQuery({ batchSize: 4, backboneWidth: 4, imageSize: 16, maxSteps: 60, knnEvery: 0, logEvery: 1, probeEvery: 1000, autosaveEvery: 0 }));
-  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await expect.poll(() => points('chart-loss'), { timeout: 180_000 }).toBeGreaterThanOrEqual(2);
   await page.getByTestId('btn-pause').click();

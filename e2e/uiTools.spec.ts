@@ -37,7 +37,7 @@ test('exports CSV, JSON and PNG, scrubs the gallery back, applies a preset', asy
   const consoleWatch = watchConsole(page);
   await page.goto(QUERY);
   await expect(page.getByTestId('btn-export-csv')).toBeDisabled();
-  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   await expect(page.getByTestId('status-step')).toContainText('3');

@@ -15,7 +15,7 @@ const HVP_MODE = 'easy';
 
 /** Runs the page's config for STEPS steps and returns the loss column of its CSV export. */
 async function runLosses(page: Page): Promise<string[]> {
-  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('btn-start')).toBeEnabled({ timeout: 120_000 });
   await page.getByTestId('btn-start').click();
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 180_000 });
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('btn-export-csv').click()]);
@@ -64,7 +64,7 @@ test('bad and unknown URL values fall back to the defaults with a note naming th
   // learningRate comes twice (tinyQuery sets 0.05): the last, bad value wins and falls back to the default.
   await page.goto(`${tinyQuery({ batchSize: 4, maxSteps: STEPS, numViews: 'abc', hvpMode: 'hardest', colour: 'blue', seed: 12 })}&learningRate=-5`);
   const note = page.getByTestId('url-warnings');
-  await expect(note).toBeVisible({ timeout: 60_000 });
+  await expect(note).toBeVisible({ timeout: 120_000 });
   await expect(note.locator('li')).toHaveCount(4);
   await expect(note).toContainText('Views per image (N): "abc" is not a number. Using the default 4.');
   await expect(note).toContainText('Learning rate: -5 is out of range');

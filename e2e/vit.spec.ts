@@ -13,7 +13,7 @@ const VIT = { backbone: 'vit', vitPatchSize: 4, vitDim: 16, vitDepth: 2, vitHead
 test('trains SimSiam + HVP with the ViT backbone on WebGPU', async ({ page }) => {
   const consoleWatch = watchConsole(page);
   await page.goto(tinyQuery({ ...VIT, maxSteps: 2, knnEvery: 0, probeEvery: 100, autosaveEvery: 0 }));
-  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 60_000 });
+  await expect(page.getByTestId('status-backend')).toContainText('webgpu', { timeout: 120_000 });
   await expect(page.getByTestId('banner-backend')).toHaveCount(0);
   await expect(page.getByTestId('url-warnings')).toHaveCount(0);
   await expect(page.getByTestId('config-field-vitDim')).toBeVisible();
