@@ -11,7 +11,7 @@
  *   selectScale: the candidates are rendered at round(size · selectScale) (globals from imageSize,
  *     locals from localSize); training gathers the chosen views at full size.
  * `selectionAgreement` measures how often a low-resolution choice equals the full-size one
- * (bench/selectScale.ts).
+ * (bench/cpu/selectScaleBench.ts).
  * Must not import: tfjs, DOM, anything outside core.
  */
 import type { ColorStaticMode, RunConfig } from '../config/runConfig';
