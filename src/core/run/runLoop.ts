@@ -1,7 +1,8 @@
 /**
  * The run loop: steps the trainer until done, with pause/resume/stop, throttled metric reads,
  * periodic kNN and probe snapshots, and faults turned into clear events (NaN loss, GPU errors).
- * Shared by the worker handler and the CLI; emits plain events and does no I/O itself.
+ * Shared by the worker handler and the CLI; emits plain events and does no I/O itself. Its states,
+ * pause/resume/stop and step limit are those of the control loop (controlLoop.ts) it runs on.
  * Must not import: DOM, gpu/, worker/, ui/.
  */
 import { UserError } from '../userError';
@@ -16,9 +17,10 @@ import type { KnnMetrics, ProbeSnapshot, StepMetrics } from '../train/metrics';
 import { emptyHistory, pushEvaluation, pushMetrics, type RunHistory } from './runHistory';
 import type { PendingStep, Trainer } from '../train/trainer';
 import type { ViewLogStep } from '../hvp/viewLog';
+import { createControlLoop, type LoopState, type StepOutcome } from './controlLoop';
 
-/** States the loop moves through. */
-export type LoopState = 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+/** States the loop moves through (those of controlLoop.ts). */
+export type { LoopState };
 
 /** Events the loop emits. */
 export type RunEvent =
@@ -108,12 +110,12 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
   const probeRng = deps.probeRngState ? rngFromState(deps.probeRngState) : createRng(deriveSeed(cfg.seed, 'probe'));
   const history = deps.history ?? emptyHistory();
   const viewLogMode = deps.viewLog ?? 'off';
-  let state: LoopState = 'running';
-  let pauseRequested = deps.isStartPaused ?? false;
-  let stopRequested = false;
-  /** Set when an explained step (taken while paused) failed: the paused loop ends as failed. */
-  let isExplainFailed = false;
-  let wake: (() => void) | null = null;
+  let lastLog = 0;
+  let stepsSinceLog = 0;
+  const restartTiming = () => {
+    lastLog = now();
+    stepsSinceLog = 0;
+  };
   // One lock orders the steps and everything that must not overlap one (kNN now, checkpoint export).
   let lock: Promise<void> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -125,10 +127,6 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     return result;
   };
 
-  const setState = (s: LoopState, message?: string) => {
-    state = s;
-    emit({ type: 'state', state: s, step: trainer.step, message });
-  };
   // The online linear probe lives as long as the loop (see evaluateEmbeddings.ts); thumbnails go once.
   const online: OnlineProbeHolder = { probe: null };
   let isThumbnailsSent = false;
@@ -191,71 +189,49 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
     return outcome;
   }
 
-  async function loop(): Promise<void> {
+  const notFinite: StepOutcome = { failed: 'loss is not finite' };
+  const control = createControlLoop({
+    isStartPaused: deps.isStartPaused,
     // A loaded run starts paused and says so before its first gallery probe, which compiles the GPU
     // programs (half a minute on a software GPU): Resume and Explain work at once, queued behind it.
-    setState(pauseRequested ? 'paused' : 'running');
-    await exclusive(() => (trainer.step === 0 ? probe() : sideProbe()));
-    let lastLog = now();
-    let stepsSinceLog = 0;
-    for (;;) {
-      if (stopRequested) return setState('stopped');
-      if (pauseRequested) {
-        if (state !== 'paused') setState('paused');
-        await new Promise<void>((r) => (wake = r));
-        wake = null;
-        if (isExplainFailed) return;
-        if (!stopRequested) setState('running');
-        lastLog = now();
-        stepsSinceLog = 0;
-        continue;
-      }
-      if (state !== 'running') setState('running'); // resumed before the first probe ended
-      if (trainer.step >= limit) {
-        setState('done');
-        emit({ type: 'done', step: trainer.step });
-        return;
-      }
+    onStarted: async () => {
+      await exclusive(() => (trainer.step === 0 ? probe() : sideProbe()));
+      restartTiming();
+    },
+    isDone: () => trainer.step >= limit,
+    step: async () => {
       const outcome = await exclusive(() => oneStep(lastLog, stepsSinceLog + 1));
-      if (outcome === 'failed') return setState('failed', 'loss is not finite');
-      if (outcome === 'logged') {
-        lastLog = now();
-        stepsSinceLog = 0;
-      } else stepsSinceLog += 1;
-      await yieldToEvents();
-    }
-  }
+      if (outcome === 'failed') return notFinite;
+      if (outcome === 'logged') restartTiming();
+      else stepsSinceLog += 1;
+      return 'continue';
+    },
+    onWoken: restartTiming,
+    onState: (s, message) => emit({ type: 'state', state: s, step: trainer.step, message }),
+    onDone: () => emit({ type: 'done', step: trainer.step }),
+    onError: (e) => emit({ type: 'error', error: e, isFatal: true, hint: deps.hintFor?.(e) ?? 'Stop the run and start again with a smaller batch, width or view size.' }),
+    yieldToEvents,
+  });
 
   return {
     async run() {
       try {
-        await loop();
-      } catch (e) {
-        emit({ type: 'error', error: e, isFatal: true, hint: deps.hintFor?.(e) ?? 'Stop the run and start again with a smaller batch, width or view size.' });
-        setState('failed', e instanceof Error ? e.message : String(e));
+        await control.run();
       } finally {
         // An evaluation after the run ended (evaluateNow) starts a fresh probe.
         online.probe?.dispose();
         online.probe = null;
       }
     },
-    pause() {
-      if (state === 'running') pauseRequested = true;
-    },
-    resume() {
-      pauseRequested = false;
-      wake?.();
-    },
-    stop() {
-      stopRequested = true;
-      pauseRequested = false;
-      wake?.();
-    },
+    pause: () => control.pause(),
+    resume: () => control.resume(),
+    stop: () => control.stop(),
     evaluateNow: () => exclusive(knn),
     explainStep(numShown) {
-      if (state !== 'paused') return Promise.reject(new ExplainRefusedError(`Only a paused run can explain its next step (the run is ${state}).`));
+      const refusal = () => new ExplainRefusedError(`Only a paused run can explain its next step (the run is ${control.state}).`);
+      if (control.state !== 'paused') return Promise.reject(refusal());
       return exclusive(async () => {
-        if (state !== 'paused') throw new ExplainRefusedError(`Only a paused run can explain its next step (the run is ${state}).`);
+        if (control.state !== 'paused') throw refusal();
         if (trainer.step >= limit) throw new ExplainRefusedError(`The run has no step left to explain (it ends at step ${limit}).`);
         let explanation: StepExplanation | null = null;
         const queue = async () => {
@@ -263,18 +239,13 @@ export function createRunLoop(deps: RunLoopDeps): RunLoop {
           explanation = await readExplanation(trainer, ex);
           return ex.pending;
         };
-        const outcome = await oneStep(now(), 1, queue, true);
-        if (outcome === 'failed') {
-          isExplainFailed = true;
-          setState('failed', 'loss is not finite');
-          wake?.();
-        } else setState('paused');
+        await control.stepWhilePaused(async () => ((await oneStep(now(), 1, queue, true)) === 'failed' ? notFinite : 'continue'));
         return explanation!;
       });
     },
     betweenSteps: exclusive,
     get state() {
-      return state;
+      return control.state;
     },
     get history() {
       return history;
