@@ -3,7 +3,8 @@
  * — from the same seed, so both twins start from the same weights and draw the same batches in the
  * same order. The twins take turns, one step each (off, then on), on the one GPU; each step is read
  * before the next is queued, so each twin's wall time is its own. Both are evaluated (kNN, online
- * linear probe) after the same steps. Pause and stop act between step pairs.
+ * linear probe) after the same steps. Pause and stop act between step pairs: the twin runs on the
+ * single run's control loop (core/run/controlLoop.ts), a step of which is one step of each twin.
  *
  * The twin owns its two trainers and disposes them when it ends; the worker's single run (its
  * session, paused or finished) is never touched by it. Errors of the twin are posted as non-fatal
@@ -17,6 +18,7 @@ import { validateConfig } from '../core/config/schema';
 import { TWIN_ARMS, twinConfigs, type TwinArm } from '../core/config/twinConfig';
 import type { Dataset } from '../core/data/types';
 import { nextMacrotask, nowMs } from '../core/timing';
+import { createControlLoop, type ControlLoop, type StepOutcome } from '../core/run/controlLoop';
 import { evaluateEmbeddings, type OnlineProbeHolder } from '../core/eval/evaluateEmbeddings';
 import type { Trainer } from '../core/train/trainer';
 import type { TwinEvalRecord, TwinState, TwinStepRecord, TwinTiming } from '../core/run/twinRecords';
@@ -62,9 +64,8 @@ export function createTwinRunner(deps: TwinDeps): TwinRunner {
   let state: TwinState | null = null;
   let step = 0;
   let targetStep = 0;
-  let isPauseRequested = false;
-  let isStopRequested = false;
-  let wake: (() => void) | null = null;
+  /** The loop of the current twin run (a fresh one per start). */
+  let control: ControlLoop | null = null;
 
   const warn = (e: unknown, hint: string, id?: number) => post({ type: 'error', id, error: serializeError(e), isFatal: false, hint });
   const setState = (s: TwinState, message?: string) => {
@@ -88,52 +89,57 @@ export function createTwinRunner(deps: TwinDeps): TwinRunner {
     return { knnTop1: knn ? knn.top1 : null, linearProbeTop1: evaluation.linearProbe ? evaluation.linearProbe.top1 : null };
   }
 
-  async function run(config: RunConfig): Promise<void> {
+  /**
+   * One twin run on the shared control loop (core/run/controlLoop.ts): prepare builds both twins, a
+   * step is one step of each (then evaluation when due); run() disposes both twins when it ends.
+   */
+  function createTwinLoop(config: RunConfig): { control: ControlLoop; run: () => Promise<void> } {
     const configs = twinConfigs(config);
     const trainers: Partial<Record<TwinArm, Trainer>> = {};
     const online: Record<TwinArm, OnlineProbeHolder> = { off: { probe: null }, on: { probe: null } };
     const timing: TwinTiming = { totalMs: { off: 0, on: 0 }, numSteps: 0 };
-    try {
-      const dataset = await deps.prepare(config);
-      for (const arm of TWIN_ARMS) trainers[arm] = deps.makeTrainer(configs[arm], dataset);
+    const twinStep = async (): Promise<StepOutcome> => {
       const t = trainers as Record<TwinArm, Trainer>;
-      setState('running');
-      for (;;) {
-        if (isStopRequested) return setState('stopped');
-        if (isPauseRequested) {
-          setState('paused');
-          await new Promise<void>((r) => (wake = r));
-          wake = null;
-          if (isStopRequested) return setState('stopped');
-          setState('running');
-          continue;
-        }
-        if (step >= targetStep) return setState('done');
-        const off = await stepOne('off', t.off);
-        timing.totalMs.off += off.stepMs;
-        const on = await stepOne('on', t.on);
-        timing.totalMs.on += on.stepMs;
-        step += 1;
-        timing.numSteps = step;
-        if (step % config.logEvery === 0 || step === targetStep) post({ type: 'twinMetrics', row: { step, off, on }, timing: structuredClone(timing) });
-        if (config.knnEvery > 0 && (step % config.knnEvery === 0 || step === targetStep)) {
-          post({ type: 'twinEval', row: { step, off: await evaluate(t.off, online.off), on: await evaluate(t.on, online.on) } });
-        }
-        await yieldToEvents();
+      const off = await stepOne('off', t.off);
+      timing.totalMs.off += off.stepMs;
+      const on = await stepOne('on', t.on);
+      timing.totalMs.on += on.stepMs;
+      step += 1;
+      timing.numSteps = step;
+      if (step % config.logEvery === 0 || step === targetStep) post({ type: 'twinMetrics', row: { step, off, on }, timing: structuredClone(timing) });
+      if (config.knnEvery > 0 && (step % config.knnEvery === 0 || step === targetStep)) {
+        post({ type: 'twinEval', row: { step, off: await evaluate(t.off, online.off), on: await evaluate(t.on, online.on) } });
       }
-    } catch (e) {
-      // An error may bring its own hint (e.g. a dataset that cannot be read says which setting to change).
-      const ownHint = e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : null;
-      warn(e, e instanceof TwinNonFiniteLossError
-        ? `Lower the learning rate (now ${config.learningRate}) and start the twin run again. The twin's curves so far are kept; the single run is unaffected.`
-        : ownHint ?? 'The twin run stopped; its curves so far are kept and the single run is unaffected. Try a smaller batch size, width or view size.');
-      setState('failed', e instanceof Error ? e.message : String(e));
-    } finally {
-      for (const arm of TWIN_ARMS) {
-        online[arm].probe?.dispose();
-        trainers[arm]?.dispose();
+      return 'continue';
+    };
+    const control = createControlLoop({
+      prepare: async () => {
+        const dataset = await deps.prepare(config);
+        for (const arm of TWIN_ARMS) trainers[arm] = deps.makeTrainer(configs[arm], dataset);
+      },
+      isDone: () => step >= targetStep,
+      step: twinStep,
+      onState: setState,
+      onError: (e) => {
+        // An error may bring its own hint (e.g. a dataset that cannot be read says which setting to change).
+        const ownHint = e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : null;
+        warn(e, e instanceof TwinNonFiniteLossError
+          ? `Lower the learning rate (now ${config.learningRate}) and start the twin run again. The twin's curves so far are kept; the single run is unaffected.`
+          : ownHint ?? 'The twin run stopped; its curves so far are kept and the single run is unaffected. Try a smaller batch size, width or view size.');
+      },
+      yieldToEvents,
+    });
+    const run = async () => {
+      try {
+        await control.run();
+      } finally {
+        for (const arm of TWIN_ARMS) {
+          online[arm].probe?.dispose();
+          trainers[arm]?.dispose();
+        }
       }
-    }
+    };
+    return { control, run };
   }
 
   return {
@@ -149,28 +155,25 @@ export function createTwinRunner(deps: TwinDeps): TwinRunner {
       }
       step = 0;
       targetStep = Math.min(maxSteps ?? config.totalSteps, config.totalSteps);
-      isPauseRequested = false;
-      isStopRequested = false;
       post({ type: 'ack', id });
       setState('preparing', 'building both twins');
-      void run(config);
+      const twin = createTwinLoop(config);
+      control = twin.control;
+      void twin.run();
     },
     pause(id) {
       if (state !== 'running') return warn(new Error(`Nothing to pause: the twin run is ${state ?? 'not started'}.`), 'Start a twin run first.', id);
-      isPauseRequested = true;
+      control?.pause();
       post({ type: 'ack', id });
     },
     resume(id) {
       if (state !== 'paused') return warn(new Error(`Nothing to resume: the twin run is ${state ?? 'not started'}.`), 'Only a paused twin run can be resumed.', id);
-      isPauseRequested = false;
-      wake?.();
+      control?.resume();
       post({ type: 'ack', id });
     },
     stop(id) {
       if (!isActive()) return warn(new Error(`Nothing to stop: the twin run is ${state ?? 'not started'}.`), 'Start a twin run first.', id);
-      isStopRequested = true;
-      isPauseRequested = false;
-      wake?.();
+      control?.stop();
       post({ type: 'ack', id });
     },
     get isActive() {

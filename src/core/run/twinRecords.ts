@@ -5,9 +5,10 @@
  * Must not import: tfjs, DOM.
  */
 import type { TwinArm } from '../config/twinConfig';
+import type { LoopState } from './controlLoop';
 
-/** Where a twin run is. `done` = both twins reached the last step. */
-export type TwinState = 'preparing' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+/** Where a twin run is: building both twins, then the control loop's states. `done` = both twins reached the last step. */
+export type TwinState = 'preparing' | LoopState;
 
 /** One twin's logged training step. */
 export interface TwinStepRecord {
