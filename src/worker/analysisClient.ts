@@ -10,6 +10,7 @@
  * Must not import: tfjs, React, zustand, anything from core/ except types.
  */
 import { ANALYSIS_PROTOCOL_VERSION, type AnalysisSource, type FromAnalysisWorker, type ImportanceMethod, type ToAnalysisWorker } from './analysisProtocol';
+import { LazyWorker } from './lazyWorker';
 
 export { MAX_VIEW_LOG_FILE_BYTES } from './analysisProtocol';
 export type { AnalysisSource, ChoicePredictabilityResult, ForestSettings, ImportanceMethod, LossDriversResult, PaperFeature, ViewLogRow, ViewLogSummary } from './analysisProtocol';
@@ -44,12 +45,15 @@ export function createAnalysisWorker(): Worker {
 
 /** Main-thread proxy of the analysis worker. */
 export class AnalysisWorkerClient {
-  private worker: Worker | null = null;
+  private readonly lazy: LazyWorker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
   /** @param createWorker factory for the Worker; tests pass a fake. */
-  constructor(private readonly createWorker: () => Worker = createAnalysisWorker) {}
+  constructor(createWorker: () => Worker = createAnalysisWorker) {
+    // After the field initializers, so the listeners exist.
+    this.lazy = new LazyWorker(createWorker, { message: this.onMessage, error: this.onError, messageerror: this.onMessageError });
+  }
 
   /** Reads a view-log file in the worker (which keeps its rows); resolves with its summary. */
   async parseFile(data: Blob | ArrayBuffer | string, name: string) {
@@ -75,7 +79,7 @@ export class AnalysisWorkerClient {
 
   /** Kills the worker; pending requests reject. */
   terminate(): void {
-    this.dropWorker();
+    this.lazy.drop();
     this.rejectAll('The analysis worker was closed.', 'Reopen the page to analyse again.');
   }
 
@@ -84,7 +88,7 @@ export class AnalysisWorkerClient {
     return new Promise<AnswerOf<K>>((resolve, reject) => {
       this.pending.set(id, { expect, resolve: resolve as (msg: Answer) => void, reject });
       try {
-        this.ensureWorker().postMessage(make(id));
+        this.lazy.get().postMessage(make(id));
       } catch (e) {
         this.pending.delete(id);
         reject(new AnalysisRequestError(ANALYSIS_WORKER_CRASH_ERROR_NAME, `Could not reach the analysis worker: ${e instanceof Error ? e.message : String(e)}`, 'Reload the page and try again.'));
@@ -92,25 +96,6 @@ export class AnalysisWorkerClient {
     });
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const w = this.createWorker();
-    w.addEventListener('message', this.onMessage);
-    w.addEventListener('error', this.onError);
-    w.addEventListener('messageerror', this.onMessageError);
-    this.worker = w;
-    return w;
-  }
-
-  private dropWorker(): void {
-    const w = this.worker;
-    if (!w) return;
-    w.removeEventListener('message', this.onMessage);
-    w.removeEventListener('error', this.onError);
-    w.removeEventListener('messageerror', this.onMessageError);
-    w.terminate();
-    this.worker = null;
-  }
 
   private rejectAll(message: string, hint: string): void {
     const all = [...this.pending.values()];
@@ -123,7 +108,7 @@ export class AnalysisWorkerClient {
     if (typeof data !== 'object' || data === null || typeof data.type !== 'string') return;
     if (data.type === 'ready') {
       if (data.protocolVersion === ANALYSIS_PROTOCOL_VERSION) return;
-      this.dropWorker();
+      this.lazy.drop();
       this.rejectAll(`The analysis worker speaks protocol version ${data.protocolVersion}, but this page expects version ${ANALYSIS_PROTOCOL_VERSION}.`, 'An outdated copy of the app is cached; reload the page (Shift+Reload).');
       return;
     }
@@ -142,7 +127,7 @@ export class AnalysisWorkerClient {
   private readonly onError = (event: Event): void => {
     event.preventDefault?.();
     const e = event as Partial<ErrorEvent>;
-    this.dropWorker();
+    this.lazy.drop();
     this.rejectAll(
       `The analysis worker crashed: ${e.message || 'its script failed to load or threw before reporting an error'}.`,
       'Try again; the next request starts a new analysis worker (load a view log again). The run is unaffected. A very large log may have run out of memory: load a smaller part.',
@@ -150,7 +135,7 @@ export class AnalysisWorkerClient {
   };
 
   private readonly onMessageError = (): void => {
-    this.dropWorker();
+    this.lazy.drop();
     this.rejectAll('A message from the analysis worker could not be read.', 'Try again; the next request starts a new analysis worker.');
   };
 }

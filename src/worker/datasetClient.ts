@@ -9,6 +9,7 @@
  * Must not import: tfjs, React, zustand, anything from core/ except types.
  */
 import { DATASET_PROTOCOL_VERSION, type FromDatasetWorker, type ImportFile, type ToDatasetWorker } from './datasetProtocol';
+import { LazyWorker } from './lazyWorker';
 
 /** `error.name` of the message emitted when the dataset worker dies. */
 export const DATASET_WORKER_CRASH_ERROR_NAME = 'DatasetWorkerCrashError';
@@ -34,12 +35,15 @@ export function createDatasetWorker(): Worker {
 /** Main-thread proxy of the dataset worker. */
 export class DatasetWorkerClient implements DatasetCommands {
   private readonly listeners = new Set<DatasetListener>();
-  private worker: Worker | null = null;
+  private readonly lazy: LazyWorker;
   private nextId = 1;
   private isTerminated = false;
 
   /** @param createWorker factory for the Worker; tests pass a fake. */
-  constructor(private readonly createWorker: () => Worker = createDatasetWorker) {}
+  constructor(createWorker: () => Worker = createDatasetWorker) {
+    // After the field initializers, so the listeners exist.
+    this.lazy = new LazyWorker(createWorker, { message: this.onMessage, error: this.onError, messageerror: this.onMessageError });
+  }
 
   importFiles(files: ImportFile[], imageSize: number): number {
     return this.post((id) => ({ type: 'import', id, files, imageSize }));
@@ -62,7 +66,7 @@ export class DatasetWorkerClient implements DatasetCommands {
   /** Kills the worker (an import in progress is abandoned) and drops all listeners. */
   terminate(): void {
     this.isTerminated = true;
-    this.dropWorker();
+    this.lazy.drop();
     this.listeners.clear();
   }
 
@@ -71,7 +75,7 @@ export class DatasetWorkerClient implements DatasetCommands {
     if (this.isTerminated) return id;
     const msg = make(id);
     try {
-      this.ensureWorker().postMessage(msg);
+      this.lazy.get().postMessage(msg);
     } catch (e) {
       // Answer on a microtask, like the worker would, so the caller can record the id first.
       queueMicrotask(() => this.emit({
@@ -84,31 +88,12 @@ export class DatasetWorkerClient implements DatasetCommands {
     return id;
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const w = this.createWorker();
-    w.addEventListener('message', this.onMessage);
-    w.addEventListener('error', this.onError);
-    w.addEventListener('messageerror', this.onMessageError);
-    this.worker = w;
-    return w;
-  }
-
-  private dropWorker(): void {
-    const w = this.worker;
-    if (!w) return;
-    w.removeEventListener('message', this.onMessage);
-    w.removeEventListener('error', this.onError);
-    w.removeEventListener('messageerror', this.onMessageError);
-    w.terminate();
-    this.worker = null;
-  }
 
   private readonly onMessage = (event: MessageEvent<unknown>): void => {
     const data = event.data as FromDatasetWorker | null;
     if (typeof data !== 'object' || data === null || typeof data.type !== 'string') return;
     if (data.type === 'ready' && data.protocolVersion !== DATASET_PROTOCOL_VERSION) {
-      this.dropWorker();
+      this.lazy.drop();
       this.emit({
         type: 'error', id: null,
         error: { name: 'ProtocolMismatchError', message: `The dataset worker speaks protocol version ${data.protocolVersion}, but this page expects version ${DATASET_PROTOCOL_VERSION}.` },
@@ -122,7 +107,7 @@ export class DatasetWorkerClient implements DatasetCommands {
   private readonly onError = (event: Event): void => {
     event.preventDefault?.();
     const e = event as Partial<ErrorEvent>;
-    this.dropWorker();
+    this.lazy.drop();
     this.emit({
       type: 'error', id: null,
       error: { name: DATASET_WORKER_CRASH_ERROR_NAME, message: `The dataset worker crashed: ${e.message || 'its script failed to load or threw before reporting an error'}.` },
