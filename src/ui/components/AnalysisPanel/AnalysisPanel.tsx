@@ -30,6 +30,7 @@ import { InfoTip } from '../InfoTip/InfoTip';
 import { Panel } from '../Panel/Panel';
 import parts from '../Panel/ChartParts.module.css';
 import styles from './AnalysisPanel.module.css';
+import { ProblemNote } from '../ProblemNote/ProblemNote';
 
 const TIP_SOURCE = 'The view log has one row per candidate pair of every logged HVP selection step: both views’ augmentation as applied (crop box, flip, colour-jitter factors, grayscale, blur, solarize), the pair’s IoU, centre and colour distance, its per-sample loss and whether the selection kept it. "This run" uses the newest logged steps of the live run (a rolling window of 20,000 rows; a step is logged every logEvery steps). "Load a view log…" reads a file written by `npm run cli -- train … --log-views views.csv` (every selection step of a CLI run) or by this panel’s export.';
 const TIP_DRIVERS = 'Fits a random forest (32 trees, depth ≤ 10) of each pair’s loss on seven pair features and reports how much of the predicted variance each explains on its own: functional ANOVA first-order shares (the paper’s method, Fig. 8: IoU 15.2 %, brightness 5.1 %, …), with ± the standard deviation over the trees. "Interactions" is what the forest attributes to features acting together; out-of-bag R² is the fraction of the loss’s variance the forest predicts on rows it did not see (the rest is noise the features do not explain). Permutation importance instead measures how much shuffling a feature hurts the out-of-bag predictions, on the same scale; it counts interactions into each share. Runs only when you press the button.';
@@ -65,15 +66,6 @@ function problemOf(e: unknown): { message: string; hint: string } {
   const message = e instanceof Error ? e.message : String(e);
   const hint = e instanceof Error && 'hint' in e && typeof e.hint === 'string' ? e.hint : '';
   return { message, hint };
-}
-
-function Problem({ message, hint, testId }: { message: string; hint: string; testId: string }) {
-  return (
-    <div className={styles.problem} role="alert" data-testid={testId}>
-      <p className={styles.problemText}>{message}</p>
-      {hint ? <p className={styles.hint}>{hint}</p> : null}
-    </div>
-  );
 }
 
 function Busy({ children }: { children: ReactNode }) {
@@ -216,8 +208,8 @@ export function AnalysisPanel() {
       </div>
       <p className={styles.summary} data-testid="analysis-source">{sourceText}</p>
       {load.status === 'busy' ? <Busy>Reading {load.what}…</Busy> : null}
-      {load.status === 'error' ? <Problem message={load.message} hint={load.hint} testId="analysis-load-error" /> : null}
-      {exportProblem ? <Problem message={exportProblem.message} hint={exportProblem.hint} testId="analysis-export-error" /> : null}
+      {load.status === 'error' ? <ProblemNote message={load.message} hint={load.hint} testId="analysis-load-error" /> : null}
+      {exportProblem ? <ProblemNote message={exportProblem.message} hint={exportProblem.hint} testId="analysis-export-error" /> : null}
       {!canFit ? (
         <p className={styles.note}>
           {isFile ? 'The loaded file has too few rows to fit.' : 'The rows appear as the run logs HVP selection steps (hvpMode hard or easy); or load a view log.'}
@@ -241,7 +233,7 @@ export function AnalysisPanel() {
           <InfoTip label="what drives the loss" text={TIP_DRIVERS} />
         </div>
         {drivers.status === 'busy' ? <Busy>{drivers.what}</Busy> : null}
-        {drivers.status === 'error' ? <Problem message={drivers.message} hint={drivers.hint} testId="analysis-drivers-error" /> : null}
+        {drivers.status === 'error' ? <ProblemNote message={drivers.message} hint={drivers.hint} testId="analysis-drivers-error" /> : null}
         {drivers.status === 'done' ? <DriversView value={drivers.value} what={drivers.what} /> : null}
       </section>
 
@@ -254,7 +246,7 @@ export function AnalysisPanel() {
           <InfoTip label="choice predictability" text={TIP_CHOICE} />
         </div>
         {choice.status === 'busy' ? <Busy>{choice.what}</Busy> : null}
-        {choice.status === 'error' ? <Problem message={choice.message} hint={choice.hint} testId="analysis-choice-error" /> : null}
+        {choice.status === 'error' ? <ProblemNote message={choice.message} hint={choice.hint} testId="analysis-choice-error" /> : null}
         {choice.status === 'done' ? <ChoiceView value={choice.value} what={choice.what} /> : null}
       </section>
     </Panel>

@@ -19,6 +19,7 @@ import { Panel } from '../Panel/Panel';
 import parts from '../Panel/ChartParts.module.css';
 import styles from './SweepsPanel.module.css';
 import { defaultFixed, fixableKeys, metricOf, paperFigures, plottableKeys, SWEEP_METRICS, sweepPoints, type SweepMetric, type SweepMetricKey } from './sweepPoints';
+import { ProblemNote } from '../ProblemNote/ProblemNote';
 
 /** A loaded file and its name. */
 interface Loaded {
@@ -138,10 +139,7 @@ export function SweepsPanel() {
       caption={<>Results of <code>npm run cli -- sweep</code>: a metric vs a swept setting, HVP vs the baseline (HVP off), as in the paper&apos;s Fig. 4 and Fig. 7. Each dot is the mean over seeds; its bar spans the min–max over seeds (the tooltip adds the SD).</>}
     >
       {problem ? (
-        <div className={styles.problem} role="alert" data-testid="sweeps-error">
-          <p className={styles.problemText}>{problem.problem}</p>
-          <p className={styles.hint}>{problem.hint}</p>
-        </div>
+        <ProblemNote message={problem.problem} hint={problem.hint} testId="sweeps-error" />
       ) : null}
       {!results || !spec ? (
         problem ? null : <p className={parts.empty} data-testid="sweeps-empty">No sweep loaded. {HOW_TO}</p>
